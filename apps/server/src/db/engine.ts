@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { DataDirLock } from './data-dir-lock.js';
+import type { Database } from './types.js';
+
+export type EngineName = 'pglite' | 'postgres';
+
+/** An open database: the typed query builder, which engine serves it, and how to close it. */
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  engine: EngineName;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** A PostgreSQL server; when absent, embedded PGlite is used. */
+  databaseUrl?: string | undefined;
+  /** PGlite's folder; absent means in memory (tests). */
+  dataDir?: string | undefined;
+  /** Connections to a PostgreSQL server. */
+  poolSize?: number;
+}
+
+// Dates stay ISO strings (no time zone can shift a calendar date); int8 ids and counts become
+// numbers (ids stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/** Opens PGlite (in a worker thread, behind a Unix socket) or a PostgreSQL server, with one Kysely on top. */
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  return openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  const lock = dataDir ? DataDirLock.acquire(dataDir) : undefined;
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollbook-pg-'));
+  const socketPath = path.join(socketDir, '.s.PGSQL.5432');
+  const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
+    workerData: { dataDir: dataDir ? path.join(dataDir, 'pg') : undefined, socketPath },
+  });
+  const cleanup = () => {
+    lock?.release();
+    fs.rmSync(socketDir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (m: { type: string; message?: string }) =>
+        m.type === 'ready' ? resolve() : reject(new Error(`PGlite did not start: ${m.message ?? m.type}`)),
+      );
+    });
+  } catch (error) {
+    await worker.terminate();
+    cleanup();
+    throw error;
+  }
+  // A single connection: PGlite is one session, and a transaction must hold it alone so no other
+  // request's statement runs inside it (stack.md §1.6). Kysely's transactions check it out.
+  const pool = new pg.Pool({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    engine: 'pglite',
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      await new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.once('exit', () => resolve());
+        worker.postMessage({ type: 'stop' });
+      });
+      await worker.terminate();
+      cleanup();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export * from './dates.js';
+export * from './errors.js';
+export * from './messages.js';
+export * from './reorg.js';
+export * from './rule-pack.js';

@@ -1,0 +1,172 @@
+import type { ErrorCode, ErrorParams } from './errors.js';
+
+/** Languages the API speaks. Add a language by adding a column to every entry below. */
+export const API_LANGUAGES = ['en', 'vi', 'ar'] as const;
+export type ApiLanguage = (typeof API_LANGUAGES)[number];
+
+type Catalog = Record<ErrorCode, Record<ApiLanguage, string>>;
+
+/**
+ * User-facing messages. Placeholders in braces are filled from the error's params; `{field}` is the
+ * field at fault. Keep them short, name what is wrong and, where possible, what to do.
+ */
+const CATALOG: Catalog = {
+  validation_failed: {
+    en: 'The value of “{field}” is not valid: {reason}.',
+    vi: 'Giá trị của “{field}” không hợp lệ: {reason}.',
+    ar: 'قيمة «{field}» غير صالحة: {reason}.',
+  },
+  invalid_date: {
+    en: '“{field}” must be a calendar date written as YYYY-MM-DD; “{value}” is not.',
+    vi: '“{field}” phải là một ngày hợp lệ dạng YYYY-MM-DD; “{value}” không phải.',
+    ar: 'يجب أن يكون «{field}» تاريخًا صحيحًا بالصيغة YYYY-MM-DD، و«{value}» ليس كذلك.',
+  },
+  not_found: {
+    en: 'Nothing was found at this address.',
+    vi: 'Không tìm thấy nội dung tại địa chỉ này.',
+    ar: 'لم يُعثر على شيء في هذا العنوان.',
+  },
+  unit_not_found: {
+    en: 'Unit {unit} does not exist.',
+    vi: 'Tổ chức {unit} không tồn tại.',
+    ar: 'الوحدة {unit} غير موجودة.',
+  },
+  order_not_found: {
+    en: 'Reorganization order {order} does not exist.',
+    vi: 'Quyết định sắp xếp tổ chức {order} không tồn tại.',
+    ar: 'أمر إعادة التنظيم {order} غير موجود.',
+  },
+  unknown_kind: {
+    en: 'There is no unit kind “{kind}” in the rule pack.',
+    vi: 'Bộ quy tắc không có loại tổ chức “{kind}”.',
+    ar: 'لا يوجد نوع وحدة «{kind}» في حزمة القواعد.',
+  },
+  wrong_parent_kind: {
+    en: 'A {kind} cannot sit under a {parentKind} ({unit} under {parent}).',
+    vi: '{kind} không thể trực thuộc {parentKind} ({unit} trực thuộc {parent}).',
+    ar: 'لا يمكن أن تتبع {kind} إلى {parentKind} ({unit} تحت {parent}).',
+  },
+  parent_required: {
+    en: 'A {kind} needs a parent unit ({unit}).',
+    vi: '{kind} phải có tổ chức cấp trên ({unit}).',
+    ar: 'تحتاج {kind} إلى وحدة أعلى ({unit}).',
+  },
+  root_kind_only: {
+    en: 'Only a {rootKinds} may stand at the top of the tree without a parent ({unit}).',
+    vi: 'Chỉ {rootKinds} mới được đứng đầu cây tổ chức, không có cấp trên ({unit}).',
+    ar: 'لا يقف في قمة الشجرة دون وحدة أعلى إلا {rootKinds} ({unit}).',
+  },
+  cycle: {
+    en: 'Unit {unit} cannot be placed under {parent}: {parent} lies inside its own subtree.',
+    vi: 'Không thể đặt {unit} trực thuộc {parent}: {parent} nằm trong chính nhánh của nó.',
+    ar: 'لا يمكن وضع {unit} تحت {parent}: لأن {parent} يقع داخل فرعها.',
+  },
+  code_in_use: {
+    en: 'The code “{code}” is already used by a unit live on {date} ({holder}).',
+    vi: 'Mã “{code}” đang được dùng bởi một tổ chức còn hoạt động vào ngày {date} ({holder}).',
+    ar: 'الرمز «{code}» مستخدم بالفعل لوحدة قائمة في {date} ({holder}).',
+  },
+  unit_not_live: {
+    en: 'Unit {unit} does not exist on {date}.',
+    vi: 'Tổ chức {unit} không tồn tại vào ngày {date}.',
+    ar: 'الوحدة {unit} غير موجودة في {date}.',
+  },
+  unit_still_live: {
+    en: 'Unit {unit} is still live on {date}; only a dissolved unit can be reinstated.',
+    vi: 'Tổ chức {unit} vẫn đang hoạt động vào ngày {date}; chỉ khôi phục được tổ chức đã giải thể.',
+    ar: 'الوحدة {unit} ما زالت قائمة في {date}؛ لا يُعاد إلا ما حُلّ.',
+  },
+  has_children: {
+    en: 'Unit {unit} still has {count} unit(s) under it on {date}; move or dissolve them in the same order.',
+    vi: 'Tổ chức {unit} vẫn còn {count} tổ chức trực thuộc vào ngày {date}; hãy chuyển hoặc giải thể chúng trong cùng quyết định.',
+    ar: 'ما زالت تحت الوحدة {unit} {count} وحدة في {date}؛ انقلها أو حلّها في الأمر نفسه.',
+  },
+  merge_needs_two: {
+    en: 'A merge needs at least two units, counting the surviving one.',
+    vi: 'Hợp nhất cần ít nhất hai tổ chức, kể cả tổ chức được giữ lại.',
+    ar: 'يحتاج الدمج إلى وحدتين على الأقل، بما فيها الوحدة الباقية.',
+  },
+  split_needs_two: {
+    en: 'A split needs at least two resulting units.',
+    vi: 'Chia tách cần ít nhất hai tổ chức mới.',
+    ar: 'يحتاج التقسيم إلى وحدتين ناتجتين على الأقل.',
+  },
+  split_allocation: {
+    en: 'Every unit under {unit} must go to exactly one part of the split: {problem}.',
+    vi: 'Mỗi tổ chức trực thuộc {unit} phải được phân về đúng một phần sau chia tách: {problem}.',
+    ar: 'يجب أن تذهب كل وحدة تحت {unit} إلى جزء واحد فقط من التقسيم: {problem}.',
+  },
+  duplicate_unit_in_operation: {
+    en: 'Unit {unit} appears twice in the same operation.',
+    vi: 'Tổ chức {unit} xuất hiện hai lần trong cùng một thao tác.',
+    ar: 'تظهر الوحدة {unit} مرتين في العملية نفسها.',
+  },
+  later_change_conflict: {
+    en: 'Unit {unit} is changed again on {laterDate} by order {laterOrder}; reverse that order first or date this one later.',
+    vi: 'Tổ chức {unit} đã được thay đổi vào ngày {laterDate} theo quyết định {laterOrder}; hãy hủy quyết định đó trước hoặc đặt ngày hiệu lực muộn hơn.',
+    ar: 'تتغير الوحدة {unit} مرة أخرى في {laterDate} بالأمر {laterOrder}؛ ألغِ ذلك الأمر أولًا أو اجعل تاريخ هذا الأمر لاحقًا.',
+  },
+  order_not_draft: {
+    en: 'Order {order} has already been applied; an applied order is undone by a reversing order, never edited.',
+    vi: 'Quyết định {order} đã được thi hành; chỉ có thể hủy bằng một quyết định đảo ngược, không được sửa.',
+    ar: 'طُبّق الأمر {order} بالفعل؛ يُلغى الأمر المطبّق بأمر عكسي ولا يُعدّل.',
+  },
+  order_already_reversed: {
+    en: 'Order {order} has already been reversed by order {reversal}.',
+    vi: 'Quyết định {order} đã được đảo ngược bởi quyết định {reversal}.',
+    ar: 'أُلغي الأمر {order} بالفعل بالأمر {reversal}.',
+  },
+  order_has_violations: {
+    en: 'The order breaks {count} rule(s) and was not applied. Preview it to see them.',
+    vi: 'Quyết định vi phạm {count} quy tắc nên chưa được thi hành. Hãy xem trước để biết chi tiết.',
+    ar: 'يخالف الأمر {count} قاعدة ولم يُطبّق. اعرضه مسبقًا لرؤيتها.',
+  },
+  precondition_required: {
+    en: 'Send the If-Match header with the version you last read, so a newer change is not overwritten.',
+    vi: 'Hãy gửi tiêu đề If-Match với phiên bản bạn đã đọc, để không ghi đè thay đổi mới hơn.',
+    ar: 'أرسل الترويسة If-Match مع آخر نسخة قرأتها، حتى لا تُكتب فوق تغيير أحدث.',
+  },
+  version_conflict: {
+    en: 'Someone else changed this record since you read it (now version {current}). Reload and try again.',
+    vi: 'Bản ghi đã được người khác thay đổi sau khi bạn đọc (phiên bản hiện tại {current}). Hãy tải lại và thử lại.',
+    ar: 'غيّر شخص آخر هذا السجل بعد قراءتك له (النسخة الحالية {current}). أعد التحميل وحاول مجددًا.',
+  },
+  demo_needs_empty_database: {
+    en: 'The demo organization can only be loaded into an empty database.',
+    vi: 'Chỉ có thể nạp tổ chức mẫu vào cơ sở dữ liệu trống.',
+    ar: 'لا يمكن تحميل المنظمة التجريبية إلا في قاعدة بيانات فارغة.',
+  },
+  internal_error: {
+    en: 'Something went wrong on the server. The change was not saved.',
+    vi: 'Máy chủ gặp lỗi. Thay đổi chưa được lưu.',
+    ar: 'حدث خطأ في الخادم. لم يُحفظ التغيير.',
+  },
+};
+
+/** Picks the best supported language from an Accept-Language header (q-values honoured). */
+export function negotiateLanguage(header: string | undefined | null): ApiLanguage {
+  if (!header) return 'en';
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) : 1 };
+    })
+    .filter((x) => x.tag && !Number.isNaN(x.q) && x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0] as ApiLanguage;
+    if ((API_LANGUAGES as readonly string[]).includes(base)) return base;
+  }
+  return 'en';
+}
+
+/** The localized message for an error code, with its placeholders filled. */
+export function formatMessage(code: ErrorCode, lang: ApiLanguage, params: ErrorParams & { field?: string } = {}): string {
+  const template = CATALOG[code][lang] ?? CATALOG[code].en;
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const value = params[key];
+    return value === undefined ? whole : String(value);
+  });
+}

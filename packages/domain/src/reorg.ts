@@ -1,0 +1,87 @@
+import type { IsoDate } from './dates.js';
+
+/** Free-form facts about a unit (address, phone, kind of workplace…), effective-dated with the rest. */
+export type UnitAttributes = Record<string, string | number | boolean | null>;
+
+/** A unit that an operation brings into being. */
+export interface NewUnit {
+  code: string;
+  name: string;
+  kind: string;
+  attributes?: UnitAttributes;
+}
+
+/**
+ * The operations a reorganization order may hold. All take effect on the order's effective date,
+ * in the order written, and either all apply or none does.
+ */
+export type ReorgOperation =
+  | ({ type: 'create'; parentId: number | null; ref?: string } & NewUnit)
+  | { type: 'rename'; unitId: number; name?: string; code?: string }
+  | { type: 'change'; unitId: number; kind?: string; attributes?: UnitAttributes }
+  | { type: 'move'; unitId: number; parentId: number }
+  | {
+      type: 'merge';
+      /** Units that cease to exist; their children move to the survivor. */
+      unitIds: number[];
+      /** The surviving unit: an existing one, or a new one created under `parentId`. */
+      into: { unitId: number } | ({ parentId: number | null } & NewUnit);
+    }
+  | {
+      type: 'split';
+      /** The unit that ceases to exist. */
+      unitId: number;
+      /** Two or more new units, each listing the child units it receives. */
+      parts: SplitPart[];
+    }
+  | { type: 'dissolve'; unitId: number }
+  | { type: 'reinstate'; unitId: number; parentId: number | null; code?: string; name?: string; kind?: string };
+
+export type ReorgOperationType = ReorgOperation['type'];
+
+export const REORG_OPERATION_TYPES: readonly ReorgOperationType[] = [
+  'create',
+  'rename',
+  'change',
+  'move',
+  'merge',
+  'split',
+  'dissolve',
+  'reinstate',
+];
+
+/**
+ * One part of a split. The allocation is explicit (`childIds`) with one part taking the remainder;
+ * later capabilities (members, positions) follow the same rule: what is listed goes to its part,
+ * everything else goes to the remainder part.
+ */
+export interface SplitPart extends NewUnit {
+  /** Units now under the split unit that move to this part. */
+  childIds?: number[];
+  /** This part receives everything not listed elsewhere. Exactly one part may say so. */
+  takesRemainder?: boolean;
+}
+
+/** A split's allocation as stored with the lineage, so later capabilities can follow it. */
+export interface SplitAllocation {
+  childIds: number[];
+  takesRemainder: boolean;
+}
+
+/**
+ * Decides which part of a split receives an item that belonged to the split unit.
+ * Returns the index of the part, or -1 when no part takes it (the split is then refused).
+ */
+export function allocateToSplitPart(parts: readonly SplitAllocation[], itemId: number): number {
+  const explicit = parts.findIndex((p) => p.childIds.includes(itemId));
+  if (explicit >= 0) return explicit;
+  return parts.findIndex((p) => p.takesRemainder);
+}
+
+/** The decision that orders a reorganization. */
+export interface DecisionReference {
+  number?: string | null;
+  date?: IsoDate | null;
+  issuedBy?: string | null;
+  note?: string | null;
+}
