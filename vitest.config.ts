@@ -1,7 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { conditions: ['source'] },
+  // Tests run the domain package from its TypeScript source, like the type checker does.
+  resolve: { alias: { '@rollbook/domain': fileURLToPath(new URL('packages/domain/src/index.ts', import.meta.url)) } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.test.ts'],
     testTimeout: 60_000,

@@ -11,7 +11,6 @@ export const ERROR_CODES = [
   'unknown_kind',
   'wrong_parent_kind',
   'parent_required',
-  'root_kind_only',
   'cycle',
   'code_in_use',
   'unit_not_live',

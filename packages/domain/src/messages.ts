@@ -51,11 +51,6 @@ const CATALOG: Catalog = {
     vi: '{kind} phải có tổ chức cấp trên ({unit}).',
     ar: 'تحتاج {kind} إلى وحدة أعلى ({unit}).',
   },
-  root_kind_only: {
-    en: 'Only a {rootKinds} may stand at the top of the tree without a parent ({unit}).',
-    vi: 'Chỉ {rootKinds} mới được đứng đầu cây tổ chức, không có cấp trên ({unit}).',
-    ar: 'لا يقف في قمة الشجرة دون وحدة أعلى إلا {rootKinds} ({unit}).',
-  },
   cycle: {
     en: 'Unit {unit} cannot be placed under {parent}: {parent} lies inside its own subtree.',
     vi: 'Không thể đặt {unit} trực thuộc {parent}: {parent} nằm trong chính nhánh của nó.',

@@ -10,7 +10,9 @@ export interface Database {
   reorg_order_unit: ReorgOrderUnitTable;
 }
 
+/** A timestamptz the database fills in (now()) unless given. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export interface ReorgOrderTable {
   id: Generated<number>;
@@ -22,17 +24,18 @@ export interface ReorgOrderTable {
   issued_by: string | null;
   note: string | null;
   operations: ColumnType<unknown[], string, string>;
+  result: ColumnType<unknown, string | null, string | null> | null;
   reverses_order_id: number | null;
   reversed_by_order_id: number | null;
   version: Generated<number>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
-  applied_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  applied_at: NullableTimestamp;
 }
 
 export interface UnitTable {
   id: Generated<number>;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface UnitVersionTable {
@@ -46,8 +49,8 @@ export interface UnitVersionTable {
   parent_id: number | null;
   attributes: ColumnType<Record<string, unknown>, string, string>;
   order_id: number;
-  recorded_at: Generated<Timestamp>;
-  superseded_at: Timestamp | null;
+  recorded_at: Timestamp;
+  superseded_at: NullableTimestamp;
   superseded_by_order_id: number | null;
   search_text: ColumnType<string, never, never>;
 }
@@ -68,7 +71,7 @@ export interface UnitLineageTable {
   predecessor_id: number;
   successor_id: number;
   allocation: ColumnType<unknown, string | null, string | null> | null;
-  superseded_at: Timestamp | null;
+  superseded_at: NullableTimestamp;
 }
 
 export interface ReorgOrderUnitTable {

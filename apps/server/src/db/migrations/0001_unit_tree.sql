@@ -31,6 +31,8 @@ create table reorg_order (
   issued_by text,
   note text,
   operations jsonb not null default '[]',
+  -- Filled when applied: the ids of the units the operations created, by operation index.
+  result jsonb,
   reverses_order_id bigint references reorg_order (id),
   reversed_by_order_id bigint references reorg_order (id),
   -- Optimistic concurrency: every write bumps it; a stale If-Match gets 412.

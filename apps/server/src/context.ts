@@ -1,0 +1,24 @@
+import { type IsoDate, KindRules, todayIn } from '@rollbook/domain';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import type { EngineName } from './db/engine.js';
+import type { Database } from './db/types.js';
+
+/** What every edge (HTTP route or CLI command) hands to the services. */
+export interface AppContext {
+  db: Kysely<Database>;
+  engine: EngineName;
+  rules: KindRules;
+  config: Config;
+  /** Today in the organization's time zone: the default "as of" date. */
+  today(): IsoDate;
+}
+
+export function createContext(args: {
+  db: Kysely<Database>;
+  engine: EngineName;
+  rules: KindRules;
+  config: Config;
+}): AppContext {
+  return { ...args, today: () => todayIn(args.config.timeZone) };
+}

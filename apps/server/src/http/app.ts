@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError, negotiateLanguage } from '@rollbook/domain';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { demoRoutes } from '../modules/demo/demo.routes.js';
+import { reorgRoutes } from '../modules/reorg/reorg.routes.js';
+import { systemRoutes } from '../modules/system/system.routes.js';
+import { unitRoutes } from '../modules/units/units.routes.js';
+import { errorHandler, toProblem } from './errors.js';
+
+export type App = FastifyInstance;
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+
+export interface AppOptions {
+  logger?: boolean | { level: string };
+  /** Serve the built web app (off in API tests). */
+  serveWeb?: boolean;
+}
+
+/** Builds the HTTP server: the API under /api/v1, its OpenAPI document and reference, and the web app. */
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine and the API reference set styles inline.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Rollbook API',
+        version: '1',
+        description:
+          'Every read takes an `asOf` date (default: today). Errors are `application/problem+json` with a stable `code`, the `field` at fault and a message in the language of `Accept-Language` (en, vi, ar). Mutable resources carry an ETag; send it back in `If-Match`.',
+      },
+      tags: [
+        { name: 'units', description: 'The unit tree as of any date' },
+        { name: 'orders', description: 'Reorganization orders: draft, preview, apply, reverse' },
+        { name: 'system', description: 'Health, rule pack and demo data' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  app.setErrorHandler(errorHandler);
+
+  await app.register(systemRoutes(ctx), { prefix: '/api' });
+  await app.register(unitRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(reorgRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(demoRoutes(ctx), { prefix: '/api/v1' });
+
+  const serveWeb = (options.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (serveWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api') && serveWeb;
+    // The web app routes on the client: any page address serves index.html.
+    if (wantsPage) return reply.type('text/html').sendFile('index.html');
+    const problem = toProblem(new AppError('not_found'), negotiateLanguage(request.headers['accept-language']));
+    return reply.status(404).type('application/problem+json').send(problem);
+  });
+  return app;
+}

@@ -1,0 +1,74 @@
+import { AppError } from '@rollbook/domain';
+import type { FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+
+/** The ETag of a resource version. Strong: a version number identifies the exact representation. */
+export function etag(version: number): string {
+  return `"${version}"`;
+}
+
+/**
+ * The version the client last read, from If-Match. Writes to an existing resource require it, so a
+ * stale write is refused (412) instead of silently overwriting someone else's change.
+ */
+export function requireIfMatch(request: FastifyRequest): number {
+  const header = request.headers['if-match'];
+  if (!header) throw new AppError('precondition_required', { field: 'If-Match' });
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match) throw new AppError('validation_failed', { field: 'If-Match', params: { reason: 'expected "<version>"' } });
+  return Number(match[1]);
+}
+
+/** Opaque cursors: the client passes back what it was given and never builds one itself. */
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string | undefined, field = 'cursor'): T | undefined {
+  if (!cursor) return undefined;
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
+  } catch {
+    throw new AppError('validation_failed', { field, params: { reason: 'not a cursor this server gave out' } });
+  }
+}
+
+export const IsoDateSchema = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD.', examples: ['2025-07-01'] });
+
+export const AsOfQuery = Type.Object({
+  asOf: Type.Optional(Type.String({ format: 'date', description: 'The day to look at (default: today).' })),
+});
+export type AsOfQueryType = Static<typeof AsOfQuery>;
+
+export const PageQuery = {
+  cursor: Type.Optional(Type.String({ description: 'From `nextCursor` of the previous page.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Items per page.' })),
+};
+
+/** A page of a list: the items and the cursor of the next page (null on the last one). */
+export function PageOf<T extends ReturnType<typeof Type.Object>>(item: T) {
+  return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+}
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String({ description: 'Stable error code; branch on this, never on the text.' }),
+    detail: Type.String({ description: 'A message in the language of Accept-Language.' }),
+    field: Type.Optional(Type.String({ description: 'The field at fault.' })),
+    params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
+    violations: Type.Optional(
+      Type.Array(
+        Type.Object({
+          code: Type.String(),
+          field: Type.Optional(Type.String()),
+          message: Type.String(),
+          params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+        }),
+      ),
+    ),
+  },
+  { description: 'An RFC 9457 problem document.' },
+);

@@ -1,0 +1,151 @@
+import {
+  AppError,
+  assertNever,
+  type ApiLanguage,
+  type ErrorCode,
+  formatMessage,
+  negotiateLanguage,
+} from '@rollbook/domain';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+/** The HTTP status of each error code: one table, checked for completeness by the compiler. */
+export function httpStatus(code: ErrorCode): number {
+  switch (code) {
+    case 'validation_failed':
+    case 'invalid_date':
+      return 400;
+    case 'not_found':
+    case 'unit_not_found':
+    case 'order_not_found':
+      return 404;
+    case 'unknown_kind':
+    case 'wrong_parent_kind':
+    case 'parent_required':
+    case 'cycle':
+    case 'code_in_use':
+    case 'unit_not_live':
+    case 'unit_still_live':
+    case 'has_children':
+    case 'merge_needs_two':
+    case 'split_needs_two':
+    case 'split_allocation':
+    case 'duplicate_unit_in_operation':
+    case 'order_has_violations':
+      return 422;
+    case 'later_change_conflict':
+    case 'order_not_draft':
+    case 'order_already_reversed':
+    case 'demo_needs_empty_database':
+      return 409;
+    case 'precondition_required':
+      return 428;
+    case 'version_conflict':
+      return 412;
+    case 'internal_error':
+      return 500;
+    default:
+      return assertNever(code);
+  }
+}
+
+/** Localized reasons for schema failures, by JSON-Schema keyword. */
+const SCHEMA_REASONS: Record<string, Record<ApiLanguage, string>> = {
+  required: { en: 'it is required', vi: 'bắt buộc phải có', ar: 'هو مطلوب' },
+  type: { en: 'it has the wrong type', vi: 'sai kiểu dữ liệu', ar: 'نوعه غير صحيح' },
+  minLength: { en: 'it is too short', vi: 'quá ngắn', ar: 'قصير جدًا' },
+  maxLength: { en: 'it is too long', vi: 'quá dài', ar: 'طويل جدًا' },
+  minimum: { en: 'it is too small', vi: 'quá nhỏ', ar: 'صغير جدًا' },
+  maximum: { en: 'it is too large', vi: 'quá lớn', ar: 'كبير جدًا' },
+  minItems: { en: 'it has too few items', vi: 'có quá ít phần tử', ar: 'عناصره قليلة جدًا' },
+  maxItems: { en: 'it has too many items', vi: 'có quá nhiều phần tử', ar: 'عناصره كثيرة جدًا' },
+  enum: { en: 'it is not one of the allowed values', vi: 'không thuộc các giá trị cho phép', ar: 'ليس من القيم المسموحة' },
+  const: { en: 'it is not the allowed value', vi: 'không phải giá trị cho phép', ar: 'ليس القيمة المسموحة' },
+  pattern: { en: 'it does not have the expected form', vi: 'không đúng định dạng', ar: 'ليس بالشكل المتوقع' },
+  additionalProperties: { en: 'it is not a known field', vi: 'không phải trường được hỗ trợ', ar: 'ليس حقلًا معروفًا' },
+  anyOf: { en: 'it matches none of the accepted shapes', vi: 'không khớp dạng nào được chấp nhận', ar: 'لا يطابق أي شكل مقبول' },
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  field?: string;
+  params?: Record<string, string | number>;
+  violations?: Array<{ code: ErrorCode; field?: string; message: string; params: Record<string, string | number> }>;
+}
+
+/** Builds an RFC 9457 problem document in the caller's language. */
+export function toProblem(error: AppError, lang: ApiLanguage): Problem {
+  const detail = formatMessage(error.code, lang, { field: error.field ?? '', ...error.params });
+  const problem: Problem = {
+    type: `urn:rollbook:problem:${error.code}`,
+    title: error.code,
+    status: httpStatus(error.code),
+    code: error.code,
+    detail,
+  };
+  if (error.field) problem.field = error.field;
+  if (Object.keys(error.params).length) problem.params = error.params;
+  const details = error.details as { violations?: Array<{ code: ErrorCode; field?: string; params: Record<string, string | number> }> };
+  if (details?.violations) {
+    problem.violations = details.violations.map((v) => ({
+      ...v,
+      message: formatMessage(v.code, lang, { field: v.field ?? '', ...v.params }),
+    }));
+  }
+  return problem;
+}
+
+interface SchemaFailure {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+}
+
+/** Turns Fastify's schema validation failure into our error, naming the field. */
+function fromValidation(
+  error: FastifyError & { validation?: SchemaFailure[]; validationContext?: string },
+  request: FastifyRequest,
+  lang: ApiLanguage,
+): AppError {
+  const first = error.validation?.[0];
+  const context = error.validationContext ?? 'body';
+  let field = (first?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+  if (first?.keyword === 'required') field = [field, String(first.params.missingProperty)].filter(Boolean).join('.');
+  if (first?.keyword === 'additionalProperties')
+    field = [field, String(first.params.additionalProperty)].filter(Boolean).join('.');
+  field = field || context;
+  if (first?.keyword === 'format' && first.params.format === 'date') {
+    const source = (request as unknown as Record<string, unknown>)[context];
+    return new AppError('invalid_date', { field, params: { value: String(valueAt(source, first.instancePath) ?? '') } });
+  }
+  const reasons = SCHEMA_REASONS[first?.keyword ?? ''] ?? { en: error.message, vi: error.message, ar: error.message };
+  return new AppError('validation_failed', { field, params: { reason: reasons[lang] } });
+}
+
+/** The value a JSON pointer names inside the request part that failed. */
+function valueAt(source: unknown, pointer: string): unknown {
+  let value = source;
+  for (const key of pointer.split('/').filter(Boolean)) {
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const lang = negotiateLanguage(request.headers['accept-language']);
+  let appError: AppError;
+  if (error instanceof AppError) appError = error;
+  else if ((error as { validation?: unknown }).validation) appError = fromValidation(error, request, lang);
+  else if (error.statusCode === 404) appError = new AppError('not_found');
+  else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    appError = new AppError('validation_failed', { field: 'body', params: { reason: error.message } });
+  } else {
+    request.log.error(error);
+    appError = new AppError('internal_error');
+  }
+  const problem = toProblem(appError, lang);
+  return reply.status(problem.status).type('application/problem+json').header('content-language', lang).send(problem);
+}

@@ -1,0 +1,170 @@
+import { AppError } from '@rollbook/domain';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../context.js';
+import type { DatabaseHandle } from '../../db/engine.js';
+import { applyOps, buildSmallTree, buildUnit, createTestContext, uniqueCode } from '../../test/test-context.js';
+import { findChildren, getFigures, getLineage, getUnit, getUnitHistory } from '../units/units.service.js';
+import { applyOrder, createOrder, draftReversal, previewOrder } from './reorg.service.js';
+
+let ctx: AppContext;
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  ({ ctx, handle } = await createTestContext());
+});
+afterAll(() => handle?.close());
+
+const childNames = async (parentId: number, date: string) => (await findChildren(ctx.db, parentId, date)).map((u) => u.name).sort();
+
+async function expectRefused(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+  return error as AppError;
+}
+
+describe('reorganization orders', () => {
+  it('merges two cells into a new one with a past date; the tree before and after differ', async () => {
+    const t = await buildSmallTree(ctx);
+    await applyOps(ctx, '2024-09-01', [
+      {
+        type: 'merge',
+        unitIds: [t.cellA, t.cellB],
+        into: { parentId: t.committee, code: uniqueCode('M'), name: 'Chi bộ Giáo viên', kind: 'cell' },
+      },
+    ]);
+    expect(await childNames(t.committee, '2024-08-31')).toEqual(['Chi bộ Giáo viên 1', 'Chi bộ Giáo viên 2']);
+    expect(await childNames(t.committee, '2024-09-01')).toEqual(['Chi bộ Giáo viên']);
+    const figuresBefore = await getFigures(ctx.db, t.province, '2024-08-31');
+    const figuresAfter = await getFigures(ctx.db, t.province, '2024-09-01');
+    expect(figuresBefore.byKind.find((k) => k.kind === 'cell')?.count).toBe(2);
+    expect(figuresAfter.byKind.find((k) => k.kind === 'cell')?.count).toBe(1);
+    const lineage = await getLineage(ctx.db, t.cellA);
+    expect(lineage.edges).toHaveLength(2);
+    expect(lineage.edges.every((e) => e.kind === 'merge' && e.effectiveDate === '2024-09-01')).toBe(true);
+    const gone = await getUnit(ctx.db, t.cellA, '2025-01-01');
+    expect(gone.liveOnDate).toBe(false);
+    expect(gone.existence).toEqual({ from: '2000-01-01', to: '2024-09-01' });
+  });
+
+  it('moves a whole subtree: descendants follow on the date, not before', async () => {
+    const t = await buildSmallTree(ctx);
+    const other = await buildUnit(ctx, { kind: 'province', parentId: t.central, name: 'Đảng bộ tỉnh Kiên Giang' });
+    await applyOps(ctx, '2025-07-01', [{ type: 'move', unitId: t.commune, parentId: other }]);
+    expect((await getFigures(ctx.db, other, '2025-06-30')).total).toBe(0);
+    expect((await getFigures(ctx.db, other, '2025-07-01')).total).toBe(5);
+    expect((await getFigures(ctx.db, t.province, '2025-07-01')).total).toBe(0);
+    const cell = await getUnit(ctx.db, t.cellA, '2025-07-01');
+    expect(cell.ancestors.map((a) => a.id)).toEqual([t.central, other, t.commune, t.committee]);
+  });
+
+  it('splits a committee, allocating its cells, and records the allocation in the lineage', async () => {
+    const t = await buildSmallTree(ctx);
+    const [partA, partB] = await applyOps(ctx, '2023-01-01', [
+      {
+        type: 'split',
+        unitId: t.committee,
+        parts: [
+          { code: uniqueCode('S'), name: 'Phần A', kind: 'grassroots_committee', childIds: [t.cellA] },
+          { code: uniqueCode('S'), name: 'Phần B', kind: 'grassroots_committee', takesRemainder: true },
+        ],
+      },
+    ]);
+    expect(await childNames(partA!, '2023-01-01')).toEqual(['Chi bộ Giáo viên 1']);
+    expect(await childNames(partB!, '2023-01-01')).toEqual(['Chi bộ Giáo viên 2']);
+    expect((await getLineage(ctx.db, t.committee)).edges.map((e) => e.successorId).sort()).toEqual([partA, partB].sort());
+  });
+
+  it('keeps a future-dated order out of today and in the tree of its date', async () => {
+    const t = await buildSmallTree(ctx);
+    await applyOps(ctx, '2099-01-01', [{ type: 'rename', unitId: t.gCell, name: 'Chi bộ Trung tâm Y tế' }]);
+    expect((await getUnit(ctx.db, t.gCell, ctx.today())).unit?.name).toBe('Chi bộ Trạm Y tế');
+    expect((await getUnit(ctx.db, t.gCell, '2099-01-01')).unit?.name).toBe('Chi bộ Trung tâm Y tế');
+  });
+
+  it('refuses an order that cuts across a later planned one, naming it', async () => {
+    const t = await buildSmallTree(ctx);
+    await applyOps(ctx, '2099-01-01', [{ type: 'rename', unitId: t.cellA, name: 'Later name' }]);
+    const error = await expectRefused(applyOps(ctx, '2030-01-01', [{ type: 'dissolve', unitId: t.cellA }]), 'later_change_conflict');
+    expect(error.params.laterDate).toBe('2099-01-01');
+  });
+
+  it('previews without writing: changes, figures before and after, and broken rules', async () => {
+    const t = await buildSmallTree(ctx);
+    const preview = await previewOrder(ctx, {
+      effectiveDate: '2024-01-01',
+      operations: [{ type: 'merge', unitIds: [t.cellA], into: { unitId: t.cellB } }],
+    });
+    expect(preview.violations).toEqual([]);
+    expect(preview.changes.map((c) => c.change)).toEqual(['dissolved']);
+    expect(preview.figures?.unitId).toBe(t.committee);
+    expect(preview.figures?.before.total).toBe(2);
+    expect(preview.figures?.after?.total).toBe(1);
+    expect(await childNames(t.committee, '2024-01-01')).toHaveLength(2);
+
+    const bad = await previewOrder(ctx, {
+      effectiveDate: '2024-01-01',
+      operations: [
+        { type: 'move', unitId: t.province, parentId: t.cellA },
+        { type: 'create', parentId: t.gCell, code: 'X', name: 'Cell under a grassroots cell', kind: 'cell' },
+      ],
+    });
+    expect(bad.violations.map((v) => v.code)).toEqual(['cycle', 'wrong_parent_kind']);
+    expect(bad.figures?.after).toBeNull();
+  });
+
+  it('refuses a reused live code, an unknown kind, a dissolved parent and a unit with children', async () => {
+    const t = await buildSmallTree(ctx);
+    const code = uniqueCode('C');
+    await buildUnit(ctx, { kind: 'cell', parentId: t.committee, code });
+    await expectRefused(applyOps(ctx, '2010-01-01', [{ type: 'create', parentId: t.committee, code, name: 'Dup', kind: 'cell' }]), 'code_in_use');
+    await expectRefused(applyOps(ctx, '2010-01-01', [{ type: 'create', parentId: t.committee, code: uniqueCode(), name: 'N', kind: 'nope' }]), 'unknown_kind');
+    await expectRefused(applyOps(ctx, '2010-01-01', [{ type: 'dissolve', unitId: t.committee }]), 'has_children');
+    await expectRefused(applyOps(ctx, '1999-01-01', [{ type: 'rename', unitId: t.cellA, name: 'Too early' }]), 'unit_not_live');
+    await expectRefused(applyOps(ctx, '2010-01-01', [{ type: 'create', parentId: null, code: uniqueCode(), name: 'Orphan', kind: 'cell' }]), 'parent_required');
+    await expectRefused(applyOps(ctx, '2026-01-01', [{ type: 'create', parentId: t.province, code: uniqueCode(), name: 'Huyện', kind: 'district' }]), 'unknown_kind');
+    // Nothing of the refused orders was written.
+    expect(await childNames(t.committee, '2026-11-25')).toHaveLength(3);
+  });
+
+  it('lets a merged unit hand its code to the new unit on the same day', async () => {
+    const t = await buildSmallTree(ctx);
+    const code = uniqueCode('K');
+    const a = await buildUnit(ctx, { kind: 'cell', parentId: t.committee, code });
+    const [merged] = await applyOps(ctx, '2020-01-01', [
+      { type: 'merge', unitIds: [a, t.cellA], into: { parentId: t.committee, code, name: 'Merged', kind: 'cell' } },
+    ]);
+    expect((await getUnit(ctx.db, merged!, '2020-01-01')).unit?.code).toBe(code);
+  });
+
+  it('reverses an applied order with a new order; on the same date the history reads as before', async () => {
+    const t = await buildSmallTree(ctx);
+    const draft = await createOrder(ctx.db, {
+      effectiveDate: '2024-09-01',
+      operations: [{ type: 'merge', unitIds: [t.cellA, t.cellB], into: { parentId: t.committee, code: uniqueCode('R'), name: 'Merged', kind: 'cell' } }],
+    });
+    const applied = await applyOrder(ctx, draft.id, draft.version);
+    const reversal = await draftReversal(ctx, applied.id);
+    expect(reversal.operations.map((o) => o.type)).toEqual(['reinstate', 'reinstate', 'dissolve']);
+    const done = await applyOrder(ctx, reversal.id, reversal.version);
+    expect(done.reversesOrderId).toBe(applied.id);
+    expect(await childNames(t.committee, '2024-09-01')).toEqual(['Chi bộ Giáo viên 1', 'Chi bộ Giáo viên 2']);
+    const history = await getUnitHistory(ctx.db, t.cellA);
+    expect(history.versions).toHaveLength(1);
+    expect(history.versions[0]).toMatchObject({ validFrom: '2000-01-01', validTo: null });
+    expect((await getLineage(ctx.db, t.cellA)).edges).toHaveLength(0);
+    const withCorrections = await getUnitHistory(ctx.db, t.cellA, true);
+    expect(withCorrections.versions.filter((v) => v.supersededAt).length).toBeGreaterThan(0);
+    await expectRefused(draftReversal(ctx, applied.id), 'order_already_reversed');
+  });
+
+  it('refuses a stale version and edits of an applied order', async () => {
+    const t = await buildSmallTree(ctx);
+    const draft = await createOrder(ctx.db, { effectiveDate: '2024-01-01', operations: [{ type: 'rename', unitId: t.gCell, name: 'New' }] });
+    await expectRefused(applyOrder(ctx, draft.id, draft.version + 1), 'version_conflict');
+    await applyOrder(ctx, draft.id, draft.version);
+    await expectRefused(applyOrder(ctx, draft.id, draft.version + 1), 'order_not_draft');
+  });
+});

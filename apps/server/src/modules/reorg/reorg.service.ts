@@ -1,0 +1,265 @@
+import { addDays, AppError, type IsoDate, type ReorgOperation, type RuleViolation } from '@rollbook/domain';
+import { sql, type Transaction } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { Database } from '../../db/types.js';
+import { countByKindAt, type Db, findLastVersionsBefore, findPathAt, findVersionsAt } from '../units/units.repository.js';
+import { applyPlan } from './apply-plan.js';
+import { type OrderPlan, type PlannedChange, planOrder } from './plan-order.js';
+import {
+  deleteDraft,
+  findOrderById,
+  findOrderUnitIds,
+  findOrders as findOrderRows,
+  insertOrder,
+  lockTree,
+  markApplied,
+  markReversed,
+  type OrderInput,
+  type OrderRow,
+  updateDraft,
+} from './reorg.repository.js';
+
+export type OrderState = 'draft' | 'planned' | 'in-effect';
+
+/** Applied orders dated after today are planned: the tree as of their date shows them, today's does not. */
+export function orderState(order: OrderRow, today: IsoDate): OrderState {
+  if (order.status === 'draft') return 'draft';
+  return order.effectiveDate > today ? 'planned' : 'in-effect';
+}
+
+export interface FiguresSnapshot {
+  total: number;
+  byKind: Array<{ kind: string; count: number }>;
+}
+
+export interface OrderPreview {
+  violations: RuleViolation[];
+  changes: PlannedChange[];
+  figures: { unitId: number; unitName: string; before: FiguresSnapshot; after: FiguresSnapshot | null } | null;
+}
+
+export function toSnapshot(byKind: Record<string, number>): FiguresSnapshot {
+  const entries = Object.entries(byKind).map(([kind, count]) => ({ kind, count }));
+  return { total: entries.reduce((n, e) => n + e.count, 0), byKind: entries };
+}
+
+class RollbackPreview extends Error {
+  constructor(readonly preview: OrderPreview) {
+    super('preview');
+  }
+}
+
+export async function getOrder(db: Db, id: number): Promise<OrderRow> {
+  const order = await findOrderById(db, id);
+  if (!order) throw new AppError('order_not_found', { params: { order: `#${id}` } });
+  return order;
+}
+
+export async function findOrders(
+  ctx: AppContext,
+  args: { state?: OrderState; beforeId?: number; limit: number; unitId?: number },
+): Promise<OrderRow[]> {
+  return findOrderRows(ctx.db, { ...args, today: ctx.today(), touchingUnitId: args.unitId });
+}
+
+export async function createOrder(db: Db, input: OrderInput): Promise<OrderRow> {
+  return insertOrder(db, input);
+}
+
+export async function updateOrder(db: Db, id: number, expectedVersion: number, patch: Partial<OrderInput>): Promise<OrderRow> {
+  const updated = await updateDraft(db, id, expectedVersion, patch);
+  if (updated) return updated;
+  throw await whyNotWritable(db, id);
+}
+
+export async function deleteOrder(db: Db, id: number, expectedVersion: number): Promise<void> {
+  if (await deleteDraft(db, id, expectedVersion)) return;
+  throw await whyNotWritable(db, id);
+}
+
+/** The error for a write that matched no row: missing, no longer a draft, or a stale version. */
+async function whyNotWritable(db: Db, id: number): Promise<AppError> {
+  const order = await findOrderById(db, id);
+  if (!order) return new AppError('order_not_found', { params: { order: `#${id}` } });
+  if (order.status !== 'draft') return new AppError('order_not_draft', { params: { order: `#${id}` } });
+  return new AppError('version_conflict', { field: 'If-Match', params: { current: order.version } });
+}
+
+/**
+ * Shows what an order would do on its effective date — the changes, the rules it breaks, the figures
+ * of the part of the tree it touches before and after — by applying it in a transaction that is
+ * then rolled back. Nothing is written.
+ */
+export async function previewOrder(ctx: AppContext, order: { effectiveDate: IsoDate; operations: ReorgOperation[] }): Promise<OrderPreview> {
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await lockTree(trx);
+      const plan = await planOrder(trx, ctx.rules, order);
+      const scope = await scopeOf(trx, plan);
+      const before = scope ? toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate)) : null;
+      let after: FiguresSnapshot | null = null;
+      if (plan.violations.length === 0) {
+        const draft = await insertOrder(trx, { ...order, title: 'preview' });
+        await applyPlan(trx, plan, draft.id);
+        if (scope) after = toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate));
+      }
+      throw new RollbackPreview({
+        violations: plan.violations,
+        changes: plan.changes,
+        figures: scope && before ? { ...scope, before, after } : null,
+      });
+    });
+  } catch (error) {
+    if (error instanceof RollbackPreview) return error.preview;
+    throw error;
+  }
+  throw new Error('unreachable');
+}
+
+/** The lowest unit above everything the order touches: where its figures change. */
+async function scopeOf(db: Db, plan: OrderPlan): Promise<{ unitId: number; unitName: string } | null> {
+  const anchors = new Set<number>();
+  for (const unit of plan.units) {
+    if (unit.before?.parentId) anchors.add(unit.before.parentId);
+    if (unit.parentId && unit.parentId > 0) anchors.add(unit.parentId);
+    if (!unit.isNew && unit.before?.parentId === null) anchors.add(unit.unitId);
+  }
+  let common: number[] | undefined;
+  for (const id of anchors) {
+    const path = await findPathAt(db, id, plan.effectiveDate);
+    if (!path) continue;
+    if (!common) common = path;
+    else {
+      let i = 0;
+      while (i < common.length && i < path.length && common[i] === path[i]) i++;
+      common = common.slice(0, i);
+    }
+  }
+  const unitId = common?.[common.length - 1];
+  if (unitId === undefined) return null;
+  const [version] = await findVersionsAt(db, [unitId], plan.effectiveDate);
+  return { unitId, unitName: version ? `${version.code} ${version.name}` : `#${unitId}` };
+}
+
+/** Throws the first broken rule as the error, with all of them attached for the caller to list. */
+function refuse(violations: RuleViolation[]): never {
+  const first = violations[0]!;
+  throw new AppError(first.code, { field: first.field, params: first.params, details: { violations } });
+}
+
+/**
+ * Applies a draft order: checks every rule against the tree on its effective date and writes it
+ * all, or nothing. If-Match must name the draft's current version.
+ */
+export async function applyOrder(ctx: AppContext, id: number, expectedVersion: number): Promise<OrderRow> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockTree(trx);
+    const order = await findOrderById(trx, id, true);
+    if (!order) throw new AppError('order_not_found', { params: { order: `#${id}` } });
+    if (order.status !== 'draft') throw new AppError('order_not_draft', { params: { order: `#${id}` } });
+    if (order.version !== expectedVersion) {
+      throw new AppError('version_conflict', { field: 'If-Match', params: { current: order.version } });
+    }
+    return applyLocked(ctx, trx, order);
+  });
+}
+
+async function applyLocked(ctx: AppContext, trx: Transaction<Database>, order: OrderRow): Promise<OrderRow> {
+  const plan = await planOrder(trx, ctx.rules, order);
+  if (plan.violations.length) refuse(plan.violations);
+  const ids = await applyPlan(trx, plan, order.id);
+  const createdUnitIds: Record<string, number[]> = {};
+  for (const unit of plan.units) {
+    if (unit.createdByOperation === undefined) continue;
+    (createdUnitIds[unit.createdByOperation] ??= []).push(ids.get(unit.unitId)!);
+  }
+  if (order.reversesOrderId) {
+    const reversed = await findOrderById(trx, order.reversesOrderId);
+    await markReversed(trx, order.reversesOrderId, order.id, reversed?.effectiveDate === order.effectiveDate);
+  }
+  return markApplied(trx, order.id, { createdUnitIds });
+}
+
+/** Creates and applies an order in one transaction (quick edits, the CLI's --apply, demo data). */
+export async function createAndApplyOrder(ctx: AppContext, input: OrderInput): Promise<OrderRow> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockTree(trx);
+    const order = await insertOrder(trx, input);
+    return applyLocked(ctx, trx, order);
+  });
+}
+
+/**
+ * Drafts the order that undoes an applied one: units it dissolved come back, units it moved or
+ * renamed return to how they stood the day before, units it created are dissolved. History is
+ * never deleted; the draft is previewed and applied like any other order.
+ */
+export async function draftReversal(ctx: AppContext, id: number, effectiveDate?: IsoDate): Promise<OrderRow> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const order = await findOrderById(trx, id, true);
+    if (!order) throw new AppError('order_not_found', { params: { order: `#${id}` } });
+    if (order.status !== 'applied') throw new AppError('order_not_draft', { params: { order: `#${id}` } });
+    if (order.reversedByOrderId) {
+      throw new AppError('order_already_reversed', { params: { order: `#${id}`, reversal: `#${order.reversedByOrderId}` } });
+    }
+    const date = effectiveDate ?? order.effectiveDate;
+    if (date < order.effectiveDate) {
+      throw new AppError('validation_failed', {
+        field: 'effectiveDate',
+        params: { reason: `it must be on or after ${order.effectiveDate}` },
+      });
+    }
+    const unitIds = await findOrderUnitIds(trx, id);
+    // A later order built on this one must be undone first.
+    const later = await sql<{ unit_id: number; from: string; order_id: number }>`
+      select unit_id, lower(valid)::text as from, order_id from unit_version
+      where unit_id = any(${unitIds}::bigint[]) and superseded_at is null
+        and lower(valid) > ${order.effectiveDate}::date and order_id <> ${id}
+      order by lower(valid) limit 1`.execute(trx);
+    const conflict = later.rows[0];
+    if (conflict) {
+      throw new AppError('later_change_conflict', {
+        field: 'effectiveDate',
+        params: { unit: `#${conflict.unit_id}`, laterDate: conflict.from, laterOrder: `#${conflict.order_id}` },
+      });
+    }
+    const before = new Map((await findLastVersionsBefore(trx, unitIds, order.effectiveDate)).map((v) => [v.unitId, v]));
+    const after = new Map((await findVersionsAt(trx, unitIds, order.effectiveDate)).map((v) => [v.unitId, v]));
+    const depth = async (unitId: number) => (await findPathAt(trx, unitId, addDays(order.effectiveDate, -1)))?.length ?? 0;
+
+    const reinstate: Array<{ op: ReorgOperation; depth: number }> = [];
+    const restore: ReorgOperation[] = [];
+    const dissolve: Array<{ op: ReorgOperation; depth: number }> = [];
+    for (const unitId of unitIds) {
+      const was = before.get(unitId);
+      const now = after.get(unitId);
+      const wasLive = was !== undefined && was.valid.to === order.effectiveDate;
+      if (wasLive && !now) {
+        reinstate.push({
+          op: { type: 'reinstate', unitId, parentId: was.parentId, code: was.code, name: was.name, kind: was.kind },
+          depth: await depth(unitId),
+        });
+      } else if (!wasLive && now) {
+        dissolve.push({ op: { type: 'dissolve', unitId }, depth: (await findPathAt(trx, unitId, order.effectiveDate))?.length ?? 0 });
+      } else if (wasLive && now) {
+        if (was.parentId !== now.parentId && was.parentId !== null) restore.push({ type: 'move', unitId, parentId: was.parentId });
+        if (was.code !== now.code || was.name !== now.name) restore.push({ type: 'rename', unitId, code: was.code, name: was.name });
+        if (was.kind !== now.kind || JSON.stringify(was.attributes) !== JSON.stringify(now.attributes)) {
+          restore.push({ type: 'change', unitId, kind: was.kind, attributes: was.attributes as Record<string, string> });
+        }
+      }
+    }
+    const operations = [
+      ...reinstate.sort((a, b) => a.depth - b.depth).map((r) => r.op),
+      ...restore,
+      ...dissolve.sort((a, b) => b.depth - a.depth).map((d) => d.op),
+    ];
+    return insertOrder(trx, {
+      effectiveDate: date,
+      title: `Reversal of order #${id}${order.title ? ` (${order.title})` : ''}`,
+      decision: {},
+      operations,
+      reversesOrderId: id,
+    });
+  });
+}

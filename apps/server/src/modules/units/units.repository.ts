@@ -1,0 +1,267 @@
+import type { IsoDate } from '@rollbook/domain';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/types.js';
+import { parseDaterange, type Period } from './daterange.js';
+
+/** Any executor: the database or a transaction. Reads take it so they run where the caller is. */
+export type Db = Kysely<Database>;
+
+/** A unit's facts on one day. */
+export interface UnitFacts {
+  unitId: number;
+  code: string;
+  name: string;
+  kind: string;
+  parentId: number | null;
+  attributes: Record<string, unknown>;
+}
+
+/** One stored version of a unit: its facts over a validity period, and the order that started it. */
+export interface UnitVersionRow extends UnitFacts {
+  versionId: number;
+  valid: Period;
+  orderId: number;
+  recordedAt: Date;
+  supersededAt: Date | null;
+}
+
+const versionColumns = [
+  'v.id as versionId',
+  'v.unit_id as unitId',
+  'v.code',
+  'v.name',
+  'v.kind',
+  'v.parent_id as parentId',
+  'v.attributes',
+  'v.valid',
+  'v.order_id as orderId',
+  'v.recorded_at as recordedAt',
+  'v.superseded_at as supersededAt',
+] as const;
+
+function toVersion(row: Omit<UnitVersionRow, 'valid'> & { valid: string }): UnitVersionRow {
+  return { ...row, valid: parseDaterange(row.valid) };
+}
+
+/** Current (not superseded) versions of these units live on the date. */
+export async function findVersionsAt(db: Db, unitIds: readonly number[], date: IsoDate): Promise<UnitVersionRow[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('unit_version as v')
+    .select(versionColumns)
+    .where('v.unit_id', 'in', [...new Set(unitIds)])
+    .where('v.superseded_at', 'is', null)
+    .where(sql<boolean>`v.valid @> ${date}::date`)
+    .execute();
+  return rows.map(toVersion);
+}
+
+/** Current versions of the units live under a parent on the date (the roots when parentId is null). */
+export async function findChildVersionsAt(db: Db, parentId: number | null, date: IsoDate): Promise<UnitVersionRow[]> {
+  const rows = await db
+    .selectFrom('unit_version as v')
+    .select(versionColumns)
+    .where((eb) => (parentId === null ? eb('v.parent_id', 'is', null) : eb('v.parent_id', '=', parentId)))
+    .where('v.superseded_at', 'is', null)
+    .where(sql<boolean>`v.valid @> ${date}::date`)
+    .orderBy('v.code')
+    .execute();
+  return rows.map(toVersion);
+}
+
+/** Every current version of a unit, oldest first: its history. */
+export async function findUnitHistory(db: Db, unitId: number, includeSuperseded = false): Promise<UnitVersionRow[]> {
+  let query = db.selectFrom('unit_version as v').select(versionColumns).where('v.unit_id', '=', unitId);
+  if (!includeSuperseded) query = query.where('v.superseded_at', 'is', null);
+  const rows = await query.orderBy(sql`lower(v.valid)`).orderBy('v.recorded_at').execute();
+  return rows.map(toVersion);
+}
+
+/** The latest current version of each unit that ends on or before the date (for reinstating). */
+export async function findLastVersionsBefore(db: Db, unitIds: readonly number[], date: IsoDate): Promise<UnitVersionRow[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('unit_version as v')
+    .select(versionColumns)
+    .distinctOn('v.unit_id')
+    .where('v.unit_id', 'in', [...new Set(unitIds)])
+    .where('v.superseded_at', 'is', null)
+    .where(sql<boolean>`upper(v.valid) <= ${date}::date`)
+    .orderBy('v.unit_id')
+    .orderBy(sql`upper(v.valid)`, 'desc')
+    .execute();
+  return rows.map(toVersion);
+}
+
+/** Versions of these units that start after the date: later changes an earlier order must not cut across. */
+export async function findVersionsStartingAfter(
+  db: Db,
+  unitIds: readonly number[],
+  date: IsoDate,
+): Promise<Array<{ unitId: number; from: IsoDate; orderId: number }>> {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('unit_version as v')
+    .select(['v.unit_id as unitId', sql<string>`lower(v.valid)::text`.as('from'), 'v.order_id as orderId'])
+    .where('v.unit_id', 'in', [...new Set(unitIds)])
+    .where('v.superseded_at', 'is', null)
+    .where(sql<boolean>`lower(v.valid) > ${date}::date`)
+    .orderBy(sql`lower(v.valid)`)
+    .execute();
+  return rows;
+}
+
+/** Current versions, of any unit, that hold one of these codes on some day from the date on. */
+export async function findCodeHoldersFrom(
+  db: Db,
+  codes: readonly string[],
+  date: IsoDate,
+): Promise<Array<{ unitId: number; code: string; name: string; from: IsoDate }>> {
+  if (codes.length === 0) return [];
+  return db
+    .selectFrom('unit_version as v')
+    .select(['v.unit_id as unitId', 'v.code', 'v.name', sql<string>`greatest(lower(v.valid), ${date}::date)::text`.as('from')])
+    .where(sql<boolean>`upper(v.code) = any(${codes.map((c) => c.toUpperCase())}::text[])`)
+    .where('v.superseded_at', 'is', null)
+    .where(sql<boolean>`v.valid && daterange(${date}::date, null)`)
+    .execute();
+}
+
+/** Whether each unit exists at all (in any version). */
+export async function findExistingUnitIds(db: Db, unitIds: readonly number[]): Promise<Set<number>> {
+  if (unitIds.length === 0) return new Set();
+  const rows = await db.selectFrom('unit').select('id').where('id', 'in', [...new Set(unitIds)]).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The materialized path of a unit on a date (ids from the root down), or undefined when not live. */
+export async function findPathAt(db: Db, unitId: number, date: IsoDate): Promise<number[] | undefined> {
+  const row = await db
+    .selectFrom('unit_tree')
+    .select(sql<string>`path::text`.as('path'))
+    .where('unit_id', '=', unitId)
+    .where(sql<boolean>`valid @> ${date}::date`)
+    .executeTakeFirst();
+  return row ? row.path.split('.').map(Number) : undefined;
+}
+
+/** Number of units in each one's subtree (itself excluded) on the date. */
+export async function countDescendantsAt(db: Db, unitIds: readonly number[], date: IsoDate): Promise<Map<number, number>> {
+  if (unitIds.length === 0) return new Map();
+  const rows = await sql<{ unit_id: number; n: number }>`
+    select r.unit_id, count(t.unit_id) - 1 as n
+    from unit_tree r
+    join unit_tree t on t.path <@ r.path and t.valid @> ${date}::date
+    where r.unit_id = any(${[...unitIds]}::bigint[]) and r.valid @> ${date}::date
+    group by r.unit_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.unit_id, Number(r.n)]));
+}
+
+/** Units in a subtree on a date, counted by kind; the root itself is not counted. */
+export async function countByKindAt(db: Db, rootIds: readonly number[], date: IsoDate): Promise<Record<string, number>> {
+  if (rootIds.length === 0) return {};
+  const rows = await sql<{ kind: string; n: number }>`
+    select t.kind, count(*) as n
+    from unit_tree r
+    join unit_tree t on t.path <@ r.path and t.valid @> ${date}::date and t.unit_id <> r.unit_id
+    where r.unit_id = any(${[...rootIds]}::bigint[]) and r.valid @> ${date}::date
+    group by t.kind`.execute(db);
+  return Object.fromEntries(rows.rows.map((r) => [r.kind, Number(r.n)]));
+}
+
+/** Direct children counts on a date, for showing which tree nodes can open. */
+export async function countChildrenAt(db: Db, unitIds: readonly number[], date: IsoDate): Promise<Map<number, number>> {
+  if (unitIds.length === 0) return new Map();
+  const rows = await sql<{ parent_id: number; n: number }>`
+    select parent_id, count(*) as n from unit_tree
+    where parent_id = any(${[...unitIds]}::bigint[]) and valid @> ${date}::date
+    group by parent_id`.execute(db);
+  return new Map(rows.rows.map((r) => [r.parent_id, Number(r.n)]));
+}
+
+/** Searches names and codes live on a date, ignoring case and diacritics, optionally inside a subtree. */
+export async function searchUnitsAt(
+  db: Db,
+  args: { query: string; date: IsoDate; underUnitId?: number; kind?: string; after?: { code: string; id: number }; limit: number },
+): Promise<UnitVersionRow[]> {
+  let q = db
+    .selectFrom('unit_version as v')
+    .select(versionColumns)
+    .where('v.superseded_at', 'is', null)
+    .where(sql<boolean>`v.valid @> ${args.date}::date`)
+    .where(sql<boolean>`v.search_text like '%' || rb_fold(${args.query}) || '%'`);
+  if (args.kind) q = q.where('v.kind', '=', args.kind);
+  if (args.underUnitId !== undefined) {
+    q = q.where(
+      sql<boolean>`exists (select 1 from unit_tree t join unit_tree r on r.unit_id = ${args.underUnitId} and r.valid @> ${args.date}::date
+        where t.unit_id = v.unit_id and t.valid @> ${args.date}::date and t.path <@ r.path)`,
+    );
+  }
+  if (args.after) {
+    const after = args.after;
+    q = q.where((eb) => eb.or([eb('v.code', '>', after.code), eb.and([eb('v.code', '=', after.code), eb('v.unit_id', '>', after.id)])]));
+  }
+  const rows = await q.orderBy('v.code').orderBy('v.unit_id').limit(args.limit).execute();
+  return rows.map(toVersion);
+}
+
+/** Rebuilds the derived paths of the given units and everything under them, from a date on. */
+export async function rebuildTreeFrom(db: Db, unitIds: readonly number[], date: IsoDate): Promise<void> {
+  if (unitIds.length === 0) return;
+  const ids = [...new Set(unitIds)];
+  // 1. Everything whose path runs through a changed unit on or after the date is affected too.
+  const withRows = await sql<{ unit_id: number }>`
+    select distinct unit_id from unit_tree
+    where unit_id = any(${ids}::bigint[]) and valid && daterange(${date}::date, null)`.execute(db);
+  const labels = withRows.rows.map((r) => `*.${r.unit_id}.*`);
+  const below = labels.length
+    ? await sql<{ unit_id: number }>`
+        select distinct unit_id from unit_tree
+        where valid && daterange(${date}::date, null) and path ? ${labels}::lquery[]`.execute(db)
+    : { rows: [] };
+  const affected = [...new Set([...ids, ...below.rows.map((r) => r.unit_id)])];
+
+  // 2. Replace their rows from the date on: keep the part before the date, walk the facts down
+  //    from the nearest unaffected parent, and merge pieces that differ only in their dates.
+  await sql`
+    with recursive
+    affected as (select unnest(${affected}::bigint[]) as id),
+    old as (
+      delete from unit_tree t using affected a
+      where t.unit_id = a.id and t.valid && daterange(${date}::date, null)
+      returning t.*
+    ),
+    kept as (
+      select unit_id, valid * daterange(null, ${date}::date) as valid, path, kind, parent_id
+      from old where lower(valid) < ${date}::date
+    ),
+    facts as (
+      select v.unit_id, v.valid * daterange(${date}::date, null) as valid, v.parent_id, v.kind
+      from unit_version v join affected a on a.id = v.unit_id
+      where v.superseded_at is null and v.valid && daterange(${date}::date, null)
+    ),
+    walk (unit_id, valid, path, kind, parent_id, depth) as (
+      select f.unit_id, f.valid, text2ltree(f.unit_id::text), f.kind, f.parent_id, 1
+      from facts f where f.parent_id is null
+      union all
+      select f.unit_id, f.valid * p.valid, p.path || f.unit_id::text, f.kind, f.parent_id, 1
+      from facts f
+      join unit_tree p on p.unit_id = f.parent_id and p.valid && f.valid
+      where not exists (select 1 from affected a where a.id = f.parent_id)
+      union all
+      select f.unit_id, f.valid * w.valid, w.path || f.unit_id::text, f.kind, f.parent_id, w.depth + 1
+      from walk w join facts f on f.parent_id = w.unit_id and f.valid && w.valid
+      where w.depth < 100
+    ),
+    pieces as (
+      select unit_id, valid, path, kind, parent_id from kept
+      union all
+      select unit_id, valid, path, kind, parent_id from walk
+    )
+    insert into unit_tree (unit_id, valid, path, kind, parent_id)
+    select unit_id, merged, path, kind, parent_id
+    from (
+      select unit_id, path, kind, parent_id, unnest(range_agg(valid)) as merged
+      from pieces group by unit_id, path, kind, parent_id
+    ) m`.execute(db);
+}

@@ -1,0 +1,316 @@
+import { AppError, type IsoDate } from '@rollbook/domain';
+import { sql } from 'kysely';
+import type { AppContext } from '../../context.js';
+import { type FiguresSnapshot, toSnapshot } from '../reorg/reorg.service.js';
+import { type OrderRow } from '../reorg/reorg.repository.js';
+import {
+  countByKindAt,
+  countChildrenAt,
+  type Db,
+  findChildVersionsAt,
+  findPathAt,
+  findUnitHistory,
+  findVersionsAt,
+  searchUnitsAt,
+  type UnitVersionRow,
+} from './units.repository.js';
+
+/** A unit as one day sees it. */
+export interface UnitView {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+  parentId: number | null;
+  attributes: Record<string, unknown>;
+  validFrom: IsoDate;
+  validTo: IsoDate | null;
+  childCount: number;
+}
+
+export function toUnitView(v: UnitVersionRow, childCount = 0): UnitView {
+  return {
+    id: v.unitId,
+    code: v.code,
+    name: v.name,
+    kind: v.kind,
+    parentId: v.parentId,
+    attributes: v.attributes,
+    validFrom: v.valid.from,
+    validTo: v.valid.to,
+    childCount,
+  };
+}
+
+async function withChildCounts(db: Db, versions: UnitVersionRow[], date: IsoDate): Promise<UnitView[]> {
+  const counts = await countChildrenAt(db, versions.map((v) => v.unitId), date);
+  return versions.map((v) => toUnitView(v, counts.get(v.unitId) ?? 0));
+}
+
+/** The units directly under a parent (or the top units) on a date. */
+export async function findChildren(db: Db, parentId: number | null, date: IsoDate): Promise<UnitView[]> {
+  return withChildCounts(db, await findChildVersionsAt(db, parentId, date), date);
+}
+
+/** Units whose name or code contains the text, ignoring case and diacritics, on a date. */
+export async function searchUnits(
+  db: Db,
+  args: { query: string; date: IsoDate; underUnitId?: number; kind?: string; after?: { code: string; id: number }; limit: number },
+): Promise<UnitView[]> {
+  return withChildCounts(db, await searchUnitsAt(db, args), args.date);
+}
+
+export interface UnitDetail {
+  unit: UnitView | null;
+  liveOnDate: boolean;
+  lastKnown: UnitView;
+  existence: { from: IsoDate; to: IsoDate | null };
+  ancestors: Array<{ id: number; code: string; name: string; kind: string }>;
+  childCount: number;
+}
+
+/** A unit on a date, with where it stood in the tree; a unit not live that day shows its last known state. */
+export async function getUnit(db: Db, unitId: number, date: IsoDate): Promise<UnitDetail> {
+  const history = await findUnitHistory(db, unitId);
+  if (history.length === 0) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  const onDate = history.find((v) => v.valid.from <= date && (v.valid.to === null || date < v.valid.to));
+  const last = history[history.length - 1]!;
+  const path = onDate ? ((await findPathAt(db, unitId, date)) ?? []) : [];
+  const ancestorIds = path.slice(0, -1);
+  const ancestorVersions = new Map((await findVersionsAt(db, ancestorIds, date)).map((v) => [v.unitId, v]));
+  const childCount = onDate ? ((await countChildrenAt(db, [unitId], date)).get(unitId) ?? 0) : 0;
+  return {
+    unit: onDate ? toUnitView(onDate, childCount) : null,
+    liveOnDate: !!onDate,
+    lastKnown: toUnitView(last),
+    existence: { from: history[0]!.valid.from, to: last.valid.to },
+    ancestors: ancestorIds.flatMap((id) => {
+      const v = ancestorVersions.get(id);
+      return v ? [{ id, code: v.code, name: v.name, kind: v.kind }] : [];
+    }),
+    childCount,
+  };
+}
+
+export interface OrderSummary {
+  id: number;
+  effectiveDate: IsoDate;
+  title: string;
+  decisionNumber: string | null;
+  decisionDate: IsoDate | null;
+  issuedBy: string | null;
+}
+
+async function orderSummaries(db: Db, ids: number[]): Promise<Map<number, OrderSummary>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('reorg_order')
+    .select(['id', 'effective_date', 'title', 'decision_number', 'decision_date', 'issued_by'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        effectiveDate: r.effective_date,
+        title: r.title,
+        decisionNumber: r.decision_number,
+        decisionDate: r.decision_date,
+        issuedBy: r.issued_by,
+      },
+    ]),
+  );
+}
+
+export function summarizeOrder(o: OrderRow): OrderSummary {
+  return {
+    id: o.id,
+    effectiveDate: o.effectiveDate,
+    title: o.title,
+    decisionNumber: o.decision.number,
+    decisionDate: o.decision.date,
+    issuedBy: o.decision.issuedBy,
+  };
+}
+
+export interface HistoryEntry {
+  validFrom: IsoDate;
+  validTo: IsoDate | null;
+  code: string;
+  name: string;
+  kind: string;
+  parentId: number | null;
+  parentName: string | null;
+  attributes: Record<string, unknown>;
+  order: OrderSummary | null;
+  changes: Array<'created' | 'code' | 'name' | 'kind' | 'parent' | 'attributes'>;
+  recordedAt: string;
+  supersededAt: string | null;
+}
+
+/** A unit's timeline: each version, what changed from the one before, and the order that did it. */
+export async function getUnitHistory(
+  db: Db,
+  unitId: number,
+  includeSuperseded = false,
+): Promise<{ versions: HistoryEntry[]; end: { date: IsoDate; order: OrderSummary | null } | null }> {
+  const versions = await findUnitHistory(db, unitId, includeSuperseded);
+  if (versions.length === 0) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  const current = versions.filter((v) => v.supersededAt === null);
+  const parentIds = versions.flatMap((v) => (v.parentId ? [v.parentId] : []));
+  // Parents are named as they were on the first day of each version.
+  const parentNames = new Map<string, string>();
+  for (const v of versions) {
+    if (v.parentId === null) continue;
+    const [p] = await findVersionsAt(db, [v.parentId], v.valid.from);
+    if (p) parentNames.set(`${v.parentId}@${v.valid.from}`, `${p.code} ${p.name}`);
+  }
+  void parentIds;
+  const last = current[current.length - 1];
+  const endOrderId = last?.valid.to
+    ? (
+        await sql<{ order_id: number }>`
+          select order_id from reorg_order_unit ou join reorg_order o on o.id = ou.order_id
+          where ou.unit_id = ${unitId} and o.effective_date = ${last.valid.to}::date and o.status = 'applied'
+          order by o.id desc limit 1`.execute(db)
+      ).rows[0]?.order_id
+    : undefined;
+  const orders = await orderSummaries(db, [...versions.map((v) => v.orderId), ...(endOrderId ? [endOrderId] : [])]);
+  let previous: UnitVersionRow | undefined;
+  const entries: HistoryEntry[] = versions.map((v) => {
+    const prior = v.supersededAt === null ? previous : undefined;
+    const changes: HistoryEntry['changes'] = [];
+    if (!prior) changes.push('created');
+    else {
+      if (prior.code !== v.code) changes.push('code');
+      if (prior.name !== v.name) changes.push('name');
+      if (prior.kind !== v.kind) changes.push('kind');
+      if (prior.parentId !== v.parentId) changes.push('parent');
+      if (JSON.stringify(prior.attributes) !== JSON.stringify(v.attributes)) changes.push('attributes');
+    }
+    if (v.supersededAt === null) previous = v;
+    return {
+      validFrom: v.valid.from,
+      validTo: v.valid.to,
+      code: v.code,
+      name: v.name,
+      kind: v.kind,
+      parentId: v.parentId,
+      parentName: v.parentId ? (parentNames.get(`${v.parentId}@${v.valid.from}`) ?? null) : null,
+      attributes: v.attributes,
+      order: orders.get(v.orderId) ?? null,
+      changes,
+      recordedAt: v.recordedAt.toISOString(),
+      supersededAt: v.supersededAt ? v.supersededAt.toISOString() : null,
+    };
+  });
+  return {
+    versions: entries,
+    end: last?.valid.to ? { date: last.valid.to, order: endOrderId ? (orders.get(endOrderId) ?? null) : null } : null,
+  };
+}
+
+export interface Lineage {
+  nodes: Array<{ id: number; code: string; name: string; kind: string; from: IsoDate; to: IsoDate | null }>;
+  edges: Array<{ kind: 'merge' | 'split'; predecessorId: number; successorId: number; effectiveDate: IsoDate; orderId: number }>;
+}
+
+/** Every unit a unit came from and went into, through merges and splits, transitively. */
+export async function getLineage(db: Db, unitId: number): Promise<Lineage> {
+  const exists = await db.selectFrom('unit').select('id').where('id', '=', unitId).executeTakeFirst();
+  if (!exists) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  const edges = await sql<{ kind: 'merge' | 'split'; predecessor_id: number; successor_id: number; effective_date: string; order_id: number }>`
+    with recursive
+    up (id) as (select ${unitId}::bigint union select l.predecessor_id from unit_lineage l join up on l.successor_id = up.id where l.superseded_at is null),
+    down (id) as (select ${unitId}::bigint union select l.successor_id from unit_lineage l join down on l.predecessor_id = down.id where l.superseded_at is null)
+    select distinct l.kind, l.predecessor_id, l.successor_id, l.effective_date, l.order_id
+    from unit_lineage l
+    where l.superseded_at is null
+      -- Its ancestry, its descendants, and the partners it merged with.
+      and (l.successor_id in (select id from up) or l.predecessor_id in (select id from down)
+        or l.successor_id in (select id from down))
+    order by l.effective_date`.execute(db);
+  const ids = [...new Set([unitId, ...edges.rows.flatMap((e) => [e.predecessor_id, e.successor_id])])];
+  const spans = await sql<{ unit_id: number; code: string; name: string; kind: string; from: string; to: string | null }>`
+    select distinct on (unit_id) unit_id, code, name, kind,
+      (select min(lower(valid)) from unit_version x where x.unit_id = v.unit_id and x.superseded_at is null)::text as from,
+      (select case when bool_or(upper_inf(valid)) then null else max(upper(valid)) end from unit_version x
+        where x.unit_id = v.unit_id and x.superseded_at is null)::text as to
+    from unit_version v where unit_id = any(${ids}::bigint[]) and superseded_at is null
+    order by unit_id, lower(valid) desc`.execute(db);
+  return {
+    nodes: spans.rows.map((s) => ({ id: s.unit_id, code: s.code, name: s.name, kind: s.kind, from: s.from, to: s.to })),
+    edges: edges.rows.map((e) => ({
+      kind: e.kind,
+      predecessorId: e.predecessor_id,
+      successorId: e.successor_id,
+      effectiveDate: e.effective_date,
+      orderId: e.order_id,
+    })),
+  };
+}
+
+export interface Figures extends FiguresSnapshot {
+  unitId: number;
+  asOf: IsoDate;
+  /** The units counted: the unit itself, or — on a day before it existed — the units it came from. */
+  basis: number[];
+}
+
+/**
+ * Units in a subtree by kind on a date ("107 subordinate committees; 931 grassroots organizations").
+ * On a day before the unit existed, its predecessors stand in for it, so a merged province can be
+ * compared with the provinces it was made from.
+ */
+export async function getFigures(db: Db, unitId: number, date: IsoDate): Promise<Figures> {
+  const basis = await basisOn(db, unitId, date);
+  const byKind = await countByKindAt(db, basis, date);
+  return { unitId, asOf: date, basis, ...toSnapshot(byKind) };
+}
+
+async function basisOn(db: Db, unitId: number, date: IsoDate): Promise<number[]> {
+  const live = await findVersionsAt(db, [unitId], date);
+  if (live.length) return [unitId];
+  const exists = await db.selectFrom('unit').select('id').where('id', '=', unitId).executeTakeFirst();
+  if (!exists) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  const rows = await sql<{ id: number }>`
+    with recursive up (id, depth) as (
+      select predecessor_id, 1 from unit_lineage where successor_id = ${unitId} and superseded_at is null
+      union
+      select l.predecessor_id, up.depth + 1 from unit_lineage l join up on l.successor_id = up.id
+      where l.superseded_at is null and up.depth < 50
+    )
+    select distinct up.id from up join unit_version v on v.unit_id = up.id and v.superseded_at is null and v.valid @> ${date}::date`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/** How a subtree changed between two dates, by kind, and the orders that changed it. */
+export async function compareFigures(db: Db, unitId: number, from: IsoDate, to: IsoDate) {
+  const [a, b] = [await getFigures(db, unitId, from), await getFigures(db, unitId, to)];
+  const kinds = [...new Set([...a.byKind, ...b.byKind].map((k) => k.kind))];
+  const count = (f: Figures, kind: string) => f.byKind.find((k) => k.kind === kind)?.count ?? 0;
+  const [lo, hi] = from <= to ? [from, to] : [to, from];
+  // Orders dated in (lo, hi] that touched a unit inside the subtree, as it stood on either side.
+  const roots = [...new Set([...a.basis, ...b.basis])];
+  const orderRows = roots.length
+    ? await sql<{ id: number }>`
+        select distinct o.id from reorg_order o
+        join reorg_order_unit ou on ou.order_id = o.id
+        where o.status = 'applied' and o.effective_date > ${lo}::date and o.effective_date <= ${hi}::date
+          and exists (
+            select 1 from unit_tree t join unit_tree r on r.unit_id = any(${roots}::bigint[])
+            where t.unit_id = ou.unit_id
+              and ((t.valid @> o.effective_date and r.valid @> o.effective_date)
+                or (t.valid @> (o.effective_date - 1) and r.valid @> (o.effective_date - 1)))
+              and t.path <@ r.path)
+        order by o.id`.execute(db)
+    : { rows: [] };
+  const orders = await orderSummaries(db, orderRows.rows.map((r) => r.id));
+  return {
+    from: a,
+    to: b,
+    delta: kinds.map((kind) => ({ kind, from: count(a, kind), to: count(b, kind), change: count(b, kind) - count(a, kind) })),
+    orders: [...orders.values()].sort((x, y) => (x.effectiveDate < y.effectiveDate ? -1 : x.effectiveDate > y.effectiveDate ? 1 : x.id - y.id)),
+  };
+}

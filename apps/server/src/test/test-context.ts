@@ -1,0 +1,61 @@
+import { DEFAULT_RULE_PACK, KindRules, type NewUnit, type ReorgOperation } from '@rollbook/domain';
+import { loadConfig } from '../config.js';
+import { type AppContext, createContext } from '../context.js';
+import type { DatabaseHandle } from '../db/engine.js';
+import { createAndApplyOrder } from '../modules/reorg/reorg.service.js';
+import { createTestDatabase } from './test-database.js';
+
+/** A context over a fresh test database, with "today" pinned so dates in tests never drift. */
+export async function createTestContext(today = '2026-11-25'): Promise<{ ctx: AppContext; handle: DatabaseHandle }> {
+  const handle = await createTestDatabase();
+  const ctx = createContext({
+    db: handle.db,
+    engine: handle.engine,
+    rules: new KindRules(DEFAULT_RULE_PACK),
+    config: { ...loadConfig({}), timeZone: 'UTC' },
+  });
+  return { ctx: { ...ctx, today: () => today }, handle };
+}
+
+let counter = 0;
+/** A code no other test uses. */
+export function uniqueCode(prefix = 'U'): string {
+  counter += 1;
+  return `${prefix}${process.pid}-${counter}`;
+}
+
+/** Applies one order and returns the ids of the units it created, in operation order. */
+export async function applyOps(ctx: AppContext, effectiveDate: string, operations: ReorgOperation[]): Promise<number[]> {
+  const order = await createAndApplyOrder(ctx, { effectiveDate, operations });
+  return Object.keys(order.result?.createdUnitIds ?? {})
+    .map(Number)
+    .sort((a, b) => a - b)
+    .flatMap((k) => order.result!.createdUnitIds![k]!);
+}
+
+/** Builds a unit and returns its id. */
+export async function buildUnit(
+  ctx: AppContext,
+  spec: Partial<NewUnit> & { kind: string; parentId: number | null },
+  effectiveDate = '2000-01-01',
+): Promise<number> {
+  const [id] = await applyOps(ctx, effectiveDate, [
+    { type: 'create', code: spec.code ?? uniqueCode(), name: spec.name ?? 'Unit', kind: spec.kind, parentId: spec.parentId },
+  ]);
+  return id!;
+}
+
+/**
+ * A small party tree: central → province → commune → grassroots committee → two cells, plus a
+ * grassroots cell under the commune.
+ */
+export async function buildSmallTree(ctx: AppContext, date = '2000-01-01') {
+  const central = await buildUnit(ctx, { kind: 'central', parentId: null, name: 'Trung ương' }, date);
+  const province = await buildUnit(ctx, { kind: 'province', parentId: central, name: 'Đảng bộ tỉnh An Giang' }, date);
+  const commune = await buildUnit(ctx, { kind: 'commune', parentId: province, name: 'Đảng bộ xã Mỹ Hòa Hưng' }, date);
+  const committee = await buildUnit(ctx, { kind: 'grassroots_committee', parentId: commune, name: 'Đảng bộ Trường THPT' }, date);
+  const cellA = await buildUnit(ctx, { kind: 'cell', parentId: committee, name: 'Chi bộ Giáo viên 1' }, date);
+  const cellB = await buildUnit(ctx, { kind: 'cell', parentId: committee, name: 'Chi bộ Giáo viên 2' }, date);
+  const gCell = await buildUnit(ctx, { kind: 'grassroots_cell', parentId: commune, name: 'Chi bộ Trạm Y tế' }, date);
+  return { central, province, commune, committee, cellA, cellB, gCell };
+}
