@@ -63,7 +63,7 @@ function readHolder(file: string): LockHolder | undefined {
 
 function isAlive(holder: LockHolder): boolean {
   if (holder.host !== os.hostname()) return true; // Another machine on a shared folder: assume it is running.
-  if (holder.pid === process.pid) return false;
+  if (holder.pid === process.pid) return true; // This very process already has it open.
   try {
     process.kill(holder.pid, 0);
     return true;

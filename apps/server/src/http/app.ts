@@ -13,7 +13,7 @@ import { demoRoutes } from '../modules/demo/demo.routes.js';
 import { reorgRoutes } from '../modules/reorg/reorg.routes.js';
 import { systemRoutes } from '../modules/system/system.routes.js';
 import { unitRoutes } from '../modules/units/units.routes.js';
-import { errorHandler, toProblem } from './errors.js';
+import { createErrorHandler, toProblem } from './errors.js';
 
 export type App = FastifyInstance;
 
@@ -29,7 +29,9 @@ export interface AppOptions {
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, discriminator: true },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(helmet, {
@@ -62,7 +64,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(createErrorHandler(ctx.rules));
 
   await app.register(systemRoutes(ctx), { prefix: '/api' });
   await app.register(unitRoutes(ctx), { prefix: '/api/v1' });

@@ -3,8 +3,11 @@ import {
   assertNever,
   type ApiLanguage,
   type ErrorCode,
+  type ErrorParams,
   formatMessage,
+  type KindRules,
   negotiateLanguage,
+  type RuleViolation,
 } from '@rollbook/domain';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -76,9 +79,26 @@ export interface Problem {
   violations?: Array<{ code: ErrorCode; field?: string; message: string; params: Record<string, string | number> }>;
 }
 
+/** Params that hold kind codes are shown as the kind's name in the reader's language. */
+function localizeParams(params: ErrorParams, lang: ApiLanguage, rules?: KindRules): ErrorParams {
+  if (!rules) return params;
+  const out = { ...params };
+  for (const key of ['kind', 'parentKind'] as const) {
+    const value = out[key];
+    if (typeof value === 'string' && rules.kind(value)) out[key] = rules.name(value, lang).toLocaleLowerCase(lang);
+  }
+  return out;
+}
+
+/** A broken rule with its message in the reader's language. */
+export function localizeViolation(v: RuleViolation, lang: ApiLanguage, rules?: KindRules) {
+  const params = localizeParams(v.params, lang, rules);
+  return { code: v.code, ...(v.field ? { field: v.field } : {}), params: v.params, message: formatMessage(v.code, lang, { field: v.field ?? '', ...params }) };
+}
+
 /** Builds an RFC 9457 problem document in the caller's language. */
-export function toProblem(error: AppError, lang: ApiLanguage): Problem {
-  const detail = formatMessage(error.code, lang, { field: error.field ?? '', ...error.params });
+export function toProblem(error: AppError, lang: ApiLanguage, rules?: KindRules): Problem {
+  const detail = formatMessage(error.code, lang, { field: error.field ?? '', ...localizeParams(error.params, lang, rules) });
   const problem: Problem = {
     type: `urn:rollbook:problem:${error.code}`,
     title: error.code,
@@ -88,13 +108,8 @@ export function toProblem(error: AppError, lang: ApiLanguage): Problem {
   };
   if (error.field) problem.field = error.field;
   if (Object.keys(error.params).length) problem.params = error.params;
-  const details = error.details as { violations?: Array<{ code: ErrorCode; field?: string; params: Record<string, string | number> }> };
-  if (details?.violations) {
-    problem.violations = details.violations.map((v) => ({
-      ...v,
-      message: formatMessage(v.code, lang, { field: v.field ?? '', ...v.params }),
-    }));
-  }
+  const details = error.details as { violations?: RuleViolation[] } | undefined;
+  if (details?.violations) problem.violations = details.violations.map((v) => localizeViolation(v, lang, rules));
   return problem;
 }
 
@@ -118,7 +133,8 @@ function fromValidation(
     field = [field, String(first.params.additionalProperty)].filter(Boolean).join('.');
   field = field || context;
   if (first?.keyword === 'format' && first.params.format === 'date') {
-    const source = (request as unknown as Record<string, unknown>)[context];
+    const part = context === 'querystring' ? 'query' : context;
+    const source = (request as unknown as Record<string, unknown>)[part];
     return new AppError('invalid_date', { field, params: { value: String(valueAt(source, first.instancePath) ?? '') } });
   }
   const reasons = SCHEMA_REASONS[first?.keyword ?? ''] ?? { en: error.message, vi: error.message, ar: error.message };
@@ -134,18 +150,21 @@ function valueAt(source: unknown, pointer: string): unknown {
   return value;
 }
 
-export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const lang = negotiateLanguage(request.headers['accept-language']);
-  let appError: AppError;
-  if (error instanceof AppError) appError = error;
-  else if ((error as { validation?: unknown }).validation) appError = fromValidation(error, request, lang);
-  else if (error.statusCode === 404) appError = new AppError('not_found');
-  else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    appError = new AppError('validation_failed', { field: 'body', params: { reason: error.message } });
-  } else {
-    request.log.error(error);
-    appError = new AppError('internal_error');
-  }
-  const problem = toProblem(appError, lang);
-  return reply.status(problem.status).type('application/problem+json').header('content-language', lang).send(problem);
+/** Maps every thrown error to a localized problem document; unexpected ones are logged and hidden. */
+export function createErrorHandler(rules: KindRules) {
+  return function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    const lang = negotiateLanguage(request.headers['accept-language']);
+    let appError: AppError;
+    if (error instanceof AppError) appError = error;
+    else if ((error as { validation?: unknown }).validation) appError = fromValidation(error, request, lang);
+    else if (error.statusCode === 404) appError = new AppError('not_found');
+    else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      appError = new AppError('validation_failed', { field: 'body', params: { reason: error.message } });
+    } else {
+      request.log.error(error);
+      appError = new AppError('internal_error');
+    }
+    const problem = toProblem(appError, lang, rules);
+    return reply.status(problem.status).type('application/problem+json').header('content-language', lang).send(problem);
+  };
 }

@@ -180,13 +180,16 @@ async function applyLocked(ctx: AppContext, trx: Transaction<Database>, order: O
   return markApplied(trx, order.id, { createdUnitIds });
 }
 
-/** Creates and applies an order in one transaction (quick edits, the CLI's --apply, demo data). */
+/** Creates and applies an order in one transaction (quick edits, the CLI's --apply). */
 export async function createAndApplyOrder(ctx: AppContext, input: OrderInput): Promise<OrderRow> {
-  return ctx.db.transaction().execute(async (trx) => {
-    await lockTree(trx);
-    const order = await insertOrder(trx, input);
-    return applyLocked(ctx, trx, order);
-  });
+  return ctx.db.transaction().execute((trx) => createAndApplyOrderIn(trx, ctx, input));
+}
+
+/** The same inside a caller's transaction, so several orders can land together (demo data, imports). */
+export async function createAndApplyOrderIn(trx: Transaction<Database>, ctx: AppContext, input: OrderInput): Promise<OrderRow> {
+  await lockTree(trx);
+  const order = await insertOrder(trx, input);
+  return applyLocked(ctx, trx, order);
 }
 
 /**

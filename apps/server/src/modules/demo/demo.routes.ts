@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.js';
+import { ProblemSchema } from '../../http/conventions.js';
+import { loadDemo } from './demo.service.js';
+
+export function demoRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/demo',
+      {
+        schema: {
+          tags: ['system'],
+          summary: 'Load the demo organization into an empty database (first run)',
+          response: { 201: Type.Object({ units: Type.Integer(), orders: Type.Integer(), rootId: Type.Integer() }), 409: ProblemSchema },
+        },
+      },
+      async (_request, reply) => {
+        const result = await loadDemo(ctx);
+        return reply.status(201).send(result);
+      },
+    );
+  };
+}

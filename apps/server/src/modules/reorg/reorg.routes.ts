@@ -1,0 +1,182 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { negotiateLanguage, type ReorgOperation } from '@rollbook/domain';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.js';
+import { decodeCursor, encodeCursor, etag, ProblemSchema, requireIfMatch } from '../../http/conventions.js';
+import { localizeViolation } from '../../http/errors.js';
+import { presentOrder } from './reorg.present.js';
+import {
+  OrderBody,
+  OrderListQuery,
+  OrderListSchema,
+  OrderParams,
+  OrderPatchBody,
+  OrderSchema,
+  PreviewBody,
+  PreviewSchema,
+  ReversalBody,
+} from './reorg.schemas.js';
+import {
+  applyOrder,
+  createOrder,
+  deleteOrder,
+  draftReversal,
+  findOrders,
+  getOrder,
+  type OrderPreview,
+  previewOrder,
+  updateOrder,
+} from './reorg.service.js';
+
+const errors = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 422: ProblemSchema, 428: ProblemSchema };
+
+/** Reorganization orders: drafts that are edited, previewed, applied once, and undone only by reversal. */
+export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const localize = (preview: OrderPreview, acceptLanguage: string | undefined) => ({
+      ...preview,
+      violations: preview.violations.map((v) => localizeViolation(v, negotiateLanguage(acceptLanguage), ctx.rules)),
+    });
+
+    app.get(
+      '/orders',
+      { schema: { tags: ['orders'], summary: 'List orders, newest first', querystring: OrderListQuery, response: { 200: OrderListSchema, 400: ProblemSchema } } },
+      async (request) => {
+        const { state, unitId, cursor, limit = 50 } = request.query;
+        const beforeId = decodeCursor<{ id: number }>(cursor)?.id;
+        const rows = await findOrders(ctx, {
+          limit: limit + 1,
+          ...(state && { state }),
+          ...(unitId !== undefined && { unitId }),
+          ...(beforeId !== undefined && { beforeId }),
+        });
+        const shown = rows.slice(0, limit);
+        const last = shown[shown.length - 1];
+        return {
+          items: shown.map((o) => presentOrder(o, ctx.today())),
+          nextCursor: rows.length > limit && last ? encodeCursor({ id: last.id }) : null,
+        };
+      },
+    );
+
+    app.post(
+      '/orders',
+      { schema: { tags: ['orders'], summary: 'Create a draft order', body: OrderBody, response: { 201: OrderSchema, ...errors } } },
+      async (request, reply) => {
+        const order = await createOrder(ctx.db, { ...request.body, operations: request.body.operations as ReorgOperation[] });
+        reply.status(201).header('etag', etag(order.version)).header('location', `/api/v1/orders/${order.id}`);
+        return presentOrder(order, ctx.today());
+      },
+    );
+
+    app.post(
+      '/orders/preview',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Preview an unsaved order: what changes, figures before and after, broken rules',
+          body: PreviewBody,
+          response: { 200: PreviewSchema, ...errors },
+        },
+      },
+      async (request) =>
+        localize(
+          await previewOrder(ctx, { effectiveDate: request.body.effectiveDate, operations: request.body.operations as ReorgOperation[] }),
+          request.headers['accept-language'],
+        ),
+    );
+
+    app.get(
+      '/orders/:id',
+      { schema: { tags: ['orders'], summary: 'One order', params: OrderParams, response: { 200: OrderSchema, ...errors } } },
+      async (request, reply) => {
+        const order = await getOrder(ctx.db, request.params.id);
+        reply.header('etag', etag(order.version));
+        return presentOrder(order, ctx.today());
+      },
+    );
+
+    app.patch(
+      '/orders/:id',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Change a draft (If-Match required)',
+          params: OrderParams,
+          body: OrderPatchBody,
+          response: { 200: OrderSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const version = requireIfMatch(request);
+        const { operations, ...rest } = request.body;
+        const order = await updateOrder(ctx.db, request.params.id, version, {
+          ...rest,
+          ...(operations && { operations: operations as ReorgOperation[] }),
+        });
+        reply.header('etag', etag(order.version));
+        return presentOrder(order, ctx.today());
+      },
+    );
+
+    app.delete(
+      '/orders/:id',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Delete a draft (If-Match required)',
+          params: OrderParams,
+          response: { 204: Type.Null({ description: 'Deleted.' }), ...errors },
+        },
+      },
+      async (request, reply) => {
+        await deleteOrder(ctx.db, request.params.id, requireIfMatch(request));
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/orders/:id/preview',
+      { schema: { tags: ['orders'], summary: 'Preview a saved draft', params: OrderParams, response: { 200: PreviewSchema, ...errors } } },
+      async (request) => {
+        const order = await getOrder(ctx.db, request.params.id);
+        return localize(await previewOrder(ctx, order), request.headers['accept-language']);
+      },
+    );
+
+    app.post(
+      '/orders/:id/apply',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Apply a draft on its effective date, atomically (If-Match required)',
+          params: OrderParams,
+          response: { 200: OrderSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const order = await applyOrder(ctx, request.params.id, requireIfMatch(request));
+        reply.header('etag', etag(order.version));
+        return presentOrder(order, ctx.today());
+      },
+    );
+
+    app.post(
+      '/orders/:id/reversal',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Draft the order that undoes an applied one',
+          params: OrderParams,
+          body: ReversalBody,
+          response: { 201: OrderSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const order = await draftReversal(ctx, request.params.id, request.body?.effectiveDate);
+        reply.status(201).header('etag', etag(order.version)).header('location', `/api/v1/orders/${order.id}`);
+        return presentOrder(order, ctx.today());
+      },
+    );
+  };
+}

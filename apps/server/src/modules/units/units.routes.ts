@@ -1,0 +1,175 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AppError } from '@rollbook/domain';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.js';
+import { AsOfQuery, decodeCursor, encodeCursor, PageOf, ProblemSchema } from '../../http/conventions.js';
+import { createAndApplyOrder } from '../reorg/reorg.service.js';
+import { OrderSchema } from '../reorg/reorg.schemas.js';
+import { presentOrder } from '../reorg/reorg.present.js';
+import {
+  CreateUnitBody,
+  FiguresChangeQuery,
+  FiguresChangeSchema,
+  FiguresSchema,
+  HistoryQuery,
+  HistorySchema,
+  LineageSchema,
+  UnitDetailSchema,
+  UnitListQuery,
+  UnitParams,
+  UnitSchema,
+} from './units.schemas.js';
+import {
+  compareFigures,
+  findChildren,
+  getFigures,
+  getLineage,
+  getUnit,
+  getUnitHistory,
+  searchUnits,
+  type UnitView,
+} from './units.service.js';
+
+const problems = { 400: ProblemSchema, 404: ProblemSchema };
+
+/** Read the tree as of any date; add a unit (a one-operation order, so it has a history like any other change). */
+export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/units',
+      {
+        schema: {
+          tags: ['units'],
+          summary: 'List the units under a parent, or search units by name or code, as of a date',
+          querystring: UnitListQuery,
+          response: { 200: PageOf(UnitSchema), ...problems },
+        },
+      },
+      async (request) => {
+        const { asOf = ctx.today(), parentId, q, kind, under, cursor, limit = 50 } = request.query;
+        if (q) {
+          const after = decodeCursor<{ code: string; id: number }>(cursor);
+          const items = await searchUnits(ctx.db, {
+            query: q,
+            date: asOf,
+            limit: limit + 1,
+            ...(under !== undefined && { underUnitId: under }),
+            ...(kind !== undefined && { kind }),
+            ...(after && { after }),
+          });
+          return page(items, limit, (u) => ({ code: u.code, id: u.id }));
+        }
+        if (parentId === undefined) {
+          throw new AppError('validation_failed', { field: 'parentId', params: { reason: 'give parentId (or root) or q' } });
+        }
+        const all = await findChildren(ctx.db, parentId === 'root' ? null : Number(parentId), asOf);
+        // Children of one unit are few (hundreds at most); the cursor is a position in the ordered list.
+        const offset = decodeCursor<{ offset: number }>(cursor)?.offset ?? 0;
+        const items = all.slice(offset, offset + limit);
+        return { items, nextCursor: offset + limit < all.length ? encodeCursor({ offset: offset + limit }) : null };
+      },
+    );
+
+    app.post(
+      '/units',
+      {
+        schema: {
+          tags: ['units'],
+          summary: 'Add a unit: makes and applies a one-operation reorganization order',
+          body: CreateUnitBody,
+          response: { 201: Type.Object({ unit: UnitSchema, order: OrderSchema }), 400: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const { effectiveDate = ctx.today(), decision, code, name, kind, parentId, attributes } = request.body;
+        const order = await createAndApplyOrder(ctx, {
+          effectiveDate,
+          title: `${code} ${name}`,
+          decision,
+          operations: [{ type: 'create', code, name, kind, parentId, ...(attributes && { attributes }) }],
+        });
+        const id = order.result?.createdUnitIds?.['0']?.[0];
+        const detail = await getUnit(ctx.db, id!, effectiveDate);
+        reply.status(201).header('location', `/api/v1/units/${id}`);
+        return { unit: detail.unit!, order: presentOrder(order, ctx.today()) };
+      },
+    );
+
+    app.get(
+      '/units/:id',
+      {
+        schema: {
+          tags: ['units'],
+          summary: 'A unit as of a date, with its place in the tree',
+          params: UnitParams,
+          querystring: AsOfQuery,
+          response: { 200: UnitDetailSchema, ...problems },
+        },
+      },
+      async (request) => getUnit(ctx.db, request.params.id, request.query.asOf ?? ctx.today()),
+    );
+
+    app.get(
+      '/units/:id/history',
+      {
+        schema: {
+          tags: ['units'],
+          summary: "A unit's timeline: every version and the order behind it",
+          params: UnitParams,
+          querystring: HistoryQuery,
+          response: { 200: HistorySchema, ...problems },
+        },
+      },
+      async (request) => getUnitHistory(ctx.db, request.params.id, request.query.includeSuperseded ?? false),
+    );
+
+    app.get(
+      '/units/:id/lineage',
+      {
+        schema: {
+          tags: ['units'],
+          summary: 'Predecessors and successors through merges and splits',
+          params: UnitParams,
+          response: { 200: LineageSchema, ...problems },
+        },
+      },
+      async (request) => getLineage(ctx.db, request.params.id),
+    );
+
+    app.get(
+      '/units/:id/figures',
+      {
+        schema: {
+          tags: ['units'],
+          summary: 'Units in the subtree by kind, as of a date',
+          params: UnitParams,
+          querystring: AsOfQuery,
+          response: { 200: FiguresSchema, ...problems },
+        },
+      },
+      async (request) => getFigures(ctx.db, request.params.id, request.query.asOf ?? ctx.today()),
+    );
+
+    app.get(
+      '/units/:id/figures/change',
+      {
+        schema: {
+          tags: ['units'],
+          summary: 'How the subtree changed between two dates, and the orders that changed it',
+          params: UnitParams,
+          querystring: FiguresChangeQuery,
+          response: { 200: FiguresChangeSchema, ...problems },
+        },
+      },
+      async (request) => compareFigures(ctx.db, request.params.id, request.query.from, request.query.to ?? ctx.today()),
+    );
+  };
+}
+
+/** One page from a list fetched with one extra item: the extra one tells whether there is a next page. */
+function page<K>(items: UnitView[], limit: number, key: (u: UnitView) => K) {
+  const more = items.length > limit;
+  const shown = items.slice(0, limit);
+  const last = shown[shown.length - 1];
+  return { items: shown, nextCursor: more && last ? encodeCursor(key(last)) : null };
+}
