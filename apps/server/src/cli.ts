@@ -21,7 +21,15 @@ import {
   getOrder,
   previewOrder,
 } from './modules/reorg/reorg.service.js';
-import { compareFigures, findChildren, getFigures, getLineage, getUnit, getUnitHistory, searchUnits } from './modules/units/units.service.js';
+import {
+  compareFigures,
+  findChildren,
+  getFigures,
+  getLineage,
+  getUnit,
+  getUnitHistory,
+  searchUnits,
+} from './modules/units/units.service.js';
 import { VERSION } from './version.js';
 
 /** Options every command shares; each has an environment twin. */
@@ -40,8 +48,16 @@ const program = new Command('rollbook')
   .addOption(new Option('--json', 'print JSON for scripts').env('ROLLBOOK_JSON'))
   .addOption(new Option('--lang <code>', 'language of messages (en, vi, ar)').env('ROLLBOOK_LANG'))
   .addOption(new Option('--data-dir <path>', 'folder of the embedded database').env('ROLLBOOK_DATA_DIR'))
-  .addOption(new Option('--database-url <url>', 'a PostgreSQL server instead of the embedded database').env('DATABASE_URL'))
-  .addOption(new Option('--time-zone <zone>', "the organization's time zone, which decides today").env('ROLLBOOK_TIME_ZONE'))
+  .addOption(
+    new Option('--database-url <url>', 'a PostgreSQL server instead of the embedded database').env(
+      'DATABASE_URL',
+    ),
+  )
+  .addOption(
+    new Option('--time-zone <zone>', "the organization's time zone, which decides today").env(
+      'ROLLBOOK_TIME_ZONE',
+    ),
+  )
   .showHelpAfterError();
 
 function configFrom(globals: Globals) {
@@ -55,7 +71,9 @@ function configFrom(globals: Globals) {
 }
 
 /** Runs a command body against the database and turns failures into messages and exit codes. */
-function withContext<A extends unknown[]>(body: (ctx: AppContext, globals: Globals, ...args: A) => Promise<unknown>) {
+function withContext<A extends unknown[]>(
+  body: (ctx: AppContext, globals: Globals, ...args: A) => Promise<unknown>,
+) {
   return async (...args: A) => {
     const globals = program.opts<Globals>();
     let code: number = EXIT.ok;
@@ -82,7 +100,10 @@ function date(value: string, field: string): string {
 function id(value: string, field: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new AppError('validation_failed', { field, params: { reason: `“${value}” is not a positive whole number` } });
+    throw new AppError('validation_failed', {
+      field,
+      params: { reason: `“${value}” is not a positive whole number` },
+    });
   }
   return n;
 }
@@ -115,7 +136,10 @@ program
       try {
         const report = await migrateToLatest(handle.db);
         if (globals.json) console.log(JSON.stringify(report));
-        else console.log(report.applied.length ? `applied: ${report.applied.join(', ')}` : `up to date (${report.level})`);
+        else
+          console.log(
+            report.applied.length ? `applied: ${report.applied.join(', ')}` : `up to date (${report.level})`,
+          );
       } finally {
         await handle.close();
       }
@@ -130,7 +154,8 @@ program
   .action(
     withContext(async (ctx, globals) => {
       const result = await loadDemo(ctx);
-      if (!globals.json) console.log(`Loaded the demo organization: ${result.units} units, ${result.orders} orders.`);
+      if (!globals.json)
+        console.log(`Loaded the demo organization: ${result.units} units, ${result.orders} orders.`);
       return result;
     }),
   );
@@ -149,7 +174,11 @@ units
       const items = options.search
         ? await searchUnits(ctx.db, { query: options.search, date: asOf, limit: 200 })
         : await findChildren(ctx.db, options.parent ? id(options.parent, '--parent') : null, asOf);
-      if (!globals.json) printTable(items.map((u) => ({ ...u, kind: ctx.rules.name(u.kind) })), ['id', 'code', 'name', 'kind', 'childCount']);
+      if (!globals.json)
+        printTable(
+          items.map((u) => ({ ...u, kind: ctx.rules.name(u.kind) })),
+          ['id', 'code', 'name', 'kind', 'childCount'],
+        );
       return items;
     }),
   );
@@ -166,7 +195,9 @@ units
         const u = detail.unit ?? detail.lastKnown;
         console.log(`${u.code}  ${u.name}  (${ctx.rules.name(u.kind)})`);
         console.log(`path: ${[...detail.ancestors.map((a) => a.name), u.name].join(' › ')}`);
-        console.log(`exists: ${detail.existence.from} → ${detail.existence.to ?? 'open'}${detail.liveOnDate ? '' : `  — not live on ${asOf}`}`);
+        console.log(
+          `exists: ${detail.existence.from} → ${detail.existence.to ?? 'open'}${detail.liveOnDate ? '' : `  — not live on ${asOf}`}`,
+        );
         console.log(`units directly under it: ${detail.childCount}`);
       }
       return detail;
@@ -181,7 +212,13 @@ units
       const history = await getUnitHistory(ctx.db, id(unitId, 'id'));
       if (!globals.json) {
         printTable(
-          history.versions.map((v) => ({ ...v, to: v.validTo ?? '', from: v.validFrom, order: v.order ? `#${v.order.id} ${v.order.decisionNumber ?? ''}` : '', changes: v.changes.join(',') })),
+          history.versions.map((v) => ({
+            ...v,
+            to: v.validTo ?? '',
+            from: v.validFrom,
+            order: v.order ? `#${v.order.id} ${v.order.decisionNumber ?? ''}` : '',
+            changes: v.changes.join(','),
+          })),
           ['from', 'to', 'code', 'name', 'parentName', 'changes', 'order'],
         );
       }
@@ -197,7 +234,10 @@ units
       const lineage = await getLineage(ctx.db, id(unitId, 'id'));
       if (!globals.json) {
         const name = new Map(lineage.nodes.map((n) => [n.id, `${n.code} ${n.name}`]));
-        for (const e of lineage.edges) console.log(`${e.effectiveDate}  ${e.kind}: ${name.get(e.predecessorId)} → ${name.get(e.successorId)}  (order #${e.orderId})`);
+        for (const e of lineage.edges)
+          console.log(
+            `${e.effectiveDate}  ${e.kind}: ${name.get(e.predecessorId)} → ${name.get(e.successorId)}  (order #${e.orderId})`,
+          );
         if (!lineage.edges.length) console.log('no merges or splits');
       }
       return lineage;
@@ -213,16 +253,28 @@ units
     withContext(async (ctx, globals, unitId: string, options: { asOf?: string; compareWith?: string }) => {
       const asOf = options.asOf ? date(options.asOf, '--as-of') : ctx.today();
       if (options.compareWith) {
-        const change = await compareFigures(ctx.db, id(unitId, 'id'), date(options.compareWith, '--compare-with'), asOf);
+        const change = await compareFigures(
+          ctx.db,
+          id(unitId, 'id'),
+          date(options.compareWith, '--compare-with'),
+          asOf,
+        );
         if (!globals.json) {
-          printTable(change.delta.map((d) => ({ ...d, kind: ctx.rules.name(d.kind) })), ['kind', 'from', 'to', 'change']);
-          for (const o of change.orders) console.log(`  ${o.effectiveDate}  order #${o.id} ${o.decisionNumber ?? ''} ${o.title}`);
+          printTable(
+            change.delta.map((d) => ({ ...d, kind: ctx.rules.name(d.kind) })),
+            ['kind', 'from', 'to', 'change'],
+          );
+          for (const o of change.orders)
+            console.log(`  ${o.effectiveDate}  order #${o.id} ${o.decisionNumber ?? ''} ${o.title}`);
         }
         return change;
       }
       const figures = await getFigures(ctx.db, id(unitId, 'id'), asOf);
       if (!globals.json) {
-        printTable(figures.byKind.map((k) => ({ ...k, kind: ctx.rules.name(k.kind) })), ['kind', 'count']);
+        printTable(
+          figures.byKind.map((k) => ({ ...k, kind: ctx.rules.name(k.kind) })),
+          ['kind', 'count'],
+        );
         console.log(`total: ${figures.total}`);
       }
       return figures;
@@ -239,30 +291,57 @@ units
   .option('--date <date>', 'effective date (default: today)')
   .option('--decision <number>', 'decision number')
   .action(
-    withContext(async (ctx, globals, options: { code: string; name: string; kind: string; parent?: string; date?: string; decision?: string }) => {
-      const effectiveDate = options.date ? date(options.date, '--date') : ctx.today();
-      const order = await createAndApplyOrder(ctx, {
-        effectiveDate,
-        title: `${options.code} ${options.name}`,
-        decision: { number: options.decision ?? null },
-        operations: [
-          { type: 'create', code: options.code, name: options.name, kind: options.kind, parentId: options.parent ? id(options.parent, '--parent') : null },
-        ],
-      });
-      const unitId = order.result?.createdUnitIds?.['0']?.[0];
-      if (!globals.json) console.log(`added unit ${unitId} by order #${order.id}`);
-      return { unitId, order: presentOrder(order, ctx.today()) };
-    }),
+    withContext(
+      async (
+        ctx,
+        globals,
+        options: {
+          code: string;
+          name: string;
+          kind: string;
+          parent?: string;
+          date?: string;
+          decision?: string;
+        },
+      ) => {
+        const effectiveDate = options.date ? date(options.date, '--date') : ctx.today();
+        const order = await createAndApplyOrder(ctx, {
+          effectiveDate,
+          title: `${options.code} ${options.name}`,
+          decision: { number: options.decision ?? null },
+          operations: [
+            {
+              type: 'create',
+              code: options.code,
+              name: options.name,
+              kind: options.kind,
+              parentId: options.parent ? id(options.parent, '--parent') : null,
+            },
+          ],
+        });
+        const unitId = order.result?.createdUnitIds?.['0']?.[0];
+        if (!globals.json) console.log(`added unit ${unitId} by order #${order.id}`);
+        return { unitId, order: presentOrder(order, ctx.today()) };
+      },
+    ),
   );
 
 const reorg = program.command('reorg').description('reorganization orders: create, preview, apply, reverse');
 
-function readOrderFile(file: string): { effectiveDate: string; title?: string; decision?: Record<string, string>; operations: ReorgOperation[] } {
+function readOrderFile(file: string): {
+  effectiveDate: string;
+  title?: string;
+  decision?: Record<string, string>;
+  operations: ReorgOperation[];
+} {
   const text = file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
   const body = JSON.parse(text) as { effectiveDate: string; operations: ReorgOperation[] };
   date(body.effectiveDate, 'effectiveDate');
   if (!Array.isArray(body.operations)) {
-    throw new AppError('validation_failed', { field: 'operations', params: { reason: 'the order file needs a list of operations' } });
+    throw new AppError('validation_failed', {
+      field: 'operations',
+      params: { reason: 'the order file needs a list of operations' },
+    });
   }
   return body;
 }
@@ -273,8 +352,14 @@ reorg
   .addOption(new Option('--state <state>', 'only this state').choices(['draft', 'planned', 'in-effect']))
   .action(
     withContext(async (ctx, globals, options: { state?: 'draft' | 'planned' | 'in-effect' }) => {
-      const rows = (await findOrders(ctx, { limit: 500, ...(options.state && { state: options.state }) })).map((o) => presentOrder(o, ctx.today()));
-      if (!globals.json) printTable(rows.map((o) => ({ ...o, decision: o.decision.number ?? '', operations: o.operations.length })), ['id', 'state', 'effectiveDate', 'decision', 'operations', 'title']);
+      const rows = (
+        await findOrders(ctx, { limit: 500, ...(options.state && { state: options.state }) })
+      ).map((o) => presentOrder(o, ctx.today()));
+      if (!globals.json)
+        printTable(
+          rows.map((o) => ({ ...o, decision: o.decision.number ?? '', operations: o.operations.length })),
+          ['id', 'state', 'effectiveDate', 'decision', 'operations', 'title'],
+        );
       return rows;
     }),
   );
@@ -292,13 +377,16 @@ reorg
 
 reorg
   .command('create <file>')
-  .description('create a draft from a JSON file ({effectiveDate, title?, decision?, operations}; - reads stdin)')
+  .description(
+    'create a draft from a JSON file ({effectiveDate, title?, decision?, operations}; - reads stdin)',
+  )
   .option('--apply', 'apply it at once')
   .action(
     withContext(async (ctx, globals, file: string, options: { apply?: boolean }) => {
       const body = readOrderFile(file);
       const order = options.apply ? await createAndApplyOrder(ctx, body) : await createOrder(ctx.db, body);
-      if (!globals.json) console.log(`${options.apply ? 'applied' : 'drafted'} order #${order.id} (version ${order.version})`);
+      if (!globals.json)
+        console.log(`${options.apply ? 'applied' : 'drafted'} order #${order.id} (version ${order.version})`);
       return presentOrder(order, ctx.today());
     }),
   );
@@ -311,11 +399,19 @@ reorg
       const order = /^\d+$/.test(target) ? await getOrder(ctx.db, Number(target)) : readOrderFile(target);
       const preview = await previewOrder(ctx, order);
       if (!globals.json) {
-        for (const c of preview.changes) console.log(`${c.change.padEnd(10)} ${c.code} ${c.name}${c.to?.parentName ? ` → under ${c.to.parentName}` : ''}`);
+        for (const c of preview.changes)
+          console.log(
+            `${c.change.padEnd(10)} ${c.code} ${c.name}${c.to?.parentName ? ` → under ${c.to.parentName}` : ''}`,
+          );
         if (preview.figures) {
-          console.log(`figures of ${preview.figures.unitName}: ${preview.figures.before.total} units before, ${preview.figures.after?.total ?? '?'} after`);
+          console.log(
+            `figures of ${preview.figures.unitName}: ${preview.figures.before.total} units before, ${preview.figures.after?.total ?? '?'} after`,
+          );
         }
-        for (const v of preview.violations) console.log(`broken rule (${v.code}): ${localizeViolation(v, cliLanguage(globals.lang), ctx.rules).message}`);
+        for (const v of preview.violations)
+          console.log(
+            `broken rule (${v.code}): ${localizeViolation(v, cliLanguage(globals.lang), ctx.rules).message}`,
+          );
         if (preview.violations.length) process.exitCode = EXIT.ruleBroken;
       }
       return preview;
@@ -324,12 +420,18 @@ reorg
 
 reorg
   .command('apply <id>')
-  .description("apply a draft on its effective date (checks that it is still the version you expect with --version)")
+  .description(
+    'apply a draft on its effective date (checks that it is still the version you expect with --version)',
+  )
   .option('--version <n>', 'the draft version you reviewed (default: the current one)')
   .action(
     withContext(async (ctx, globals, orderId: string, options: { version?: string }) => {
       const order = await getOrder(ctx.db, id(orderId, 'id'));
-      const applied = await applyOrder(ctx, order.id, options.version ? id(options.version, '--version') : order.version);
+      const applied = await applyOrder(
+        ctx,
+        order.id,
+        options.version ? id(options.version, '--version') : order.version,
+      );
       if (!globals.json) console.log(`applied order #${applied.id}, effective ${applied.effectiveDate}`);
       return presentOrder(applied, ctx.today());
     }),
@@ -341,7 +443,11 @@ reorg
   .option('--date <date>', 'effective date of the reversal (default: the date of the order undone)')
   .action(
     withContext(async (ctx, globals, orderId: string, options: { date?: string }) => {
-      const draft = await draftReversal(ctx, id(orderId, 'id'), options.date ? date(options.date, '--date') : undefined);
+      const draft = await draftReversal(
+        ctx,
+        id(orderId, 'id'),
+        options.date ? date(options.date, '--date') : undefined,
+      );
       if (!globals.json) console.log(`drafted reversal #${draft.id}; preview it, then apply it`);
       return presentOrder(draft, ctx.today());
     }),

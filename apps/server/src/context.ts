@@ -1,4 +1,5 @@
-import { type IsoDate, KindRules, todayIn } from '@rollbook/domain';
+import type { KindRules} from '@rollbook/domain';
+import { type IsoDate, todayIn } from '@rollbook/domain';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { EngineName } from './db/engine.js';

@@ -32,5 +32,7 @@ export async function serve(config: Config): Promise<void> {
     throw error;
   }
   const where = config.databaseUrl ? 'PostgreSQL server' : `PGlite in ${config.dataDir}`;
-  app.log.info(`Rollbook is ready on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${where})`);
+  app.log.info(
+    `Rollbook is ready on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (${where})`,
+  );
 }

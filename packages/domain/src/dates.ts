@@ -27,9 +27,12 @@ export function addDays(date: IsoDate, days: number): IsoDate {
 /** Today's date in the given IANA time zone (the organization's calendar, not the server's clock zone). */
 export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    now,
-  );
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 /** Compares two ISO dates; works because the format sorts lexically. */

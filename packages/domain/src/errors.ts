@@ -42,7 +42,10 @@ export class AppError extends Error {
   readonly params: ErrorParams;
   readonly details: unknown;
 
-  constructor(code: ErrorCode, options: { field?: string; params?: ErrorParams; details?: unknown; message?: string } = {}) {
+  constructor(
+    code: ErrorCode,
+    options: { field?: string; params?: ErrorParams; details?: unknown; message?: string } = {},
+  ) {
     super(options.message ?? code);
     this.name = 'AppError';
     this.code = code;

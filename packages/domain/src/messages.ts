@@ -158,7 +158,11 @@ export function negotiateLanguage(header: string | undefined | null): ApiLanguag
 }
 
 /** The localized message for an error code, with its placeholders filled. */
-export function formatMessage(code: ErrorCode, lang: ApiLanguage, params: ErrorParams & { field?: string } = {}): string {
+export function formatMessage(
+  code: ErrorCode,
+  lang: ApiLanguage,
+  params: ErrorParams & { field?: string } = {},
+): string {
   const template = CATALOG[code][lang] ?? CATALOG[code].en;
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const value = params[key];

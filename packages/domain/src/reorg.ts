@@ -35,7 +35,14 @@ export type ReorgOperation =
       parts: SplitPart[];
     }
   | { type: 'dissolve'; unitId: number }
-  | { type: 'reinstate'; unitId: number; parentId: number | null; code?: string; name?: string; kind?: string };
+  | {
+      type: 'reinstate';
+      unitId: number;
+      parentId: number | null;
+      code?: string;
+      name?: string;
+      kind?: string;
+    };
 
 export type ReorgOperationType = ReorgOperation['type'];
 

@@ -38,7 +38,8 @@ export function parseRulePack(input: unknown): RulePack {
   if (typeof pack.id !== 'string' || !pack.id) problems.push('“id” must be a non-empty string');
   if (typeof pack.version !== 'string') problems.push('“version” must be a string');
   if (!pack.name || typeof pack.name !== 'object') problems.push('“name” must map languages to names');
-  if (!Array.isArray(pack.kinds) || pack.kinds.length === 0) problems.push('“kinds” must be a non-empty list');
+  if (!Array.isArray(pack.kinds) || pack.kinds.length === 0)
+    problems.push('“kinds” must be a non-empty list');
   const kinds = Array.isArray(pack.kinds) ? pack.kinds : [];
   const codes = new Set<string>();
   for (const [i, kind] of kinds.entries()) {
@@ -49,10 +50,13 @@ export function parseRulePack(input: unknown): RulePack {
     }
     if (codes.has(kind.code)) problems.push(`${where}: the code “${kind.code}” is used twice`);
     codes.add(kind.code);
-    if (!kind.names || typeof kind.names.en !== 'string') problems.push(`${where}.names needs at least an English name`);
+    if (!kind.names || typeof kind.names.en !== 'string')
+      problems.push(`${where}.names needs at least an English name`);
     if (!Array.isArray(kind.parents)) problems.push(`${where}.parents must be a list of kind codes`);
-    if (kind.validFrom !== undefined && !isIsoDate(kind.validFrom)) problems.push(`${where}.validFrom must be YYYY-MM-DD`);
-    if (kind.validTo !== undefined && !isIsoDate(kind.validTo)) problems.push(`${where}.validTo must be YYYY-MM-DD`);
+    if (kind.validFrom !== undefined && !isIsoDate(kind.validFrom))
+      problems.push(`${where}.validFrom must be YYYY-MM-DD`);
+    if (kind.validTo !== undefined && !isIsoDate(kind.validTo))
+      problems.push(`${where}.validTo must be YYYY-MM-DD`);
     if (!kind.root && Array.isArray(kind.parents) && kind.parents.length === 0)
       problems.push(`${where}: a kind that is not a root needs at least one parent kind`);
   }
@@ -62,7 +66,8 @@ export function parseRulePack(input: unknown): RulePack {
     }
   }
   if (!kinds.some((k) => k?.root)) problems.push('at least one kind must be a root ("root": true)');
-  if (problems.length) throw new Error(`Rule pack “${String(pack.id)}” is not valid:\n- ${problems.join('\n- ')}`);
+  if (problems.length)
+    throw new Error(`Rule pack “${String(pack.id)}” is not valid:\n- ${problems.join('\n- ')}`);
   return pack as RulePack;
 }
 

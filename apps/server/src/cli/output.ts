@@ -44,11 +44,18 @@ export function exitCodeFor(code: ErrorCode): number {
 
 /** The language of CLI messages: --lang, ROLLBOOK_LANG, or the shell's LANG. */
 export function cliLanguage(lang?: string) {
-  return negotiateLanguage(lang ?? process.env.ROLLBOOK_LANG ?? process.env.LANG?.split('.')[0]?.replace('_', '-'));
+  return negotiateLanguage(
+    lang ?? process.env.ROLLBOOK_LANG ?? process.env.LANG?.split('.')[0]?.replace('_', '-'),
+  );
 }
 
 /** Prints an error the way the API would word it and returns the exit code. */
-export function reportError(error: unknown, json: boolean, lang: string | undefined, ctx?: AppContext): number {
+export function reportError(
+  error: unknown,
+  json: boolean,
+  lang: string | undefined,
+  ctx?: AppContext,
+): number {
   const language = cliLanguage(lang);
   if (error instanceof AppError) {
     const message = formatMessage(error.code, language, { field: error.field ?? '', ...error.params });
@@ -62,15 +69,25 @@ export function reportError(error: unknown, json: boolean, lang: string | undefi
     }
     return exitCodeFor(error.code);
   }
-  console.error(json ? JSON.stringify({ code: 'internal_error', message: String(error) }) : `error: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    json
+      ? JSON.stringify({ code: 'internal_error', message: String(error) })
+      : `error: ${error instanceof Error ? error.message : String(error)}`,
+  );
   return EXIT.failure;
 }
 
 /** Prints rows as an aligned table. */
 export function printTable(rows: Array<Record<string, unknown>>, columns: string[]): void {
-  const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))));
+  const cells = rows.map((r) =>
+    columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))),
+  );
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => [...row[i]!].length)));
-  const line = (values: string[]) => values.map((v, i) => v + ' '.repeat(widths[i]! - [...v].length)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v + ' '.repeat(widths[i]! - [...v].length))
+      .join('  ')
+      .trimEnd();
   console.log(line(columns));
   for (const row of cells) console.log(line(row));
 }

@@ -18,7 +18,9 @@ describe('data folder lock', () => {
   it('refuses a second opener and names the process holding the folder', () => {
     const dir = tempDir();
     const lock = DataDirLock.acquire(dir);
-    expect(() => DataDirLock.acquire(dir)).toThrow(new RegExp(`in use by process ${process.pid} on ${os.hostname()}`));
+    expect(() => DataDirLock.acquire(dir)).toThrow(
+      new RegExp(`in use by process ${process.pid} on ${os.hostname()}`),
+    );
     lock.release();
     DataDirLock.acquire(dir).release();
   });
@@ -26,7 +28,12 @@ describe('data folder lock', () => {
   it('takes over the lock of a process that no longer runs', () => {
     const dir = tempDir();
     // A pid above the kernel's maximum (4,194,304) cannot be running.
-    const stale = { pid: 99_999_999, host: os.hostname(), command: 'rollbook serve', startedAt: '2026-01-01T00:00:00Z' };
+    const stale = {
+      pid: 99_999_999,
+      host: os.hostname(),
+      command: 'rollbook serve',
+      startedAt: '2026-01-01T00:00:00Z',
+    };
     fs.writeFileSync(path.join(dir, 'rollbook.lock'), JSON.stringify(stale));
     const lock = DataDirLock.acquire(dir);
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'rollbook.lock'), 'utf8')).pid).toBe(process.pid);

@@ -24,7 +24,10 @@ export class DataDirLock {
     const me: LockHolder = {
       pid: process.pid,
       host: os.hostname(),
-      command: process.argv.slice(1).map((a) => path.basename(a)).join(' '),
+      command: process.argv
+        .slice(1)
+        .map((a) => path.basename(a))
+        .join(' '),
       startedAt: new Date().toISOString(),
     };
     for (let attempt = 0; attempt < 2; attempt++) {

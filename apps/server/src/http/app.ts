@@ -30,7 +30,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   const app = Fastify({
     logger: options.logger ?? false,
     ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, discriminator: true },
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+        discriminator: true,
+      },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -78,7 +84,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api') && serveWeb;
     // The web app routes on the client: any page address serves index.html.
     if (wantsPage) return reply.type('text/html').sendFile('index.html');
-    const problem = toProblem(new AppError('not_found'), negotiateLanguage(request.headers['accept-language']));
+    const problem = toProblem(
+      new AppError('not_found'),
+      negotiateLanguage(request.headers['accept-language']),
+    );
     return reply.status(404).type('application/problem+json').send(problem);
   });
   return app;

@@ -15,7 +15,11 @@ export function requireIfMatch(request: FastifyRequest): number {
   const header = request.headers['if-match'];
   if (!header) throw new AppError('precondition_required', { field: 'If-Match' });
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!match) throw new AppError('validation_failed', { field: 'If-Match', params: { reason: 'expected "<version>"' } });
+  if (!match)
+    throw new AppError('validation_failed', {
+      field: 'If-Match',
+      params: { reason: 'expected "<version>"' },
+    });
   return Number(match[1]);
 }
 
@@ -29,11 +33,18 @@ export function decodeCursor<T>(cursor: string | undefined, field = 'cursor'): T
   try {
     return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
   } catch {
-    throw new AppError('validation_failed', { field, params: { reason: 'not a cursor this server gave out' } });
+    throw new AppError('validation_failed', {
+      field,
+      params: { reason: 'not a cursor this server gave out' },
+    });
   }
 }
 
-export const IsoDateSchema = Type.String({ format: 'date', description: 'A calendar date, YYYY-MM-DD.', examples: ['2025-07-01'] });
+export const IsoDateSchema = Type.String({
+  format: 'date',
+  description: 'A calendar date, YYYY-MM-DD.',
+  examples: ['2025-07-01'],
+});
 
 export const AsOfQuery = Type.Object({
   asOf: Type.Optional(Type.String({ format: 'date', description: 'The day to look at (default: today).' })),
@@ -42,7 +53,9 @@ export type AsOfQueryType = Static<typeof AsOfQuery>;
 
 export const PageQuery = {
   cursor: Type.Optional(Type.String({ description: 'From `nextCursor` of the previous page.' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Items per page.' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'Items per page.' }),
+  ),
 };
 
 /** A page of a list: the items and the cursor of the next page (null on the last one). */

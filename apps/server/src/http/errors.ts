@@ -61,11 +61,23 @@ const SCHEMA_REASONS: Record<string, Record<ApiLanguage, string>> = {
   maximum: { en: 'it is too large', vi: 'quá lớn', ar: 'كبير جدًا' },
   minItems: { en: 'it has too few items', vi: 'có quá ít phần tử', ar: 'عناصره قليلة جدًا' },
   maxItems: { en: 'it has too many items', vi: 'có quá nhiều phần tử', ar: 'عناصره كثيرة جدًا' },
-  enum: { en: 'it is not one of the allowed values', vi: 'không thuộc các giá trị cho phép', ar: 'ليس من القيم المسموحة' },
+  enum: {
+    en: 'it is not one of the allowed values',
+    vi: 'không thuộc các giá trị cho phép',
+    ar: 'ليس من القيم المسموحة',
+  },
   const: { en: 'it is not the allowed value', vi: 'không phải giá trị cho phép', ar: 'ليس القيمة المسموحة' },
   pattern: { en: 'it does not have the expected form', vi: 'không đúng định dạng', ar: 'ليس بالشكل المتوقع' },
-  additionalProperties: { en: 'it is not a known field', vi: 'không phải trường được hỗ trợ', ar: 'ليس حقلًا معروفًا' },
-  anyOf: { en: 'it matches none of the accepted shapes', vi: 'không khớp dạng nào được chấp nhận', ar: 'لا يطابق أي شكل مقبول' },
+  additionalProperties: {
+    en: 'it is not a known field',
+    vi: 'không phải trường được hỗ trợ',
+    ar: 'ليس حقلًا معروفًا',
+  },
+  anyOf: {
+    en: 'it matches none of the accepted shapes',
+    vi: 'không khớp dạng nào được chấp nhận',
+    ar: 'لا يطابق أي شكل مقبول',
+  },
 };
 
 export interface Problem {
@@ -76,7 +88,12 @@ export interface Problem {
   detail: string;
   field?: string;
   params?: Record<string, string | number>;
-  violations?: Array<{ code: ErrorCode; field?: string; message: string; params: Record<string, string | number> }>;
+  violations?: Array<{
+    code: ErrorCode;
+    field?: string;
+    message: string;
+    params: Record<string, string | number>;
+  }>;
 }
 
 /** Params that hold kind codes are shown as the kind's name in the reader's language. */
@@ -85,7 +102,8 @@ function localizeParams(params: ErrorParams, lang: ApiLanguage, rules?: KindRule
   const out = { ...params };
   for (const key of ['kind', 'parentKind'] as const) {
     const value = out[key];
-    if (typeof value === 'string' && rules.kind(value)) out[key] = rules.name(value, lang).toLocaleLowerCase(lang);
+    if (typeof value === 'string' && rules.kind(value))
+      out[key] = rules.name(value, lang).toLocaleLowerCase(lang);
   }
   return out;
 }
@@ -93,12 +111,20 @@ function localizeParams(params: ErrorParams, lang: ApiLanguage, rules?: KindRule
 /** A broken rule with its message in the reader's language. */
 export function localizeViolation(v: RuleViolation, lang: ApiLanguage, rules?: KindRules) {
   const params = localizeParams(v.params, lang, rules);
-  return { code: v.code, ...(v.field ? { field: v.field } : {}), params: v.params, message: formatMessage(v.code, lang, { field: v.field ?? '', ...params }) };
+  return {
+    code: v.code,
+    ...(v.field ? { field: v.field } : {}),
+    params: v.params,
+    message: formatMessage(v.code, lang, { field: v.field ?? '', ...params }),
+  };
 }
 
 /** Builds an RFC 9457 problem document in the caller's language. */
 export function toProblem(error: AppError, lang: ApiLanguage, rules?: KindRules): Problem {
-  const detail = formatMessage(error.code, lang, { field: error.field ?? '', ...localizeParams(error.params, lang, rules) });
+  const detail = formatMessage(error.code, lang, {
+    field: error.field ?? '',
+    ...localizeParams(error.params, lang, rules),
+  });
   const problem: Problem = {
     type: `urn:rollbook:problem:${error.code}`,
     title: error.code,
@@ -109,7 +135,8 @@ export function toProblem(error: AppError, lang: ApiLanguage, rules?: KindRules)
   if (error.field) problem.field = error.field;
   if (Object.keys(error.params).length) problem.params = error.params;
   const details = error.details as { violations?: RuleViolation[] } | undefined;
-  if (details?.violations) problem.violations = details.violations.map((v) => localizeViolation(v, lang, rules));
+  if (details?.violations)
+    problem.violations = details.violations.map((v) => localizeViolation(v, lang, rules));
   return problem;
 }
 
@@ -128,16 +155,24 @@ function fromValidation(
   const first = error.validation?.[0];
   const context = error.validationContext ?? 'body';
   let field = (first?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
-  if (first?.keyword === 'required') field = [field, String(first.params.missingProperty)].filter(Boolean).join('.');
+  if (first?.keyword === 'required')
+    field = [field, String(first.params.missingProperty)].filter(Boolean).join('.');
   if (first?.keyword === 'additionalProperties')
     field = [field, String(first.params.additionalProperty)].filter(Boolean).join('.');
   field = field || context;
   if (first?.keyword === 'format' && first.params.format === 'date') {
     const part = context === 'querystring' ? 'query' : context;
     const source = (request as unknown as Record<string, unknown>)[part];
-    return new AppError('invalid_date', { field, params: { value: String(valueAt(source, first.instancePath) ?? '') } });
+    return new AppError('invalid_date', {
+      field,
+      params: { value: String(valueAt(source, first.instancePath) ?? '') },
+    });
   }
-  const reasons = SCHEMA_REASONS[first?.keyword ?? ''] ?? { en: error.message, vi: error.message, ar: error.message };
+  const reasons = SCHEMA_REASONS[first?.keyword ?? ''] ?? {
+    en: error.message,
+    vi: error.message,
+    ar: error.message,
+  };
   return new AppError('validation_failed', { field, params: { reason: reasons[lang] } });
 }
 
@@ -165,6 +200,10 @@ export function createErrorHandler(rules: KindRules) {
       appError = new AppError('internal_error');
     }
     const problem = toProblem(appError, lang, rules);
-    return reply.status(problem.status).type('application/problem+json').header('content-language', lang).send(problem);
+    return reply
+      .status(problem.status)
+      .type('application/problem+json')
+      .header('content-language', lang)
+      .send(problem);
   };
 }

@@ -6,7 +6,9 @@ import { createAndApplyOrder } from '../modules/reorg/reorg.service.js';
 import { createTestDatabase } from './test-database.js';
 
 /** A context over a fresh test database, with "today" pinned so dates in tests never drift. */
-export async function createTestContext(today = '2026-11-25'): Promise<{ ctx: AppContext; handle: DatabaseHandle }> {
+export async function createTestContext(
+  today = '2026-11-25',
+): Promise<{ ctx: AppContext; handle: DatabaseHandle }> {
   const handle = await createTestDatabase();
   const ctx = createContext({
     db: handle.db,
@@ -25,7 +27,11 @@ export function uniqueCode(prefix = 'U'): string {
 }
 
 /** Applies one order and returns the ids of the units it created, in operation order. */
-export async function applyOps(ctx: AppContext, effectiveDate: string, operations: ReorgOperation[]): Promise<number[]> {
+export async function applyOps(
+  ctx: AppContext,
+  effectiveDate: string,
+  operations: ReorgOperation[],
+): Promise<number[]> {
   const order = await createAndApplyOrder(ctx, { effectiveDate, operations });
   return Object.keys(order.result?.createdUnitIds ?? {})
     .map(Number)
@@ -40,7 +46,13 @@ export async function buildUnit(
   effectiveDate = '2000-01-01',
 ): Promise<number> {
   const [id] = await applyOps(ctx, effectiveDate, [
-    { type: 'create', code: spec.code ?? uniqueCode(), name: spec.name ?? 'Unit', kind: spec.kind, parentId: spec.parentId },
+    {
+      type: 'create',
+      code: spec.code ?? uniqueCode(),
+      name: spec.name ?? 'Unit',
+      kind: spec.kind,
+      parentId: spec.parentId,
+    },
   ]);
   return id!;
 }
@@ -51,11 +63,27 @@ export async function buildUnit(
  */
 export async function buildSmallTree(ctx: AppContext, date = '2000-01-01') {
   const central = await buildUnit(ctx, { kind: 'central', parentId: null, name: 'Trung ương' }, date);
-  const province = await buildUnit(ctx, { kind: 'province', parentId: central, name: 'Đảng bộ tỉnh An Giang' }, date);
-  const commune = await buildUnit(ctx, { kind: 'commune', parentId: province, name: 'Đảng bộ xã Mỹ Hòa Hưng' }, date);
-  const committee = await buildUnit(ctx, { kind: 'grassroots_committee', parentId: commune, name: 'Đảng bộ Trường THPT' }, date);
+  const province = await buildUnit(
+    ctx,
+    { kind: 'province', parentId: central, name: 'Đảng bộ tỉnh An Giang' },
+    date,
+  );
+  const commune = await buildUnit(
+    ctx,
+    { kind: 'commune', parentId: province, name: 'Đảng bộ xã Mỹ Hòa Hưng' },
+    date,
+  );
+  const committee = await buildUnit(
+    ctx,
+    { kind: 'grassroots_committee', parentId: commune, name: 'Đảng bộ Trường THPT' },
+    date,
+  );
   const cellA = await buildUnit(ctx, { kind: 'cell', parentId: committee, name: 'Chi bộ Giáo viên 1' }, date);
   const cellB = await buildUnit(ctx, { kind: 'cell', parentId: committee, name: 'Chi bộ Giáo viên 2' }, date);
-  const gCell = await buildUnit(ctx, { kind: 'grassroots_cell', parentId: commune, name: 'Chi bộ Trạm Y tế' }, date);
+  const gCell = await buildUnit(
+    ctx,
+    { kind: 'grassroots_cell', parentId: commune, name: 'Chi bộ Trạm Y tế' },
+    date,
+  );
   return { central, province, commune, committee, cellA, cellB, gCell };
 }

@@ -114,7 +114,10 @@ export const DEMO_TREE: DemoTree = {
           code: 'KG-HT',
           name: 'Đảng bộ phường Hà Tiên',
           kind: 'commune',
-          children: [cell('KG-HT-TC', 'Chi bộ Khu phố Tô Châu'), cell('KG-HT-MD', 'Chi bộ Trường THCS Mạc Đĩnh Chi')],
+          children: [
+            cell('KG-HT-TC', 'Chi bộ Khu phố Tô Châu'),
+            cell('KG-HT-MD', 'Chi bộ Trường THCS Mạc Đĩnh Chi'),
+          ],
         },
       ],
     },
@@ -127,7 +130,10 @@ export const DEMO_TREE: DemoTree = {
           code: 'CT-NK',
           name: 'Đảng bộ phường Ninh Kiều',
           kind: 'commune',
-          children: [cell('CT-NK-XH', 'Chi bộ Khu vực Xuân Khánh'), cell('CT-NK-DH', 'Chi bộ Trường Đại học Cần Thơ')],
+          children: [
+            cell('CT-NK-XH', 'Chi bộ Khu vực Xuân Khánh'),
+            cell('CT-NK-DH', 'Chi bộ Trường Đại học Cần Thơ'),
+          ],
         },
       ],
     },
@@ -142,7 +148,12 @@ export interface DemoEvent {
 }
 
 export const DEMO_DECISIONS = {
-  founding: { number: '01-QĐ/DEMO', date: '2020-09-25', issuedBy: 'Ban Tổ chức Trung ương', note: 'Demo data: the tree as it stood in October 2020.' },
+  founding: {
+    number: '01-QĐ/DEMO',
+    date: '2020-09-25',
+    issuedBy: 'Ban Tổ chức Trung ương',
+    note: 'Demo data: the tree as it stood in October 2020.',
+  },
   schoolCells: {
     number: '125-QĐ/ĐU',
     date: '2024-08-10',

@@ -12,7 +12,10 @@ export function demoRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['system'],
           summary: 'Load the demo organization into an empty database (first run)',
-          response: { 201: Type.Object({ units: Type.Integer(), orders: Type.Integer(), rootId: Type.Integer() }), 409: ProblemSchema },
+          response: {
+            201: Type.Object({ units: Type.Integer(), orders: Type.Integer(), rootId: Type.Integer() }),
+            409: ProblemSchema,
+          },
         },
       },
       async (_request, reply) => {

@@ -24,12 +24,23 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
     // Founding: one order creates the whole tree, level by level, so parents exist before children.
     const ids = new Map<string, number>();
     let orders = 0;
-    const levels: Array<Array<{ node: DemoTree; parentCode: string | null }>> = [[{ node: DEMO_TREE, parentCode: null }]];
+    const levels: Array<Array<{ node: DemoTree; parentCode: string | null }>> = [
+      [{ node: DEMO_TREE, parentCode: null }],
+    ];
     while (levels[levels.length - 1]!.length) {
-      levels.push(levels[levels.length - 1]!.flatMap(({ node }) => (node.children ?? []).map((child) => ({ node: child, parentCode: node.code }))));
+      levels.push(
+        levels[levels.length - 1]!.flatMap(({ node }) =>
+          (node.children ?? []).map((child) => ({ node: child, parentCode: node.code })),
+        ),
+      );
     }
     for (const level of levels.filter((l) => l.length)) {
-      const order = await apply(trx, ctx, DEMO_START, 'Thành lập (dữ liệu mẫu)', DEMO_DECISIONS.founding,
+      const order = await apply(
+        trx,
+        ctx,
+        DEMO_START,
+        'Thành lập (dữ liệu mẫu)',
+        DEMO_DECISIONS.founding,
         level.map(({ node, parentCode }) => ({
           type: 'create' as const,
           code: node.code,
@@ -49,7 +60,12 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
         unitId: id('AG-CD-BV-NOI'),
         parts: [
           { code: 'AG-CD-BV-NOI1', name: 'Chi bộ Nội tổng hợp', kind: 'cell' },
-          { code: 'AG-CD-BV-NOI2', name: 'Chi bộ Nội tim mạch – Lão khoa', kind: 'cell', takesRemainder: true },
+          {
+            code: 'AG-CD-BV-NOI2',
+            name: 'Chi bộ Nội tim mạch – Lão khoa',
+            kind: 'cell',
+            takesRemainder: true,
+          },
         ],
       },
     ]);
@@ -57,21 +73,36 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
       {
         type: 'merge',
         unitIds: [id('AG-MHH-THA'), id('AG-MHH-THB')],
-        into: { parentId: id('AG-MHH'), code: 'AG-MHH-TH', name: 'Chi bộ Trường Tiểu học Mỹ Hòa Hưng', kind: 'grassroots_cell' },
+        into: {
+          parentId: id('AG-MHH'),
+          code: 'AG-MHH-TH',
+          name: 'Chi bộ Trường Tiểu học Mỹ Hòa Hưng',
+          kind: 'grassroots_cell',
+        },
       },
     ]);
-    await apply(trx, ctx, '2025-07-01', 'Hợp nhất Đảng bộ tỉnh An Giang và Đảng bộ tỉnh Kiên Giang', DEMO_DECISIONS.provinces, [
-      {
-        type: 'merge',
-        unitIds: [id('AG'), id('KG')],
-        into: { parentId: id('TW'), code: 'AG', name: 'Đảng bộ tỉnh An Giang', kind: 'province' },
-      },
-    ]);
+    await apply(
+      trx,
+      ctx,
+      '2025-07-01',
+      'Hợp nhất Đảng bộ tỉnh An Giang và Đảng bộ tỉnh Kiên Giang',
+      DEMO_DECISIONS.provinces,
+      [
+        {
+          type: 'merge',
+          unitIds: [id('AG'), id('KG')],
+          into: { parentId: id('TW'), code: 'AG', name: 'Đảng bộ tỉnh An Giang', kind: 'province' },
+        },
+      ],
+    );
     await apply(trx, ctx, '2027-01-01', 'Đổi tên Chi bộ Trạm Y tế', DEMO_DECISIONS.planned, [
       { type: 'rename', unitId: id('AG-MHH-YT'), name: 'Chi bộ Trung tâm Y tế xã Mỹ Hòa Hưng' },
     ]);
     orders += 4;
-    const units = await trx.selectFrom('unit').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const units = await trx
+      .selectFrom('unit')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return { units: Number(units.n), orders, rootId: id('TW') };
   });
 }

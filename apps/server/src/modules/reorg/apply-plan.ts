@@ -1,7 +1,12 @@
 import type { IsoDate } from '@rollbook/domain';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
-import { findVersionsAt, rebuildTreeFrom, type UnitFacts, type UnitVersionRow } from '../units/units.repository.js';
+import {
+  findVersionsAt,
+  rebuildTreeFrom,
+  type UnitFacts,
+  type UnitVersionRow,
+} from '../units/units.repository.js';
 import type { OrderPlan, SimUnit } from './plan-order.js';
 
 interface VersionInsert {
@@ -31,18 +36,28 @@ function sameFacts(a: UnitFacts, b: UnitFacts): boolean {
  * lineage, and the derived tree. Old rows are superseded, never edited or deleted, so the
  * register can still say what it said before. Returns the ids given to new units (temp id → id).
  */
-export async function applyPlan(trx: Transaction<Database>, plan: OrderPlan, orderId: number): Promise<Map<number, number>> {
+export async function applyPlan(
+  trx: Transaction<Database>,
+  plan: OrderPlan,
+  orderId: number,
+): Promise<Map<number, number>> {
   const date = plan.effectiveDate;
   const ids = new Map<number, number>();
 
   const created = plan.units.filter((u) => u.isNew);
   if (created.length) {
     const rows = await sql<{ id: number }>`
-      insert into unit (created_at) select now() from generate_series(1, ${created.length}::int) returning id`.execute(trx);
+      insert into unit (created_at) select now() from generate_series(1, ${created.length}::int) returning id`.execute(
+      trx,
+    );
     created.forEach((u, i) => ids.set(u.unitId, rows.rows[i]!.id));
   }
   const realId = (id: number | null) => (id === null ? null : id < 0 ? ids.get(id)! : id);
-  const finalFacts = (u: SimUnit): UnitFacts => ({ ...u, unitId: realId(u.unitId)!, parentId: realId(u.parentId) });
+  const finalFacts = (u: SimUnit): UnitFacts => ({
+    ...u,
+    unitId: realId(u.unitId)!,
+    parentId: realId(u.parentId),
+  });
 
   const existing = plan.units.filter((u) => !u.isNew).map((u) => u.unitId);
   // The version each stored unit has on the date, and the one ending on it (to merge with).
@@ -51,7 +66,17 @@ export async function applyPlan(trx: Transaction<Database>, plan: OrderPlan, ord
     (
       await trx
         .selectFrom('unit_version')
-        .select(['id', 'unit_id', 'code', 'name', 'kind', 'parent_id', 'attributes', sql<string>`lower(valid)::text`.as('lower'), 'order_id'])
+        .select([
+          'id',
+          'unit_id',
+          'code',
+          'name',
+          'kind',
+          'parent_id',
+          'attributes',
+          sql<string>`lower(valid)::text`.as('lower'),
+          'order_id',
+        ])
         .where('unit_id', 'in', existing.length ? existing : [0])
         .where('superseded_at', 'is', null)
         .where(sql<boolean>`upper(valid) = ${date}::date`)
@@ -69,7 +94,8 @@ export async function applyPlan(trx: Transaction<Database>, plan: OrderPlan, ord
     let left: VersionInsert | undefined;
     if (version) {
       supersede.push(version.versionId);
-      if (version.valid.from < date) left = { ...factsInsert(version, version.orderId), lower: version.valid.from, upper: date };
+      if (version.valid.from < date)
+        left = { ...factsInsert(version, version.orderId), lower: version.valid.from, upper: date };
     }
     const ending = left ? undefined : endingOnDate.get(facts.unitId);
     if (ending && unit.live) {
@@ -128,7 +154,9 @@ export async function applyPlan(trx: Transaction<Database>, plan: OrderPlan, ord
           kind: l.kind,
           predecessor_id: realId(l.predecessorId)!,
           successor_id: realId(l.successorId)!,
-          allocation: l.allocation ? JSON.stringify({ ...l.allocation, childIds: l.allocation.childIds.map((c) => realId(c)) }) : null,
+          allocation: l.allocation
+            ? JSON.stringify({ ...l.allocation, childIds: l.allocation.childIds.map((c) => realId(c)) })
+            : null,
         })),
       )
       .execute();
@@ -136,20 +164,40 @@ export async function applyPlan(trx: Transaction<Database>, plan: OrderPlan, ord
 
   const touched = plan.units.map((u) => realId(u.unitId)!);
   for (let i = 0; i < touched.length; i += 10000) {
-    await sql`insert into reorg_order_unit (order_id, unit_id) select ${orderId}, unnest(${touched.slice(i, i + 10000)}::bigint[])`.execute(trx);
+    await sql`insert into reorg_order_unit (order_id, unit_id) select ${orderId}, unnest(${touched.slice(i, i + 10000)}::bigint[])`.execute(
+      trx,
+    );
   }
   // Paths change only where a parent, a kind or an existence changed.
   const reshaped = plan.units
-    .filter((u) => u.isNew || !u.liveBefore || !u.live || u.before?.parentId !== u.parentId || u.before?.kind !== u.kind)
+    .filter(
+      (u) =>
+        u.isNew || !u.liveBefore || !u.live || u.before?.parentId !== u.parentId || u.before?.kind !== u.kind,
+    )
     .map((u) => realId(u.unitId)!);
   await rebuildTreeFrom(trx, reshaped, date);
   return ids;
 }
 
 function factsInsert(f: UnitFacts, orderId: number): Omit<VersionInsert, 'lower' | 'upper'> {
-  return { unit_id: f.unitId, code: f.code, name: f.name, kind: f.kind, parent_id: f.parentId, attributes: f.attributes, order_id: orderId };
+  return {
+    unit_id: f.unitId,
+    code: f.code,
+    name: f.name,
+    kind: f.kind,
+    parent_id: f.parentId,
+    attributes: f.attributes,
+    order_id: orderId,
+  };
 }
 
 function insertFacts(i: VersionInsert): UnitFacts {
-  return { unitId: i.unit_id, code: i.code, name: i.name, kind: i.kind, parentId: i.parent_id, attributes: i.attributes };
+  return {
+    unitId: i.unit_id,
+    code: i.code,
+    name: i.name,
+    kind: i.kind,
+    parentId: i.parent_id,
+    attributes: i.attributes,
+  };
 }

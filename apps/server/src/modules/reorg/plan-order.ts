@@ -49,7 +49,13 @@ export interface PlannedChange {
   code: string;
   name: string;
   kind: string;
-  from?: { code?: string; name?: string; kind?: string; parentId?: number | null; parentName?: string | null };
+  from?: {
+    code?: string;
+    name?: string;
+    kind?: string;
+    parentId?: number | null;
+    parentName?: string | null;
+  };
   to?: { code?: string; name?: string; kind?: string; parentId?: number | null; parentName?: string | null };
 }
 
@@ -112,7 +118,13 @@ class Simulation {
         parentId: v.parentId,
         attributes: v.attributes,
       };
-      this.units.set(v.unitId, { ...facts, live: true, liveBefore: true, before: { ...facts }, isNew: false });
+      this.units.set(v.unitId, {
+        ...facts,
+        live: true,
+        liveBefore: true,
+        before: { ...facts },
+        isNew: false,
+      });
     }
   }
 
@@ -165,7 +177,10 @@ class Simulation {
   }
 
   /** The statute's placement rules: root kinds at the top, every other kind under an allowed parent. */
-  private checkPlacement(unit: { code: string; name: string; kind: string; parentId: number | null }, field: string) {
+  private checkPlacement(
+    unit: { code: string; name: string; kind: string; parentId: number | null },
+    field: string,
+  ) {
     const who = `${unit.code} ${unit.name}`;
     // Kind codes go into the params; the edge names them in the reader's language.
     if (!this.rules.inForce(unit.kind, this.date)) {
@@ -173,7 +188,8 @@ class Simulation {
       return;
     }
     if (unit.parentId === null) {
-      if (!this.rules.isRoot(unit.kind)) this.violate('parent_required', field, { kind: unit.kind, unit: who });
+      if (!this.rules.isRoot(unit.kind))
+        this.violate('parent_required', field, { kind: unit.kind, unit: who });
       return;
     }
     const parent = this.units.get(unit.parentId);
@@ -191,11 +207,29 @@ class Simulation {
     this.touched.add(unit.unitId);
   }
 
-  private record(index: number, change: PlannedChange['change'], unit: SimUnit, extra: Partial<PlannedChange> = {}) {
-    this.changes.push({ operation: index, change, unitId: unit.unitId, code: unit.code, name: unit.name, kind: unit.kind, ...extra });
+  private record(
+    index: number,
+    change: PlannedChange['change'],
+    unit: SimUnit,
+    extra: Partial<PlannedChange> = {},
+  ) {
+    this.changes.push({
+      operation: index,
+      change,
+      unitId: unit.unitId,
+      code: unit.code,
+      name: unit.name,
+      kind: unit.kind,
+      ...extra,
+    });
   }
 
-  private async createUnit(index: number, field: string, spec: NewUnit, parentId: number | null): Promise<SimUnit | undefined> {
+  private async createUnit(
+    index: number,
+    field: string,
+    spec: NewUnit,
+    parentId: number | null,
+  ): Promise<SimUnit | undefined> {
     if (!this.checkKind(spec.kind, `${field}.kind`)) return undefined;
     if (parentId !== null && !(await this.liveUnit(parentId, `${field}.parentId`))) return undefined;
     const unit: SimUnit = {
@@ -219,11 +253,20 @@ class Simulation {
   }
 
   /** Moves a unit under a new parent, refusing cycles and placements the statute forbids. */
-  private async moveUnit(index: number, field: string, unit: SimUnit, parentId: number, report = true): Promise<void> {
+  private async moveUnit(
+    index: number,
+    field: string,
+    unit: SimUnit,
+    parentId: number,
+    report = true,
+  ): Promise<void> {
     const parent = await this.liveUnit(parentId, `${field}.parentId`);
     if (!parent) return;
     if (parentId === unit.unitId || (await this.ancestors(parentId)).includes(unit.unitId)) {
-      this.violate('cycle', `${field}.parentId`, { unit: this.label(unit.unitId), parent: this.label(parentId) });
+      this.violate('cycle', `${field}.parentId`, {
+        unit: this.label(unit.unitId),
+        parent: this.label(parentId),
+      });
       return;
     }
     const fromParent = unit.parentId;
@@ -337,7 +380,9 @@ class Simulation {
     this.touch(unit);
     if (op.parentId !== null) await this.moveUnit(index, field, unit, op.parentId, false);
     else this.checkPlacement(unit, field);
-    this.record(index, 'reinstated', unit, { to: { parentId: unit.parentId, parentName: this.label(unit.parentId) } });
+    this.record(index, 'reinstated', unit, {
+      to: { parentId: unit.parentId, parentName: this.label(unit.parentId) },
+    });
   }
 
   private async merge(index: number, field: string, op: Extract<ReorgOperation, { type: 'merge' }>) {
@@ -361,7 +406,10 @@ class Simulation {
         const above = await this.ancestors(survivor.unitId);
         for (const s of merged) {
           if (above.includes(s.unitId))
-            this.violate('cycle', `${field}.into.unitId`, { unit: this.label(s.unitId), parent: this.label(survivor.unitId) });
+            this.violate('cycle', `${field}.into.unitId`, {
+              unit: this.label(s.unitId),
+              parent: this.label(survivor.unitId),
+            });
         }
       }
     } else {
@@ -372,7 +420,10 @@ class Simulation {
         const above = await this.ancestors(survivor.unitId);
         for (const s of sources) {
           if (above.includes(s.unitId))
-            this.violate('cycle', `${field}.into.parentId`, { unit: this.label(survivor.unitId), parent: this.label(s.unitId) });
+            this.violate('cycle', `${field}.into.parentId`, {
+              unit: this.label(survivor.unitId),
+              parent: this.label(s.unitId),
+            });
         }
       }
     }
@@ -394,30 +445,52 @@ class Simulation {
     if (op.parts.length < 2) this.violate('split_needs_two', `${field}.parts`);
     const children = await this.children(source.unitId);
     const childIds = new Set(children.map((c) => c.unitId));
-    const allocations: SplitAllocation[] = op.parts.map((p) => ({ childIds: p.childIds ?? [], takesRemainder: p.takesRemainder ?? false }));
+    const allocations: SplitAllocation[] = op.parts.map((p) => ({
+      childIds: p.childIds ?? [],
+      takesRemainder: p.takesRemainder ?? false,
+    }));
     const who = this.label(source.unitId);
     if (allocations.filter((a) => a.takesRemainder).length > 1) {
-      this.violate('split_allocation', `${field}.parts`, { unit: who, problem: 'more than one part takes the remainder' });
+      this.violate('split_allocation', `${field}.parts`, {
+        unit: who,
+        problem: 'more than one part takes the remainder',
+      });
     }
     const seen = new Map<number, number>();
     for (const [p, allocation] of allocations.entries()) {
       for (const id of allocation.childIds) {
         if (!childIds.has(id)) {
-          this.violate('split_allocation', `${field}.parts.${p}.childIds`, { unit: who, problem: `${this.label(id)} is not under it` });
+          this.violate('split_allocation', `${field}.parts.${p}.childIds`, {
+            unit: who,
+            problem: `${this.label(id)} is not under it`,
+          });
         } else if (seen.has(id)) {
-          this.violate('split_allocation', `${field}.parts.${p}.childIds`, { unit: who, problem: `${this.label(id)} is listed twice` });
+          this.violate('split_allocation', `${field}.parts.${p}.childIds`, {
+            unit: who,
+            problem: `${this.label(id)} is listed twice`,
+          });
         }
         seen.set(id, p);
       }
     }
     for (const child of children) {
       if (allocateToSplitPart(allocations, child.unitId) < 0) {
-        this.violate('split_allocation', `${field}.parts`, { unit: who, problem: `${this.label(child.unitId)} goes nowhere` });
+        this.violate('split_allocation', `${field}.parts`, {
+          unit: who,
+          problem: `${this.label(child.unitId)} goes nowhere`,
+        });
       }
     }
     const parts: Array<SimUnit | undefined> = [];
     for (const [p, part] of op.parts.entries()) {
-      parts.push(await this.createUnit(index, `${field}.parts.${p}`, { ...part, kind: part.kind || source.kind }, source.parentId));
+      parts.push(
+        await this.createUnit(
+          index,
+          `${field}.parts.${p}`,
+          { ...part, kind: part.kind || source.kind },
+          source.parentId,
+        ),
+      );
     }
     for (const child of children) {
       const target = parts[allocateToSplitPart(allocations, child.unitId)];
@@ -425,7 +498,13 @@ class Simulation {
     }
     this.dissolveUnit(index, source);
     for (const [p, part] of parts.entries()) {
-      if (part) this.lineage.push({ kind: 'split', predecessorId: source.unitId, successorId: part.unitId, allocation: allocations[p] });
+      if (part)
+        this.lineage.push({
+          kind: 'split',
+          predecessorId: source.unitId,
+          successorId: part.unitId,
+          allocation: allocations[p],
+        });
     }
   }
 
@@ -446,16 +525,26 @@ class Simulation {
     for (const unit of touched.filter((u) => u.live)) {
       const key = unit.code.toUpperCase();
       const other = liveCodes.get(key);
-      if (other) this.violate('code_in_use', 'operations', { code: unit.code, holder: this.label(other.unitId) });
+      if (other)
+        this.violate('code_in_use', 'operations', { code: unit.code, holder: this.label(other.unitId) });
       liveCodes.set(key, unit);
     }
-    const needsCheck = touched.filter((u) => u.live && (u.isNew || !u.liveBefore || u.before?.code.toUpperCase() !== u.code.toUpperCase()));
-    const holders = await findCodeHoldersFrom(this.db, needsCheck.map((u) => u.code), this.date);
+    const needsCheck = touched.filter(
+      (u) => u.live && (u.isNew || !u.liveBefore || u.before?.code.toUpperCase() !== u.code.toUpperCase()),
+    );
+    const holders = await findCodeHoldersFrom(
+      this.db,
+      needsCheck.map((u) => u.code),
+      this.date,
+    );
     for (const holder of holders) {
       const claimant = needsCheck.find((u) => u.code.toUpperCase() === holder.code.toUpperCase());
       if (!claimant || holder.unitId === claimant.unitId) continue;
       const sim = this.units.get(holder.unitId);
-      const freedHere = sim && this.touched.has(holder.unitId) && (!sim.live || sim.code.toUpperCase() !== holder.code.toUpperCase());
+      const freedHere =
+        sim &&
+        this.touched.has(holder.unitId) &&
+        (!sim.live || sim.code.toUpperCase() !== holder.code.toUpperCase());
       if (freedHere && holder.from === this.date) continue;
       this.violate('code_in_use', 'operations', {
         code: claimant.code,
@@ -468,17 +557,29 @@ class Simulation {
     // knowing the state this order would now alter.
     const stored = touched.filter((u) => !u.isNew).map((u) => u.unitId);
     for (const later of await findVersionsStartingAfter(this.db, stored, this.date)) {
-      if (this.violations.some((v) => v.code === 'later_change_conflict' && v.params.unitId === later.unitId)) continue;
+      if (this.violations.some((v) => v.code === 'later_change_conflict' && v.params.unitId === later.unitId))
+        continue;
       this.violations.push({
         code: 'later_change_conflict',
         field: 'effectiveDate',
-        params: { unit: this.label(later.unitId), unitId: later.unitId, laterDate: later.from, laterOrder: `#${later.orderId}` },
+        params: {
+          unit: this.label(later.unitId),
+          unitId: later.unitId,
+          laterDate: later.from,
+          laterOrder: `#${later.orderId}`,
+        },
       });
     }
   }
 
   result(): OrderPlan {
     const units = [...this.touched].map((id) => this.units.get(id)).filter((u): u is SimUnit => !!u);
-    return { effectiveDate: this.date, violations: this.violations, changes: this.changes, units, lineage: this.lineage };
+    return {
+      effectiveDate: this.date,
+      violations: this.violations,
+      changes: this.changes,
+      units,
+      lineage: this.lineage,
+    };
   }
 }

@@ -152,7 +152,13 @@ export async function deleteDraft(db: Db, id: number, expectedVersion: number): 
 export async function markApplied(db: Db, id: number, result: OrderRow['result']): Promise<OrderRow> {
   const row = await db
     .updateTable('reorg_order')
-    .set({ status: 'applied', applied_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1`, result: JSON.stringify(result) })
+    .set({
+      status: 'applied',
+      applied_at: sql`now()`,
+      updated_at: sql`now()`,
+      version: sql`version + 1`,
+      result: JSON.stringify(result),
+    })
     .where('id', '=', id)
     .returning(columns)
     .executeTakeFirstOrThrow();
@@ -167,23 +173,37 @@ export async function markReversed(db: Db, id: number, reversalId: number, sameD
     .execute();
   // Undone on its own date, the order's merges and splits never happened; later, they did.
   if (sameDay) {
-    await db.updateTable('unit_lineage').set({ superseded_at: sql`now()` }).where('order_id', '=', id).execute();
+    await db
+      .updateTable('unit_lineage')
+      .set({ superseded_at: sql`now()` })
+      .where('order_id', '=', id)
+      .execute();
   }
 }
 
 /** Orders newest first, optionally by state, with keyset pagination on the id. */
 export async function findOrders(
   db: Db,
-  args: { state?: 'draft' | 'planned' | 'in-effect'; today: IsoDate; beforeId?: number; limit: number; touchingUnitId?: number },
+  args: {
+    state?: 'draft' | 'planned' | 'in-effect';
+    today: IsoDate;
+    beforeId?: number;
+    limit: number;
+    touchingUnitId?: number;
+  },
 ): Promise<OrderRow[]> {
   let q = db.selectFrom('reorg_order').select(columns);
   if (args.state === 'draft') q = q.where('status', '=', 'draft');
-  if (args.state === 'planned') q = q.where('status', '=', 'applied').where('effective_date', '>', args.today);
-  if (args.state === 'in-effect') q = q.where('status', '=', 'applied').where('effective_date', '<=', args.today);
+  if (args.state === 'planned')
+    q = q.where('status', '=', 'applied').where('effective_date', '>', args.today);
+  if (args.state === 'in-effect')
+    q = q.where('status', '=', 'applied').where('effective_date', '<=', args.today);
   if (args.beforeId !== undefined) q = q.where('id', '<', args.beforeId);
   if (args.touchingUnitId !== undefined) {
     const unitId = args.touchingUnitId;
-    q = q.where('id', 'in', (eb) => eb.selectFrom('reorg_order_unit').select('order_id').where('unit_id', '=', unitId));
+    q = q.where('id', 'in', (eb) =>
+      eb.selectFrom('reorg_order_unit').select('order_id').where('unit_id', '=', unitId),
+    );
   }
   const rows = await q.orderBy('id', 'desc').limit(args.limit).execute();
   return rows.map((r) => toOrder(r as RawOrder));
@@ -191,7 +211,11 @@ export async function findOrders(
 
 /** The units an applied order touched. */
 export async function findOrderUnitIds(db: Db, orderId: number): Promise<number[]> {
-  const rows = await db.selectFrom('reorg_order_unit').select('unit_id').where('order_id', '=', orderId).execute();
+  const rows = await db
+    .selectFrom('reorg_order_unit')
+    .select('unit_id')
+    .where('order_id', '=', orderId)
+    .execute();
   return rows.map((r) => r.unit_id);
 }
 

@@ -10,7 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const json = (body: unknown) => ({ payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const json = (body: unknown) => ({
+  payload: JSON.stringify(body),
+  headers: { 'content-type': 'application/json' },
+});
 
 describe('orders over HTTP', () => {
   it('drafts, previews, applies with If-Match, and refuses a stale or missing If-Match', async () => {
@@ -21,7 +24,13 @@ describe('orders over HTTP', () => {
         effectiveDate: '2024-09-01',
         title: 'Merge the teachers’ cells',
         decision: { number: '125-QĐ/ĐU', date: '2024-08-10', issuedBy: 'Đảng ủy xã' },
-        operations: [{ type: 'merge', unitIds: [tree.cellA, tree.cellB], into: { parentId: tree.committee, code: uniqueCode(), name: 'Chi bộ Giáo viên', kind: 'cell' } }],
+        operations: [
+          {
+            type: 'merge',
+            unitIds: [tree.cellA, tree.cellB],
+            into: { parentId: tree.committee, code: uniqueCode(), name: 'Chi bộ Giáo viên', kind: 'cell' },
+          },
+        ],
       }),
     });
     expect(created.statusCode).toBe(201);
@@ -44,11 +53,19 @@ describe('orders over HTTP', () => {
 
     const missing = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/apply` });
     expect(missing.statusCode).toBe(428);
-    const stale = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/apply`, headers: { 'if-match': created.headers.etag as string } });
+    const stale = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/orders/${order.id}/apply`,
+      headers: { 'if-match': created.headers.etag as string },
+    });
     expect(stale.statusCode).toBe(412);
     expect(stale.json().code).toBe('version_conflict');
 
-    const applied = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/apply`, headers: { 'if-match': renamed.headers.etag as string } });
+    const applied = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/orders/${order.id}/apply`,
+      headers: { 'if-match': renamed.headers.etag as string },
+    });
     expect(applied.statusCode).toBe(200);
     expect(applied.json()).toMatchObject({ status: 'applied', state: 'in-effect' });
 
@@ -61,13 +78,20 @@ describe('orders over HTTP', () => {
     expect(edit.statusCode).toBe(409);
     expect(edit.json().code).toBe('order_not_draft');
 
-    const reversal = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/reversal`, ...json({}) });
+    const reversal = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/orders/${order.id}/reversal`,
+      ...json({}),
+    });
     expect(reversal.statusCode).toBe(201);
     expect(reversal.json().reversesOrderId).toBe(order.id);
   });
 
   it('answers a broken rule with a localized problem naming the field, and writes nothing', async () => {
-    const body = { effectiveDate: '2024-01-01', operations: [{ type: 'create', parentId: tree.gCell, code: uniqueCode(), name: 'X', kind: 'cell' }] };
+    const body = {
+      effectiveDate: '2024-01-01',
+      operations: [{ type: 'create', parentId: tree.gCell, code: uniqueCode(), name: 'X', kind: 'cell' }],
+    };
     const created = await t.app.inject({ method: 'POST', url: '/api/v1/orders', ...json(body) });
     const res = await t.app.inject({
       method: 'POST',
@@ -87,13 +111,28 @@ describe('orders over HTTP', () => {
   it('pages through orders with a cursor', async () => {
     const first = await t.app.inject({ method: 'GET', url: '/api/v1/orders?limit=2' });
     expect(first.json().items).toHaveLength(2);
-    const next = await t.app.inject({ method: 'GET', url: `/api/v1/orders?limit=2&cursor=${first.json().nextCursor}` });
+    const next = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/orders?limit=2&cursor=${first.json().nextCursor}`,
+    });
     expect(next.json().items[0].id).toBeLessThan(first.json().items[1].id);
   });
 
   it.each([
-    ['a malformed date', { effectiveDate: '2024-02-30', operations: [] }, 400, 'invalid_date', 'effectiveDate'],
-    ['an unknown operation', { effectiveDate: '2024-01-01', operations: [{ type: 'teleport', unitId: 1 }] }, 400, 'validation_failed', 'operations.0'],
+    [
+      'a malformed date',
+      { effectiveDate: '2024-02-30', operations: [] },
+      400,
+      'invalid_date',
+      'effectiveDate',
+    ],
+    [
+      'an unknown operation',
+      { effectiveDate: '2024-01-01', operations: [{ type: 'teleport', unitId: 1 }] },
+      400,
+      'validation_failed',
+      'operations.0',
+    ],
     ['a missing field', { operations: [] }, 400, 'validation_failed', 'effectiveDate'],
   ])('refuses %s', async (_name, body, status, code, field) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/orders', ...json(body) });
@@ -103,16 +142,50 @@ describe('orders over HTTP', () => {
 
   it.each([
     ['a cycle', (x: typeof tree) => [{ type: 'move', unitId: x.province, parentId: x.cellA }], 'cycle'],
-    ['a wrong parent kind', (x: typeof tree) => [{ type: 'move', unitId: x.cellA, parentId: x.province }], 'wrong_parent_kind'],
-    ['an unknown kind', (x: typeof tree) => [{ type: 'create', parentId: x.commune, code: uniqueCode(), name: 'N', kind: 'club' }], 'unknown_kind'],
-    ['a unit not live on the date', (x: typeof tree) => [{ type: 'rename', unitId: x.cellA, name: 'Early' }], 'unit_not_live', '1990-01-01'],
+    [
+      'a wrong parent kind',
+      (x: typeof tree) => [{ type: 'move', unitId: x.cellA, parentId: x.province }],
+      'wrong_parent_kind',
+    ],
+    [
+      'an unknown kind',
+      (x: typeof tree) => [
+        { type: 'create', parentId: x.commune, code: uniqueCode(), name: 'N', kind: 'club' },
+      ],
+      'unknown_kind',
+    ],
+    [
+      'a unit not live on the date',
+      (x: typeof tree) => [{ type: 'rename', unitId: x.cellA, name: 'Early' }],
+      'unit_not_live',
+      '1990-01-01',
+    ],
     ['a unit that does not exist', () => [{ type: 'dissolve', unitId: 999999 }], 'unit_not_found'],
-    ['a merge of one unit', (x: typeof tree) => [{ type: 'merge', unitIds: [x.cellA], into: { unitId: x.cellA } }], 'merge_needs_two'],
-    ['a split leaving a child behind', (x: typeof tree) => [
-      { type: 'split', unitId: x.committee, parts: [{ code: uniqueCode(), name: 'A', kind: 'grassroots_committee', childIds: [x.cellA] }, { code: uniqueCode(), name: 'B', kind: 'grassroots_committee' }] },
-    ], 'split_allocation'],
+    [
+      'a merge of one unit',
+      (x: typeof tree) => [{ type: 'merge', unitIds: [x.cellA], into: { unitId: x.cellA } }],
+      'merge_needs_two',
+    ],
+    [
+      'a split leaving a child behind',
+      (x: typeof tree) => [
+        {
+          type: 'split',
+          unitId: x.committee,
+          parts: [
+            { code: uniqueCode(), name: 'A', kind: 'grassroots_committee', childIds: [x.cellA] },
+            { code: uniqueCode(), name: 'B', kind: 'grassroots_committee' },
+          ],
+        },
+      ],
+      'split_allocation',
+    ],
   ])('previews %s as a broken rule', async (_name, ops, code, date = '2024-01-01') => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/orders/preview', ...json({ effectiveDate: date, operations: ops(tree) }) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders/preview',
+      ...json({ effectiveDate: date, operations: ops(tree) }),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().violations.map((v: { code: string }) => v.code)).toContain(code);
     expect(res.json().violations[0].message).toBeTruthy();

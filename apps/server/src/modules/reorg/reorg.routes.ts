@@ -28,19 +28,35 @@ import {
   updateOrder,
 } from './reorg.service.js';
 
-const errors = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 422: ProblemSchema, 428: ProblemSchema };
+const errors = {
+  400: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  412: ProblemSchema,
+  422: ProblemSchema,
+  428: ProblemSchema,
+};
 
 /** Reorganization orders: drafts that are edited, previewed, applied once, and undone only by reversal. */
 export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     const localize = (preview: OrderPreview, acceptLanguage: string | undefined) => ({
       ...preview,
-      violations: preview.violations.map((v) => localizeViolation(v, negotiateLanguage(acceptLanguage), ctx.rules)),
+      violations: preview.violations.map((v) =>
+        localizeViolation(v, negotiateLanguage(acceptLanguage), ctx.rules),
+      ),
     });
 
     app.get(
       '/orders',
-      { schema: { tags: ['orders'], summary: 'List orders, newest first', querystring: OrderListQuery, response: { 200: OrderListSchema, 400: ProblemSchema } } },
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'List orders, newest first',
+          querystring: OrderListQuery,
+          response: { 200: OrderListSchema, 400: ProblemSchema },
+        },
+      },
       async (request) => {
         const { state, unitId, cursor, limit = 50 } = request.query;
         const beforeId = decodeCursor<{ id: number }>(cursor)?.id;
@@ -61,10 +77,23 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.post(
       '/orders',
-      { schema: { tags: ['orders'], summary: 'Create a draft order', body: OrderBody, response: { 201: OrderSchema, ...errors } } },
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Create a draft order',
+          body: OrderBody,
+          response: { 201: OrderSchema, ...errors },
+        },
+      },
       async (request, reply) => {
-        const order = await createOrder(ctx.db, { ...request.body, operations: request.body.operations as ReorgOperation[] });
-        reply.status(201).header('etag', etag(order.version)).header('location', `/api/v1/orders/${order.id}`);
+        const order = await createOrder(ctx.db, {
+          ...request.body,
+          operations: request.body.operations as ReorgOperation[],
+        });
+        reply
+          .status(201)
+          .header('etag', etag(order.version))
+          .header('location', `/api/v1/orders/${order.id}`);
         return presentOrder(order, ctx.today());
       },
     );
@@ -81,14 +110,24 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request) =>
         localize(
-          await previewOrder(ctx, { effectiveDate: request.body.effectiveDate, operations: request.body.operations as ReorgOperation[] }),
+          await previewOrder(ctx, {
+            effectiveDate: request.body.effectiveDate,
+            operations: request.body.operations as ReorgOperation[],
+          }),
           request.headers['accept-language'],
         ),
     );
 
     app.get(
       '/orders/:id',
-      { schema: { tags: ['orders'], summary: 'One order', params: OrderParams, response: { 200: OrderSchema, ...errors } } },
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'One order',
+          params: OrderParams,
+          response: { 200: OrderSchema, ...errors },
+        },
+      },
       async (request, reply) => {
         const order = await getOrder(ctx.db, request.params.id);
         reply.header('etag', etag(order.version));
@@ -137,7 +176,14 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.post(
       '/orders/:id/preview',
-      { schema: { tags: ['orders'], summary: 'Preview a saved draft', params: OrderParams, response: { 200: PreviewSchema, ...errors } } },
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Preview a saved draft',
+          params: OrderParams,
+          response: { 200: PreviewSchema, ...errors },
+        },
+      },
       async (request) => {
         const order = await getOrder(ctx.db, request.params.id);
         return localize(await previewOrder(ctx, order), request.headers['accept-language']);
@@ -174,7 +220,10 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const order = await draftReversal(ctx, request.params.id, request.body?.effectiveDate);
-        reply.status(201).header('etag', etag(order.version)).header('location', `/api/v1/orders/${order.id}`);
+        reply
+          .status(201)
+          .header('etag', etag(order.version))
+          .header('location', `/api/v1/orders/${order.id}`);
         return presentOrder(order, ctx.today());
       },
     );

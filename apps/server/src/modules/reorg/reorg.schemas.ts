@@ -3,24 +3,51 @@ import { IsoDateSchema, PageQuery } from '../../http/conventions.js';
 import { DecisionSchema } from '../units/units.schemas.js';
 
 const UnitId = Type.Integer({ minimum: 1 });
-const Code = Type.String({ minLength: 1, maxLength: 50, description: 'Unit code, unique among units live on the same day.' });
+const Code = Type.String({
+  minLength: 1,
+  maxLength: 50,
+  description: 'Unit code, unique among units live on the same day.',
+});
 const Name = Type.String({ minLength: 1, maxLength: 300, description: 'Unit name, in any script.' });
 const Kind = Type.String({ minLength: 1, description: 'Unit kind code from the rule pack.' });
-const Attributes = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]));
+const Attributes = Type.Record(
+  Type.String(),
+  Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+);
 const strict = { additionalProperties: false } as const;
 
 const NewUnit = { code: Code, name: Name, kind: Kind, attributes: Type.Optional(Attributes) };
 
 const OperationUnion = Type.Union(
   [
-    Type.Object({ type: Type.Literal('create'), parentId: Type.Union([UnitId, Type.Null()]), ...NewUnit }, { ...strict, title: 'create' }),
-    Type.Object({ type: Type.Literal('rename'), unitId: UnitId, name: Type.Optional(Name), code: Type.Optional(Code) }, { ...strict, title: 'rename' }),
-    Type.Object({ type: Type.Literal('change'), unitId: UnitId, kind: Type.Optional(Kind), attributes: Type.Optional(Attributes) }, { ...strict, title: 'change' }),
-    Type.Object({ type: Type.Literal('move'), unitId: UnitId, parentId: UnitId }, { ...strict, title: 'move' }),
+    Type.Object(
+      { type: Type.Literal('create'), parentId: Type.Union([UnitId, Type.Null()]), ...NewUnit },
+      { ...strict, title: 'create' },
+    ),
+    Type.Object(
+      { type: Type.Literal('rename'), unitId: UnitId, name: Type.Optional(Name), code: Type.Optional(Code) },
+      { ...strict, title: 'rename' },
+    ),
+    Type.Object(
+      {
+        type: Type.Literal('change'),
+        unitId: UnitId,
+        kind: Type.Optional(Kind),
+        attributes: Type.Optional(Attributes),
+      },
+      { ...strict, title: 'change' },
+    ),
+    Type.Object(
+      { type: Type.Literal('move'), unitId: UnitId, parentId: UnitId },
+      { ...strict, title: 'move' },
+    ),
     Type.Object(
       {
         type: Type.Literal('merge'),
-        unitIds: Type.Array(UnitId, { minItems: 1, description: 'Units that cease to exist; their children move to the survivor.' }),
+        unitIds: Type.Array(UnitId, {
+          minItems: 1,
+          description: 'Units that cease to exist; their children move to the survivor.',
+        }),
         into: Type.Union([
           Type.Object({ unitId: UnitId }, strict),
           Type.Object({ parentId: Type.Union([UnitId, Type.Null()]), ...NewUnit }, strict),
@@ -36,8 +63,12 @@ const OperationUnion = Type.Union(
           Type.Object(
             {
               ...NewUnit,
-              childIds: Type.Optional(Type.Array(UnitId, { description: 'Units under the split unit that go to this part.' })),
-              takesRemainder: Type.Optional(Type.Boolean({ description: 'This part takes everything not listed elsewhere.' })),
+              childIds: Type.Optional(
+                Type.Array(UnitId, { description: 'Units under the split unit that go to this part.' }),
+              ),
+              takesRemainder: Type.Optional(
+                Type.Boolean({ description: 'This part takes everything not listed elsewhere.' }),
+              ),
             },
             strict,
           ),
@@ -69,7 +100,7 @@ const OperationUnion = Type.Union(
 export const OperationSchema = Type.Unsafe<Static<typeof OperationUnion>>({
   oneOf: OperationUnion.anyOf,
   discriminator: { propertyName: 'type' },
-  description: OperationUnion.description,
+  description: 'One operation; `type` tells which.',
 });
 
 export const OrderBody = Type.Object(
@@ -92,17 +123,26 @@ export const OrderPatchBody = Type.Object(
   strict,
 );
 
-export const PreviewBody = Type.Object({ effectiveDate: IsoDateSchema, operations: Type.Array(OperationSchema, { maxItems: 100000 }) }, strict);
+export const PreviewBody = Type.Object(
+  { effectiveDate: IsoDateSchema, operations: Type.Array(OperationSchema, { maxItems: 100000 }) },
+  strict,
+);
 
 export const ReversalBody = Type.Object(
-  { effectiveDate: Type.Optional(Type.String({ format: 'date', description: 'Default: the date of the order undone.' })) },
+  {
+    effectiveDate: Type.Optional(
+      Type.String({ format: 'date', description: 'Default: the date of the order undone.' }),
+    ),
+  },
   strict,
 );
 
 export const OrderParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 export const OrderListQuery = Type.Object({
-  state: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('planned'), Type.Literal('in-effect')])),
+  state: Type.Optional(
+    Type.Union([Type.Literal('draft'), Type.Literal('planned'), Type.Literal('in-effect')]),
+  ),
   unitId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only orders that touched this unit.' })),
   ...PageQuery,
 });
@@ -132,7 +172,10 @@ export const OrderSchema = Type.Object({
   appliedAt: Type.Union([Type.String(), Type.Null()]),
 });
 
-const FiguresSnapshotSchema = Type.Object({ total: Type.Integer(), byKind: Type.Array(Type.Object({ kind: Type.String(), count: Type.Integer() })) });
+const FiguresSnapshotSchema = Type.Object({
+  total: Type.Integer(),
+  byKind: Type.Array(Type.Object({ kind: Type.String(), count: Type.Integer() })),
+});
 
 export const PreviewSchema = Type.Object({
   violations: Type.Array(
@@ -166,4 +209,7 @@ export const PreviewSchema = Type.Object({
   ]),
 });
 
-export const OrderListSchema = Type.Object({ items: Type.Array(OrderSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const OrderListSchema = Type.Object({
+  items: Type.Array(OrderSchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});

@@ -2,7 +2,13 @@ import { AppError } from '@rollbook/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
 import type { DatabaseHandle } from '../../db/engine.js';
-import { applyOps, buildSmallTree, buildUnit, createTestContext, uniqueCode } from '../../test/test-context.js';
+import {
+  applyOps,
+  buildSmallTree,
+  buildUnit,
+  createTestContext,
+  uniqueCode,
+} from '../../test/test-context.js';
 import { findChildren, getFigures, getLineage, getUnit, getUnitHistory } from '../units/units.service.js';
 import { applyOrder, createOrder, draftReversal, previewOrder } from './reorg.service.js';
 
@@ -13,7 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => handle?.close());
 
-const childNames = async (parentId: number, date: string) => (await findChildren(ctx.db, parentId, date)).map((u) => u.name).sort();
+const childNames = async (parentId: number, date: string) =>
+  (await findChildren(ctx.db, parentId, date)).map((u) => u.name).sort();
 
 async function expectRefused(promise: Promise<unknown>, code: string) {
   const error = await promise.then(
@@ -51,7 +58,11 @@ describe('reorganization orders', () => {
 
   it('moves a whole subtree: descendants follow on the date, not before', async () => {
     const t = await buildSmallTree(ctx);
-    const other = await buildUnit(ctx, { kind: 'province', parentId: t.central, name: 'Đảng bộ tỉnh Kiên Giang' });
+    const other = await buildUnit(ctx, {
+      kind: 'province',
+      parentId: t.central,
+      name: 'Đảng bộ tỉnh Kiên Giang',
+    });
     await applyOps(ctx, '2025-07-01', [{ type: 'move', unitId: t.commune, parentId: other }]);
     expect((await getFigures(ctx.db, other, '2025-06-30')).total).toBe(0);
     expect((await getFigures(ctx.db, other, '2025-07-01')).total).toBe(5);
@@ -74,7 +85,9 @@ describe('reorganization orders', () => {
     ]);
     expect(await childNames(partA!, '2023-01-01')).toEqual(['Chi bộ Giáo viên 1']);
     expect(await childNames(partB!, '2023-01-01')).toEqual(['Chi bộ Giáo viên 2']);
-    expect((await getLineage(ctx.db, t.committee)).edges.map((e) => e.successorId).sort()).toEqual([partA, partB].sort());
+    expect((await getLineage(ctx.db, t.committee)).edges.map((e) => e.successorId).sort()).toEqual(
+      [partA, partB].sort(),
+    );
   });
 
   it('keeps a future-dated order out of today and in the tree of its date', async () => {
@@ -87,7 +100,10 @@ describe('reorganization orders', () => {
   it('refuses an order that cuts across a later planned one, naming it', async () => {
     const t = await buildSmallTree(ctx);
     await applyOps(ctx, '2099-01-01', [{ type: 'rename', unitId: t.cellA, name: 'Later name' }]);
-    const error = await expectRefused(applyOps(ctx, '2030-01-01', [{ type: 'dissolve', unitId: t.cellA }]), 'later_change_conflict');
+    const error = await expectRefused(
+      applyOps(ctx, '2030-01-01', [{ type: 'dissolve', unitId: t.cellA }]),
+      'later_change_conflict',
+    );
     expect(error.params.laterDate).toBe('2099-01-01');
   });
 
@@ -119,12 +135,38 @@ describe('reorganization orders', () => {
     const t = await buildSmallTree(ctx);
     const code = uniqueCode('C');
     await buildUnit(ctx, { kind: 'cell', parentId: t.committee, code });
-    await expectRefused(applyOps(ctx, '2010-01-01', [{ type: 'create', parentId: t.committee, code, name: 'Dup', kind: 'cell' }]), 'code_in_use');
-    await expectRefused(applyOps(ctx, '2010-01-01', [{ type: 'create', parentId: t.committee, code: uniqueCode(), name: 'N', kind: 'nope' }]), 'unknown_kind');
-    await expectRefused(applyOps(ctx, '2010-01-01', [{ type: 'dissolve', unitId: t.committee }]), 'has_children');
-    await expectRefused(applyOps(ctx, '1999-01-01', [{ type: 'rename', unitId: t.cellA, name: 'Too early' }]), 'unit_not_live');
-    await expectRefused(applyOps(ctx, '2010-01-01', [{ type: 'create', parentId: null, code: uniqueCode(), name: 'Orphan', kind: 'cell' }]), 'parent_required');
-    await expectRefused(applyOps(ctx, '2026-01-01', [{ type: 'create', parentId: t.province, code: uniqueCode(), name: 'Huyện', kind: 'district' }]), 'unknown_kind');
+    await expectRefused(
+      applyOps(ctx, '2010-01-01', [
+        { type: 'create', parentId: t.committee, code, name: 'Dup', kind: 'cell' },
+      ]),
+      'code_in_use',
+    );
+    await expectRefused(
+      applyOps(ctx, '2010-01-01', [
+        { type: 'create', parentId: t.committee, code: uniqueCode(), name: 'N', kind: 'nope' },
+      ]),
+      'unknown_kind',
+    );
+    await expectRefused(
+      applyOps(ctx, '2010-01-01', [{ type: 'dissolve', unitId: t.committee }]),
+      'has_children',
+    );
+    await expectRefused(
+      applyOps(ctx, '1999-01-01', [{ type: 'rename', unitId: t.cellA, name: 'Too early' }]),
+      'unit_not_live',
+    );
+    await expectRefused(
+      applyOps(ctx, '2010-01-01', [
+        { type: 'create', parentId: null, code: uniqueCode(), name: 'Orphan', kind: 'cell' },
+      ]),
+      'parent_required',
+    );
+    await expectRefused(
+      applyOps(ctx, '2026-01-01', [
+        { type: 'create', parentId: t.province, code: uniqueCode(), name: 'Huyện', kind: 'district' },
+      ]),
+      'unknown_kind',
+    );
     // Nothing of the refused orders was written.
     expect(await childNames(t.committee, '2026-11-25')).toHaveLength(3);
   });
@@ -134,7 +176,11 @@ describe('reorganization orders', () => {
     const code = uniqueCode('K');
     const a = await buildUnit(ctx, { kind: 'cell', parentId: t.committee, code });
     const [merged] = await applyOps(ctx, '2020-01-01', [
-      { type: 'merge', unitIds: [a, t.cellA], into: { parentId: t.committee, code, name: 'Merged', kind: 'cell' } },
+      {
+        type: 'merge',
+        unitIds: [a, t.cellA],
+        into: { parentId: t.committee, code, name: 'Merged', kind: 'cell' },
+      },
     ]);
     expect((await getUnit(ctx.db, merged!, '2020-01-01')).unit?.code).toBe(code);
   });
@@ -143,7 +189,13 @@ describe('reorganization orders', () => {
     const t = await buildSmallTree(ctx);
     const draft = await createOrder(ctx.db, {
       effectiveDate: '2024-09-01',
-      operations: [{ type: 'merge', unitIds: [t.cellA, t.cellB], into: { parentId: t.committee, code: uniqueCode('R'), name: 'Merged', kind: 'cell' } }],
+      operations: [
+        {
+          type: 'merge',
+          unitIds: [t.cellA, t.cellB],
+          into: { parentId: t.committee, code: uniqueCode('R'), name: 'Merged', kind: 'cell' },
+        },
+      ],
     });
     const applied = await applyOrder(ctx, draft.id, draft.version);
     const reversal = await draftReversal(ctx, applied.id);
@@ -162,7 +214,10 @@ describe('reorganization orders', () => {
 
   it('refuses a stale version and edits of an applied order', async () => {
     const t = await buildSmallTree(ctx);
-    const draft = await createOrder(ctx.db, { effectiveDate: '2024-01-01', operations: [{ type: 'rename', unitId: t.gCell, name: 'New' }] });
+    const draft = await createOrder(ctx.db, {
+      effectiveDate: '2024-01-01',
+      operations: [{ type: 'rename', unitId: t.gCell, name: 'New' }],
+    });
     await expectRefused(applyOrder(ctx, draft.id, draft.version + 1), 'version_conflict');
     await applyOrder(ctx, draft.id, draft.version);
     await expectRefused(applyOrder(ctx, draft.id, draft.version + 1), 'order_not_draft');

@@ -2,7 +2,13 @@ import { addDays, AppError, type IsoDate, type ReorgOperation, type RuleViolatio
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/types.js';
-import { countByKindAt, type Db, findLastVersionsBefore, findPathAt, findVersionsAt } from '../units/units.repository.js';
+import {
+  countByKindAt,
+  type Db,
+  findLastVersionsBefore,
+  findPathAt,
+  findVersionsAt,
+} from '../units/units.repository.js';
 import { applyPlan } from './apply-plan.js';
 import { type OrderPlan, type PlannedChange, planOrder } from './plan-order.js';
 import {
@@ -35,7 +41,12 @@ export interface FiguresSnapshot {
 export interface OrderPreview {
   violations: RuleViolation[];
   changes: PlannedChange[];
-  figures: { unitId: number; unitName: string; before: FiguresSnapshot; after: FiguresSnapshot | null } | null;
+  figures: {
+    unitId: number;
+    unitName: string;
+    before: FiguresSnapshot;
+    after: FiguresSnapshot | null;
+  } | null;
 }
 
 export function toSnapshot(byKind: Record<string, number>): FiguresSnapshot {
@@ -66,7 +77,12 @@ export async function createOrder(db: Db, input: OrderInput): Promise<OrderRow> 
   return insertOrder(db, input);
 }
 
-export async function updateOrder(db: Db, id: number, expectedVersion: number, patch: Partial<OrderInput>): Promise<OrderRow> {
+export async function updateOrder(
+  db: Db,
+  id: number,
+  expectedVersion: number,
+  patch: Partial<OrderInput>,
+): Promise<OrderRow> {
   const updated = await updateDraft(db, id, expectedVersion, patch);
   if (updated) return updated;
   throw await whyNotWritable(db, id);
@@ -90,7 +106,10 @@ async function whyNotWritable(db: Db, id: number): Promise<AppError> {
  * of the part of the tree it touches before and after — by applying it in a transaction that is
  * then rolled back. Nothing is written.
  */
-export async function previewOrder(ctx: AppContext, order: { effectiveDate: IsoDate; operations: ReorgOperation[] }): Promise<OrderPreview> {
+export async function previewOrder(
+  ctx: AppContext,
+  order: { effectiveDate: IsoDate; operations: ReorgOperation[] },
+): Promise<OrderPreview> {
   try {
     await ctx.db.transaction().execute(async (trx) => {
       await lockTree(trx);
@@ -186,7 +205,11 @@ export async function createAndApplyOrder(ctx: AppContext, input: OrderInput): P
 }
 
 /** The same inside a caller's transaction, so several orders can land together (demo data, imports). */
-export async function createAndApplyOrderIn(trx: Transaction<Database>, ctx: AppContext, input: OrderInput): Promise<OrderRow> {
+export async function createAndApplyOrderIn(
+  trx: Transaction<Database>,
+  ctx: AppContext,
+  input: OrderInput,
+): Promise<OrderRow> {
   await lockTree(trx);
   const order = await insertOrder(trx, input);
   return applyLocked(ctx, trx, order);
@@ -203,7 +226,9 @@ export async function draftReversal(ctx: AppContext, id: number, effectiveDate?:
     if (!order) throw new AppError('order_not_found', { params: { order: `#${id}` } });
     if (order.status !== 'applied') throw new AppError('order_not_draft', { params: { order: `#${id}` } });
     if (order.reversedByOrderId) {
-      throw new AppError('order_already_reversed', { params: { order: `#${id}`, reversal: `#${order.reversedByOrderId}` } });
+      throw new AppError('order_already_reversed', {
+        params: { order: `#${id}`, reversal: `#${order.reversedByOrderId}` },
+      });
     }
     const date = effectiveDate ?? order.effectiveDate;
     if (date < order.effectiveDate) {
@@ -223,12 +248,21 @@ export async function draftReversal(ctx: AppContext, id: number, effectiveDate?:
     if (conflict) {
       throw new AppError('later_change_conflict', {
         field: 'effectiveDate',
-        params: { unit: `#${conflict.unit_id}`, laterDate: conflict.from, laterOrder: `#${conflict.order_id}` },
+        params: {
+          unit: `#${conflict.unit_id}`,
+          laterDate: conflict.from,
+          laterOrder: `#${conflict.order_id}`,
+        },
       });
     }
-    const before = new Map((await findLastVersionsBefore(trx, unitIds, order.effectiveDate)).map((v) => [v.unitId, v]));
-    const after = new Map((await findVersionsAt(trx, unitIds, order.effectiveDate)).map((v) => [v.unitId, v]));
-    const depth = async (unitId: number) => (await findPathAt(trx, unitId, addDays(order.effectiveDate, -1)))?.length ?? 0;
+    const before = new Map(
+      (await findLastVersionsBefore(trx, unitIds, order.effectiveDate)).map((v) => [v.unitId, v]),
+    );
+    const after = new Map(
+      (await findVersionsAt(trx, unitIds, order.effectiveDate)).map((v) => [v.unitId, v]),
+    );
+    const depth = async (unitId: number) =>
+      (await findPathAt(trx, unitId, addDays(order.effectiveDate, -1)))?.length ?? 0;
 
     const reinstate: Array<{ op: ReorgOperation; depth: number }> = [];
     const restore: ReorgOperation[] = [];
@@ -239,16 +273,33 @@ export async function draftReversal(ctx: AppContext, id: number, effectiveDate?:
       const wasLive = was !== undefined && was.valid.to === order.effectiveDate;
       if (wasLive && !now) {
         reinstate.push({
-          op: { type: 'reinstate', unitId, parentId: was.parentId, code: was.code, name: was.name, kind: was.kind },
+          op: {
+            type: 'reinstate',
+            unitId,
+            parentId: was.parentId,
+            code: was.code,
+            name: was.name,
+            kind: was.kind,
+          },
           depth: await depth(unitId),
         });
       } else if (!wasLive && now) {
-        dissolve.push({ op: { type: 'dissolve', unitId }, depth: (await findPathAt(trx, unitId, order.effectiveDate))?.length ?? 0 });
+        dissolve.push({
+          op: { type: 'dissolve', unitId },
+          depth: (await findPathAt(trx, unitId, order.effectiveDate))?.length ?? 0,
+        });
       } else if (wasLive && now) {
-        if (was.parentId !== now.parentId && was.parentId !== null) restore.push({ type: 'move', unitId, parentId: was.parentId });
-        if (was.code !== now.code || was.name !== now.name) restore.push({ type: 'rename', unitId, code: was.code, name: was.name });
+        if (was.parentId !== now.parentId && was.parentId !== null)
+          restore.push({ type: 'move', unitId, parentId: was.parentId });
+        if (was.code !== now.code || was.name !== now.name)
+          restore.push({ type: 'rename', unitId, code: was.code, name: was.name });
         if (was.kind !== now.kind || JSON.stringify(was.attributes) !== JSON.stringify(now.attributes)) {
-          restore.push({ type: 'change', unitId, kind: was.kind, attributes: was.attributes as Record<string, string> });
+          restore.push({
+            type: 'change',
+            unitId,
+            kind: was.kind,
+            attributes: was.attributes as Record<string, string>,
+          });
         }
       }
     }

@@ -22,7 +22,9 @@ export function systemRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
               engine: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
               version: Type.String({ description: 'Rollbook version.' }),
               postgres: Type.String({ description: 'The database server version.' }),
-              migration: Type.Union([Type.String(), Type.Null()], { description: 'The newest applied migration.' }),
+              migration: Type.Union([Type.String(), Type.Null()], {
+                description: 'The newest applied migration.',
+              }),
               today: Type.String({ description: "Today in the organization's time zone." }),
             }),
           },

@@ -44,7 +44,11 @@ function toVersion(row: Omit<UnitVersionRow, 'valid'> & { valid: string }): Unit
 }
 
 /** Current (not superseded) versions of these units live on the date. */
-export async function findVersionsAt(db: Db, unitIds: readonly number[], date: IsoDate): Promise<UnitVersionRow[]> {
+export async function findVersionsAt(
+  db: Db,
+  unitIds: readonly number[],
+  date: IsoDate,
+): Promise<UnitVersionRow[]> {
   if (unitIds.length === 0) return [];
   const rows = await db
     .selectFrom('unit_version as v')
@@ -57,7 +61,11 @@ export async function findVersionsAt(db: Db, unitIds: readonly number[], date: I
 }
 
 /** Current versions of the units live under a parent on the date (the roots when parentId is null). */
-export async function findChildVersionsAt(db: Db, parentId: number | null, date: IsoDate): Promise<UnitVersionRow[]> {
+export async function findChildVersionsAt(
+  db: Db,
+  parentId: number | null,
+  date: IsoDate,
+): Promise<UnitVersionRow[]> {
   const rows = await db
     .selectFrom('unit_version as v')
     .select(versionColumns)
@@ -70,15 +78,26 @@ export async function findChildVersionsAt(db: Db, parentId: number | null, date:
 }
 
 /** Every current version of a unit, oldest first: its history. */
-export async function findUnitHistory(db: Db, unitId: number, includeSuperseded = false): Promise<UnitVersionRow[]> {
+export async function findUnitHistory(
+  db: Db,
+  unitId: number,
+  includeSuperseded = false,
+): Promise<UnitVersionRow[]> {
   let query = db.selectFrom('unit_version as v').select(versionColumns).where('v.unit_id', '=', unitId);
   if (!includeSuperseded) query = query.where('v.superseded_at', 'is', null);
-  const rows = await query.orderBy(sql`lower(v.valid)`).orderBy('v.recorded_at').execute();
+  const rows = await query
+    .orderBy(sql`lower(v.valid)`)
+    .orderBy('v.recorded_at')
+    .execute();
   return rows.map(toVersion);
 }
 
 /** The latest current version of each unit that ends on or before the date (for reinstating). */
-export async function findLastVersionsBefore(db: Db, unitIds: readonly number[], date: IsoDate): Promise<UnitVersionRow[]> {
+export async function findLastVersionsBefore(
+  db: Db,
+  unitIds: readonly number[],
+  date: IsoDate,
+): Promise<UnitVersionRow[]> {
   if (unitIds.length === 0) return [];
   const rows = await db
     .selectFrom('unit_version as v')
@@ -120,7 +139,12 @@ export async function findCodeHoldersFrom(
   if (codes.length === 0) return [];
   return db
     .selectFrom('unit_version as v')
-    .select(['v.unit_id as unitId', 'v.code', 'v.name', sql<string>`greatest(lower(v.valid), ${date}::date)::text`.as('from')])
+    .select([
+      'v.unit_id as unitId',
+      'v.code',
+      'v.name',
+      sql<string>`greatest(lower(v.valid), ${date}::date)::text`.as('from'),
+    ])
     .where(sql<boolean>`upper(v.code) = any(${codes.map((c) => c.toUpperCase())}::text[])`)
     .where('v.superseded_at', 'is', null)
     .where(sql<boolean>`v.valid && daterange(${date}::date, null)`)
@@ -130,7 +154,11 @@ export async function findCodeHoldersFrom(
 /** Whether each unit exists at all (in any version). */
 export async function findExistingUnitIds(db: Db, unitIds: readonly number[]): Promise<Set<number>> {
   if (unitIds.length === 0) return new Set();
-  const rows = await db.selectFrom('unit').select('id').where('id', 'in', [...new Set(unitIds)]).execute();
+  const rows = await db
+    .selectFrom('unit')
+    .select('id')
+    .where('id', 'in', [...new Set(unitIds)])
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 
@@ -146,7 +174,11 @@ export async function findPathAt(db: Db, unitId: number, date: IsoDate): Promise
 }
 
 /** Number of units in each one's subtree (itself excluded) on the date. */
-export async function countDescendantsAt(db: Db, unitIds: readonly number[], date: IsoDate): Promise<Map<number, number>> {
+export async function countDescendantsAt(
+  db: Db,
+  unitIds: readonly number[],
+  date: IsoDate,
+): Promise<Map<number, number>> {
   if (unitIds.length === 0) return new Map();
   const rows = await sql<{ unit_id: number; n: number }>`
     select r.unit_id, count(t.unit_id) - 1 as n
@@ -158,7 +190,11 @@ export async function countDescendantsAt(db: Db, unitIds: readonly number[], dat
 }
 
 /** Units in a subtree on a date, counted by kind; the root itself is not counted. */
-export async function countByKindAt(db: Db, rootIds: readonly number[], date: IsoDate): Promise<Record<string, number>> {
+export async function countByKindAt(
+  db: Db,
+  rootIds: readonly number[],
+  date: IsoDate,
+): Promise<Record<string, number>> {
   if (rootIds.length === 0) return {};
   const rows = await sql<{ kind: string; n: number }>`
     select t.kind, count(*) as n
@@ -170,7 +206,11 @@ export async function countByKindAt(db: Db, rootIds: readonly number[], date: Is
 }
 
 /** Direct children counts on a date, for showing which tree nodes can open. */
-export async function countChildrenAt(db: Db, unitIds: readonly number[], date: IsoDate): Promise<Map<number, number>> {
+export async function countChildrenAt(
+  db: Db,
+  unitIds: readonly number[],
+  date: IsoDate,
+): Promise<Map<number, number>> {
   if (unitIds.length === 0) return new Map();
   const rows = await sql<{ parent_id: number; n: number }>`
     select parent_id, count(*) as n from unit_tree
@@ -182,7 +222,14 @@ export async function countChildrenAt(db: Db, unitIds: readonly number[], date: 
 /** Searches names and codes live on a date, ignoring case and diacritics, optionally inside a subtree. */
 export async function searchUnitsAt(
   db: Db,
-  args: { query: string; date: IsoDate; underUnitId?: number; kind?: string; after?: { code: string; id: number }; limit: number },
+  args: {
+    query: string;
+    date: IsoDate;
+    underUnitId?: number;
+    kind?: string;
+    after?: { code: string; id: number };
+    limit: number;
+  },
 ): Promise<UnitVersionRow[]> {
   let q = db
     .selectFrom('unit_version as v')
@@ -199,7 +246,12 @@ export async function searchUnitsAt(
   }
   if (args.after) {
     const after = args.after;
-    q = q.where((eb) => eb.or([eb('v.code', '>', after.code), eb.and([eb('v.code', '=', after.code), eb('v.unit_id', '>', after.id)])]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('v.code', '>', after.code),
+        eb.and([eb('v.code', '=', after.code), eb('v.unit_id', '>', after.id)]),
+      ]),
+    );
   }
   const rows = await q.orderBy('v.code').orderBy('v.unit_id').limit(args.limit).execute();
   return rows.map(toVersion);

@@ -14,15 +14,26 @@ describe('units over HTTP', () => {
   it('lists the top units and the children of a unit as of a date', async () => {
     const roots = await t.app.inject({ method: 'GET', url: '/api/v1/units?parentId=root' });
     expect(roots.json().items.map((u: { id: number }) => u.id)).toContain(tree.central);
-    const children = await t.app.inject({ method: 'GET', url: `/api/v1/units?parentId=${tree.committee}&asOf=2010-01-01` });
+    const children = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/units?parentId=${tree.committee}&asOf=2010-01-01`,
+    });
     expect(children.json().items).toHaveLength(2);
-    const before = await t.app.inject({ method: 'GET', url: `/api/v1/units?parentId=${tree.committee}&asOf=1999-12-31` });
+    const before = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/units?parentId=${tree.committee}&asOf=1999-12-31`,
+    });
     expect(before.json().items).toHaveLength(0);
   });
 
   it('searches ignoring case and diacritics', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/units?q=${encodeURIComponent('giao vien')}&under=${tree.province}` });
-    expect(res.json().items.map((u: { name: string }) => u.name)).toEqual(expect.arrayContaining(['Chi bộ Giáo viên 1', 'Chi bộ Giáo viên 2']));
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/units?q=${encodeURIComponent('giao vien')}&under=${tree.province}`,
+    });
+    expect(res.json().items.map((u: { name: string }) => u.name)).toEqual(
+      expect.arrayContaining(['Chi bộ Giáo viên 1', 'Chi bộ Giáo viên 2']),
+    );
   });
 
   it('adds a unit as a one-operation order and shows it with its history', async () => {
@@ -30,14 +41,24 @@ describe('units over HTTP', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/units',
-      payload: { code, name: 'Chi bộ Ấp Mỹ Phú', kind: 'grassroots_cell', parentId: tree.commune, effectiveDate: '2021-05-01' },
+      payload: {
+        code,
+        name: 'Chi bộ Ấp Mỹ Phú',
+        kind: 'grassroots_cell',
+        parentId: tree.commune,
+        effectiveDate: '2021-05-01',
+      },
     });
     expect(res.statusCode).toBe(201);
     const { unit, order } = res.json();
     expect(order.state).toBe('in-effect');
     const detail = await t.app.inject({ method: 'GET', url: `/api/v1/units/${unit.id}?asOf=2022-01-01` });
     expect(detail.json()).toMatchObject({ liveOnDate: true, unit: { code, parentId: tree.commune } });
-    expect(detail.json().ancestors.map((a: { id: number }) => a.id)).toEqual([tree.central, tree.province, tree.commune]);
+    expect(detail.json().ancestors.map((a: { id: number }) => a.id)).toEqual([
+      tree.central,
+      tree.province,
+      tree.commune,
+    ]);
     const history = await t.app.inject({ method: 'GET', url: `/api/v1/units/${unit.id}/history` });
     expect(history.json().versions[0]).toMatchObject({ validFrom: '2021-05-01', changes: ['created'] });
     const early = await t.app.inject({ method: 'GET', url: `/api/v1/units/${unit.id}?asOf=2020-01-01` });
@@ -46,12 +67,28 @@ describe('units over HTTP', () => {
 
   it('refuses a reused code in the language asked, naming the holder', async () => {
     const code = uniqueCode('D');
-    await t.app.inject({ method: 'POST', url: '/api/v1/units', payload: { code, name: 'One', kind: 'grassroots_cell', parentId: tree.commune, effectiveDate: '2021-01-01' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/units',
+      payload: {
+        code,
+        name: 'One',
+        kind: 'grassroots_cell',
+        parentId: tree.commune,
+        effectiveDate: '2021-01-01',
+      },
+    });
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/units',
       headers: { 'accept-language': 'ar' },
-      payload: { code, name: 'Two', kind: 'grassroots_cell', parentId: tree.commune, effectiveDate: '2022-01-01' },
+      payload: {
+        code,
+        name: 'Two',
+        kind: 'grassroots_cell',
+        parentId: tree.commune,
+        effectiveDate: '2022-01-01',
+      },
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().code).toBe('code_in_use');
@@ -59,9 +96,15 @@ describe('units over HTTP', () => {
   });
 
   it('gives figures by kind and their change between two dates with the orders behind it', async () => {
-    const figures = await t.app.inject({ method: 'GET', url: `/api/v1/units/${tree.province}/figures?asOf=2010-01-01` });
+    const figures = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/units/${tree.province}/figures?asOf=2010-01-01`,
+    });
     expect(figures.json()).toMatchObject({ total: 5 });
-    const change = await t.app.inject({ method: 'GET', url: `/api/v1/units/${tree.province}/figures/change?from=1999-01-01&to=2010-01-01` });
+    const change = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/units/${tree.province}/figures/change?from=1999-01-01&to=2010-01-01`,
+    });
     expect(change.statusCode).toBe(200);
     expect(change.json().orders.length).toBeGreaterThan(0);
   });
@@ -79,7 +122,11 @@ describe('units over HTTP', () => {
   });
 
   it('refuses a malformed as-of date in Vietnamese', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/api/v1/units/${tree.central}?asOf=2024-13-01`, headers: { 'accept-language': 'vi-VN,vi;q=0.9' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/units/${tree.central}?asOf=2024-13-01`,
+      headers: { 'accept-language': 'vi-VN,vi;q=0.9' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'invalid_date', field: 'asOf' });
     expect(res.json().detail).toContain('2024-13-01');
@@ -97,7 +144,9 @@ describe('system endpoints', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     const doc = res.json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/units', '/api/v1/orders/{id}/apply']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/units', '/api/v1/orders/{id}/apply']),
+    );
     const docs = await t.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);
   });

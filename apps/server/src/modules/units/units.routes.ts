@@ -60,13 +60,19 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           return page(items, limit, (u) => ({ code: u.code, id: u.id }));
         }
         if (parentId === undefined) {
-          throw new AppError('validation_failed', { field: 'parentId', params: { reason: 'give parentId (or root) or q' } });
+          throw new AppError('validation_failed', {
+            field: 'parentId',
+            params: { reason: 'give parentId (or root) or q' },
+          });
         }
         const all = await findChildren(ctx.db, parentId === 'root' ? null : Number(parentId), asOf);
         // Children of one unit are few (hundreds at most); the cursor is a position in the ordered list.
         const offset = decodeCursor<{ offset: number }>(cursor)?.offset ?? 0;
         const items = all.slice(offset, offset + limit);
-        return { items, nextCursor: offset + limit < all.length ? encodeCursor({ offset: offset + limit }) : null };
+        return {
+          items,
+          nextCursor: offset + limit < all.length ? encodeCursor({ offset: offset + limit }) : null,
+        };
       },
     );
 
@@ -77,11 +83,24 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags: ['units'],
           summary: 'Add a unit: makes and applies a one-operation reorganization order',
           body: CreateUnitBody,
-          response: { 201: Type.Object({ unit: UnitSchema, order: OrderSchema }), 400: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+          response: {
+            201: Type.Object({ unit: UnitSchema, order: OrderSchema }),
+            400: ProblemSchema,
+            409: ProblemSchema,
+            422: ProblemSchema,
+          },
         },
       },
       async (request, reply) => {
-        const { effectiveDate = ctx.today(), decision, code, name, kind, parentId, attributes } = request.body;
+        const {
+          effectiveDate = ctx.today(),
+          decision,
+          code,
+          name,
+          kind,
+          parentId,
+          attributes,
+        } = request.body;
         const order = await createAndApplyOrder(ctx, {
           effectiveDate,
           title: `${code} ${name}`,
@@ -161,7 +180,8 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: FiguresChangeSchema, ...problems },
         },
       },
-      async (request) => compareFigures(ctx.db, request.params.id, request.query.from, request.query.to ?? ctx.today()),
+      async (request) =>
+        compareFigures(ctx.db, request.params.id, request.query.from, request.query.to ?? ctx.today()),
     );
   };
 }

@@ -8,17 +8,32 @@ export const UnitSchema = Type.Object({
   code: Type.String({ description: 'Code, unique among units live on the same day.' }),
   name: Type.String({ description: 'Name, in any script.' }),
   kind: Type.String({ description: 'Unit kind code from the rule pack.' }),
-  parentId: Type.Union([Type.Integer(), Type.Null()], { description: 'Parent unit on that day; null at the top.' }),
+  parentId: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Parent unit on that day; null at the top.',
+  }),
   attributes: Type.Record(Type.String(), Type.Unknown(), { description: 'Further effective-dated facts.' }),
   validFrom: Type.String({ description: 'First day of this version.' }),
-  validTo: Type.Union([Type.String(), Type.Null()], { description: 'Day after the last day of this version; null = open.' }),
+  validTo: Type.Union([Type.String(), Type.Null()], {
+    description: 'Day after the last day of this version; null = open.',
+  }),
   childCount: Type.Integer({ description: 'Units directly under it on that day.' }),
 });
 
 export const UnitListQuery = Type.Object({
   asOf: Type.Optional(Type.String({ format: 'date', description: 'The day to look at (default: today).' })),
-  parentId: Type.Optional(Type.String({ pattern: '^(root|[0-9]+)$', description: 'List the units under this one; `root` for the top.' })),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Search names and codes, ignoring case and diacritics.' })),
+  parentId: Type.Optional(
+    Type.String({
+      pattern: '^(root|[0-9]+)$',
+      description: 'List the units under this one; `root` for the top.',
+    }),
+  ),
+  q: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Search names and codes, ignoring case and diacritics.',
+    }),
+  ),
   kind: Type.Optional(Type.String({ description: 'Only units of this kind (with q).' })),
   under: Type.Optional(Type.Integer({ minimum: 1, description: 'Only units inside this subtree (with q).' })),
   ...PageQuery,
@@ -27,11 +42,15 @@ export const UnitListQuery = Type.Object({
 export const UnitParams = Type.Object({ id: Id });
 
 export const UnitDetailSchema = Type.Object({
-  unit: Type.Union([UnitSchema, Type.Null()], { description: 'The unit on that day; null when it did not exist then.' }),
+  unit: Type.Union([UnitSchema, Type.Null()], {
+    description: 'The unit on that day; null when it did not exist then.',
+  }),
   liveOnDate: Type.Boolean(),
   lastKnown: UnitSchema,
   existence: Type.Object({ from: Type.String(), to: Type.Union([Type.String(), Type.Null()]) }),
-  ancestors: Type.Array(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String() })),
+  ancestors: Type.Array(
+    Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String() }),
+  ),
   childCount: Type.Integer(),
 });
 
@@ -56,16 +75,25 @@ export const HistorySchema = Type.Object({
       parentName: Type.Union([Type.String(), Type.Null()]),
       attributes: Type.Record(Type.String(), Type.Unknown()),
       order: Type.Union([OrderSummarySchema, Type.Null()]),
-      changes: Type.Array(Type.String(), { description: 'What changed from the version before: created, code, name, kind, parent, attributes.' }),
+      changes: Type.Array(Type.String(), {
+        description: 'What changed from the version before: created, code, name, kind, parent, attributes.',
+      }),
       recordedAt: Type.String(),
-      supersededAt: Type.Union([Type.String(), Type.Null()], { description: 'Set on versions a later correction replaced.' }),
+      supersededAt: Type.Union([Type.String(), Type.Null()], {
+        description: 'Set on versions a later correction replaced.',
+      }),
     }),
   ),
-  end: Type.Union([Type.Object({ date: Type.String(), order: Type.Union([OrderSummarySchema, Type.Null()]) }), Type.Null()]),
+  end: Type.Union([
+    Type.Object({ date: Type.String(), order: Type.Union([OrderSummarySchema, Type.Null()]) }),
+    Type.Null(),
+  ]),
 });
 
 export const HistoryQuery = Type.Object({
-  includeSuperseded: Type.Optional(Type.Boolean({ default: false, description: 'Also list versions replaced by corrections.' })),
+  includeSuperseded: Type.Optional(
+    Type.Boolean({ default: false, description: 'Also list versions replaced by corrections.' }),
+  ),
 });
 
 export const LineageSchema = Type.Object({
@@ -93,7 +121,9 @@ export const LineageSchema = Type.Object({
 export const FiguresSchema = Type.Object({
   unitId: Type.Integer(),
   asOf: Type.String(),
-  basis: Type.Array(Type.Integer(), { description: 'The units counted: the unit, or its predecessors on a day before it existed.' }),
+  basis: Type.Array(Type.Integer(), {
+    description: 'The units counted: the unit, or its predecessors on a day before it existed.',
+  }),
   total: Type.Integer({ description: 'Units in the subtree, the unit itself excluded.' }),
   byKind: Type.Array(Type.Object({ kind: Type.String(), count: Type.Integer() })),
 });
@@ -103,15 +133,29 @@ export const FiguresChangeQuery = Type.Object({ from: IsoDateSchema, to: Type.Op
 export const FiguresChangeSchema = Type.Object({
   from: FiguresSchema,
   to: FiguresSchema,
-  delta: Type.Array(Type.Object({ kind: Type.String(), from: Type.Integer(), to: Type.Integer(), change: Type.Integer() })),
-  orders: Type.Array(OrderSummarySchema, { description: 'Applied orders dated between the two days that touched the subtree.' }),
+  delta: Type.Array(
+    Type.Object({ kind: Type.String(), from: Type.Integer(), to: Type.Integer(), change: Type.Integer() }),
+  ),
+  orders: Type.Array(OrderSummarySchema, {
+    description: 'Applied orders dated between the two days that touched the subtree.',
+  }),
 });
 
 export const DecisionSchema = Type.Object(
   {
-    number: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()], { description: 'Decision number, e.g. 321-QĐ/TW.' })),
-    date: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'Date the decision was signed.' })),
-    issuedBy: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { description: 'The issuing body.' })),
+    number: Type.Optional(
+      Type.Union([Type.String({ maxLength: 100 }), Type.Null()], {
+        description: 'Decision number, e.g. 321-QĐ/TW.',
+      }),
+    ),
+    date: Type.Optional(
+      Type.Union([Type.String({ format: 'date' }), Type.Null()], {
+        description: 'Date the decision was signed.',
+      }),
+    ),
+    issuedBy: Type.Optional(
+      Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { description: 'The issuing body.' }),
+    ),
     note: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
   },
   { additionalProperties: false, description: 'The decision that orders the change.' },
@@ -123,8 +167,12 @@ export const CreateUnitBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 300 }),
     kind: Type.String({ minLength: 1 }),
     parentId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
-    effectiveDate: Type.Optional(Type.String({ format: 'date', description: 'The day it comes into being (default: today).' })),
-    attributes: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]))),
+    effectiveDate: Type.Optional(
+      Type.String({ format: 'date', description: 'The day it comes into being (default: today).' }),
+    ),
+    attributes: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+    ),
     decision: Type.Optional(DecisionSchema),
   },
   { additionalProperties: false },

@@ -1,6 +1,5 @@
 import { AppError, type IsoDate } from '@rollbook/domain';
 import { sql } from 'kysely';
-import type { AppContext } from '../../context.js';
 import { type FiguresSnapshot, toSnapshot } from '../reorg/reorg.service.js';
 import { type OrderRow } from '../reorg/reorg.repository.js';
 import {
@@ -43,7 +42,11 @@ export function toUnitView(v: UnitVersionRow, childCount = 0): UnitView {
 }
 
 async function withChildCounts(db: Db, versions: UnitVersionRow[], date: IsoDate): Promise<UnitView[]> {
-  const counts = await countChildrenAt(db, versions.map((v) => v.unitId), date);
+  const counts = await countChildrenAt(
+    db,
+    versions.map((v) => v.unitId),
+    date,
+  );
   return versions.map((v) => toUnitView(v, counts.get(v.unitId) ?? 0));
 }
 
@@ -55,7 +58,14 @@ export async function findChildren(db: Db, parentId: number | null, date: IsoDat
 /** Units whose name or code contains the text, ignoring case and diacritics, on a date. */
 export async function searchUnits(
   db: Db,
-  args: { query: string; date: IsoDate; underUnitId?: number; kind?: string; after?: { code: string; id: number }; limit: number },
+  args: {
+    query: string;
+    date: IsoDate;
+    underUnitId?: number;
+    kind?: string;
+    after?: { code: string; id: number };
+    limit: number;
+  },
 ): Promise<UnitView[]> {
   return withChildCounts(db, await searchUnitsAt(db, args), args.date);
 }
@@ -158,7 +168,6 @@ export async function getUnitHistory(
   const versions = await findUnitHistory(db, unitId, includeSuperseded);
   if (versions.length === 0) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
   const current = versions.filter((v) => v.supersededAt === null);
-  const parentIds = versions.flatMap((v) => (v.parentId ? [v.parentId] : []));
   // Parents are named as they were on the first day of each version.
   const parentNames = new Map<string, string>();
   for (const v of versions) {
@@ -166,7 +175,6 @@ export async function getUnitHistory(
     const [p] = await findVersionsAt(db, [v.parentId], v.valid.from);
     if (p) parentNames.set(`${v.parentId}@${v.valid.from}`, `${p.code} ${p.name}`);
   }
-  void parentIds;
   const last = current[current.length - 1];
   const endOrderId = last?.valid.to
     ? (
@@ -176,7 +184,10 @@ export async function getUnitHistory(
           order by o.id desc limit 1`.execute(db)
       ).rows[0]?.order_id
     : undefined;
-  const orders = await orderSummaries(db, [...versions.map((v) => v.orderId), ...(endOrderId ? [endOrderId] : [])]);
+  const orders = await orderSummaries(db, [
+    ...versions.map((v) => v.orderId),
+    ...(endOrderId ? [endOrderId] : []),
+  ]);
   let previous: UnitVersionRow | undefined;
   const entries: HistoryEntry[] = versions.map((v) => {
     const prior = v.supersededAt === null ? previous : undefined;
@@ -207,20 +218,34 @@ export async function getUnitHistory(
   });
   return {
     versions: entries,
-    end: last?.valid.to ? { date: last.valid.to, order: endOrderId ? (orders.get(endOrderId) ?? null) : null } : null,
+    end: last?.valid.to
+      ? { date: last.valid.to, order: endOrderId ? (orders.get(endOrderId) ?? null) : null }
+      : null,
   };
 }
 
 export interface Lineage {
   nodes: Array<{ id: number; code: string; name: string; kind: string; from: IsoDate; to: IsoDate | null }>;
-  edges: Array<{ kind: 'merge' | 'split'; predecessorId: number; successorId: number; effectiveDate: IsoDate; orderId: number }>;
+  edges: Array<{
+    kind: 'merge' | 'split';
+    predecessorId: number;
+    successorId: number;
+    effectiveDate: IsoDate;
+    orderId: number;
+  }>;
 }
 
 /** Every unit a unit came from and went into, through merges and splits, transitively. */
 export async function getLineage(db: Db, unitId: number): Promise<Lineage> {
   const exists = await db.selectFrom('unit').select('id').where('id', '=', unitId).executeTakeFirst();
   if (!exists) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
-  const edges = await sql<{ kind: 'merge' | 'split'; predecessor_id: number; successor_id: number; effective_date: string; order_id: number }>`
+  const edges = await sql<{
+    kind: 'merge' | 'split';
+    predecessor_id: number;
+    successor_id: number;
+    effective_date: string;
+    order_id: number;
+  }>`
     with recursive
     up (id) as (select ${unitId}::bigint union select l.predecessor_id from unit_lineage l join up on l.successor_id = up.id where l.superseded_at is null),
     down (id) as (select ${unitId}::bigint union select l.successor_id from unit_lineage l join down on l.predecessor_id = down.id where l.superseded_at is null)
@@ -232,7 +257,14 @@ export async function getLineage(db: Db, unitId: number): Promise<Lineage> {
         or l.successor_id in (select id from down))
     order by l.effective_date`.execute(db);
   const ids = [...new Set([unitId, ...edges.rows.flatMap((e) => [e.predecessor_id, e.successor_id])])];
-  const spans = await sql<{ unit_id: number; code: string; name: string; kind: string; from: string; to: string | null }>`
+  const spans = await sql<{
+    unit_id: number;
+    code: string;
+    name: string;
+    kind: string;
+    from: string;
+    to: string | null;
+  }>`
     select distinct on (unit_id) unit_id, code, name, kind,
       (select min(lower(valid)) from unit_version x where x.unit_id = v.unit_id and x.superseded_at is null)::text as from,
       (select case when bool_or(upper_inf(valid)) then null else max(upper(valid)) end from unit_version x
@@ -240,7 +272,14 @@ export async function getLineage(db: Db, unitId: number): Promise<Lineage> {
     from unit_version v where unit_id = any(${ids}::bigint[]) and superseded_at is null
     order by unit_id, lower(valid) desc`.execute(db);
   return {
-    nodes: spans.rows.map((s) => ({ id: s.unit_id, code: s.code, name: s.name, kind: s.kind, from: s.from, to: s.to })),
+    nodes: spans.rows.map((s) => ({
+      id: s.unit_id,
+      code: s.code,
+      name: s.name,
+      kind: s.kind,
+      from: s.from,
+      to: s.to,
+    })),
     edges: edges.rows.map((e) => ({
       kind: e.kind,
       predecessorId: e.predecessor_id,
@@ -281,7 +320,9 @@ async function basisOn(db: Db, unitId: number, date: IsoDate): Promise<number[]>
       select l.predecessor_id, up.depth + 1 from unit_lineage l join up on l.successor_id = up.id
       where l.superseded_at is null and up.depth < 50
     )
-    select distinct up.id from up join unit_version v on v.unit_id = up.id and v.superseded_at is null and v.valid @> ${date}::date`.execute(db);
+    select distinct up.id from up join unit_version v on v.unit_id = up.id and v.superseded_at is null and v.valid @> ${date}::date`.execute(
+    db,
+  );
   return rows.rows.map((r) => r.id);
 }
 
@@ -306,11 +347,21 @@ export async function compareFigures(db: Db, unitId: number, from: IsoDate, to: 
               and t.path <@ r.path)
         order by o.id`.execute(db)
     : { rows: [] };
-  const orders = await orderSummaries(db, orderRows.rows.map((r) => r.id));
+  const orders = await orderSummaries(
+    db,
+    orderRows.rows.map((r) => r.id),
+  );
   return {
     from: a,
     to: b,
-    delta: kinds.map((kind) => ({ kind, from: count(a, kind), to: count(b, kind), change: count(b, kind) - count(a, kind) })),
-    orders: [...orders.values()].sort((x, y) => (x.effectiveDate < y.effectiveDate ? -1 : x.effectiveDate > y.effectiveDate ? 1 : x.id - y.id)),
+    delta: kinds.map((kind) => ({
+      kind,
+      from: count(a, kind),
+      to: count(b, kind),
+      change: count(b, kind) - count(a, kind),
+    })),
+    orders: [...orders.values()].sort((x, y) =>
+      x.effectiveDate < y.effectiveDate ? -1 : x.effectiveDate > y.effectiveDate ? 1 : x.id - y.id,
+    ),
   };
 }
