@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, isIsoDate, todayIn } from './dates.js';
+import { ERROR_CODES } from './errors.js';
+import { API_LANGUAGES, formatMessage, negotiateLanguage } from './messages.js';
+import { allocateToSplitPart } from './reorg.js';
+import { DEFAULT_RULE_PACK, KindRules, parseRulePack } from './rule-pack.js';
+
+describe('dates', () => {
+  it.each([
+    ['2024-02-29', true],
+    ['2023-02-29', false],
+    ['2024-13-01', false],
+    ['2024-1-01', false],
+    ['24-01-01', false],
+    [20240101, false],
+  ])('isIsoDate(%s) is %s', (value, expected) => expect(isIsoDate(value)).toBe(expected));
+
+  it('adds days across months and years', () => {
+    expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
+    expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
+  });
+
+  it("takes today from the organization's time zone", () => {
+    const instant = new Date('2025-06-30T20:00:00Z');
+    expect(todayIn('Asia/Ho_Chi_Minh', instant)).toBe('2025-07-01');
+    expect(todayIn('UTC', instant)).toBe('2025-06-30');
+  });
+});
+
+describe('messages', () => {
+  it('has every error in every API language', () => {
+    for (const code of ERROR_CODES) {
+      for (const lang of API_LANGUAGES)
+        expect(formatMessage(code, lang).length, `${code}/${lang}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('negotiates Accept-Language with q-values and regions', () => {
+    expect(negotiateLanguage('vi-VN,vi;q=0.9,en;q=0.8')).toBe('vi');
+    expect(negotiateLanguage('fr;q=1, ar;q=0.5')).toBe('ar');
+    expect(negotiateLanguage('fr')).toBe('en');
+    expect(negotiateLanguage(undefined)).toBe('en');
+  });
+
+  it('fills placeholders', () => {
+    expect(formatMessage('unit_not_live', 'en', { unit: 'C1 Chi bộ', date: '2024-01-01' })).toBe(
+      'Unit C1 Chi bộ does not exist on 2024-01-01.',
+    );
+  });
+});
+
+describe('rule packs', () => {
+  const rules = new KindRules(DEFAULT_RULE_PACK);
+
+  it('models the statute: cells only under grassroots committees, districts only before 1 Jul 2025', () => {
+    expect(rules.maySitUnder('cell', 'grassroots_committee')).toBe(true);
+    expect(rules.maySitUnder('cell', 'grassroots_cell')).toBe(false);
+    expect(rules.maySitUnder('grassroots_cell', 'commune')).toBe(true);
+    expect(rules.inForce('district', '2025-06-30')).toBe(true);
+    expect(rules.inForce('district', '2025-07-01')).toBe(false);
+    expect(rules.rootKinds().map((k) => k.code)).toEqual(['central']);
+    expect(rules.name('grassroots_cell', 'vi')).toBe('Chi bộ cơ sở');
+  });
+
+  it('lists every problem of a bad pack at once', () => {
+    expect(() =>
+      parseRulePack({
+        id: 'x',
+        version: '1',
+        name: { en: 'X' },
+        kinds: [{ code: 'A', names: {}, parents: ['b'] }],
+      }),
+    ).toThrow(/code must be lower-case[\s\S]*at least one kind must be a root/);
+    expect(() =>
+      parseRulePack({
+        id: 'x',
+        version: '1',
+        name: { en: 'X' },
+        kinds: [{ code: 'a', names: { en: 'A' }, parents: ['zz'], root: true }],
+      }),
+    ).toThrow(/unknown kind “zz”/);
+  });
+});
+
+describe('split allocation', () => {
+  it('sends listed items to their part and the rest to the remainder part', () => {
+    const parts = [
+      { childIds: [1, 2], takesRemainder: false },
+      { childIds: [3], takesRemainder: true },
+    ];
+    expect(allocateToSplitPart(parts, 2)).toBe(0);
+    expect(allocateToSplitPart(parts, 3)).toBe(1);
+    expect(allocateToSplitPart(parts, 9)).toBe(1);
+    expect(allocateToSplitPart([{ childIds: [1], takesRemainder: false }], 9)).toBe(-1);
+  });
+});
