@@ -1,4 +1,4 @@
-import type { KindRules} from '@rollbook/domain';
+import type { KindRules } from '@rollbook/domain';
 import { type IsoDate, todayIn } from '@rollbook/domain';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';

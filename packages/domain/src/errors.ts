@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'unit_not_found',
   'order_not_found',
   'unknown_kind',
+  'kind_not_in_force',
   'wrong_parent_kind',
   'parent_required',
   'cycle',

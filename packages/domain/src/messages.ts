@@ -41,6 +41,11 @@ const CATALOG: Catalog = {
     vi: 'Bộ quy tắc không có loại tổ chức “{kind}”.',
     ar: 'لا يوجد نوع وحدة «{kind}» في حزمة القواعد.',
   },
+  kind_not_in_force: {
+    en: 'A {kind} cannot be used on {date}: the rule pack allows it {period}.',
+    vi: 'Không thể dùng loại {kind} vào ngày {date}: bộ quy tắc chỉ cho phép {period}.',
+    ar: 'لا يمكن استخدام {kind} في {date}: تسمح به حزمة القواعد {period}.',
+  },
   wrong_parent_kind: {
     en: 'A {kind} cannot sit under a {parentKind} ({unit} under {parent}).',
     vi: '{kind} không thể trực thuộc {parentKind} ({unit} trực thuộc {parent}).',

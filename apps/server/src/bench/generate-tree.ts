@@ -66,11 +66,23 @@ export function generateTree(targetUnits: number, seed: number): GeneratedTree {
   const weightSum = weights.reduce((a, b) => a + b, 0);
   const communesPerProvince = weights.map((w) => Math.max(2, Math.round((communeCount * w) / weightSum)));
 
-  const committeeWithCells = (parent: number, code: string, spec: ReturnType<typeof grassrootsCommittee>, cells: number) => {
+  const committeeWithCells = (
+    parent: number,
+    code: string,
+    spec: ReturnType<typeof grassrootsCommittee>,
+    cells: number,
+  ) => {
     const committee = add({ code, name: spec.name, kind: 'grassroots_committee', parent });
     const cellIds: number[] = [];
     for (let c = 1; c <= cells; c++) {
-      cellIds.push(add({ code: `${code}-${c}`, name: committeeCell(rng, spec.type, c), kind: 'cell', parent: committee }));
+      cellIds.push(
+        add({
+          code: `${code}-${c}`,
+          name: committeeCell(rng, spec.type, c),
+          kind: 'cell',
+          parent: committee,
+        }),
+      );
     }
     committees.push({ committee, cells: cellIds });
   };
@@ -94,7 +106,8 @@ export function generateTree(targetUnits: number, seed: number): GeneratedTree {
       const cCode = `${pCode}-X${String(c + 1).padStart(3, '0')}`;
       const commune = add({ code: cCode, name: communeName(rng, place), kind: 'commune', parent: province });
       communes.push(commune);
-      const share = communesLeft === 1 ? budget : Math.round((budget / communesLeft) * (0.6 + rng.next() * 0.8));
+      const share =
+        communesLeft === 1 ? budget : Math.round((budget / communesLeft) * (0.6 + rng.next() * 0.8));
       let left = Math.max(1, Math.min(budget - (communesLeft - 1), share));
       budget -= left;
       communesLeft -= 1;
@@ -108,7 +121,12 @@ export function generateTree(targetUnits: number, seed: number): GeneratedTree {
           left -= cells + 1;
         } else {
           cellsMade += 1;
-          add({ code: `${cCode}-C${cellsMade}`, name: grassrootsCell(rng, place, OTHER_SCRIPT_SHARE), kind: 'grassroots_cell', parent: commune });
+          add({
+            code: `${cCode}-C${cellsMade}`,
+            name: grassrootsCell(rng, place, OTHER_SCRIPT_SHARE),
+            kind: 'grassroots_cell',
+            parent: commune,
+          });
           left -= 1;
         }
       }
@@ -141,7 +159,9 @@ export async function loadFoundingTree(db: Db, tree: GeneratedTree): Promise<Loa
       returning id`.execute(trx);
     const orderId = order.rows[0]!.id;
     const created = await sql<{ id: number }>`
-      insert into unit (created_at) select now() from generate_series(1, ${tree.units.length}::int) returning id`.execute(trx);
+      insert into unit (created_at) select now() from generate_series(1, ${tree.units.length}::int) returning id`.execute(
+      trx,
+    );
     // Identity values come out ascending; sorting makes the index → id mapping not depend on the
     // order RETURNING happens to use.
     const ids = created.rows.map((r) => r.id).sort((a, b) => a - b);
@@ -160,7 +180,9 @@ export async function loadFoundingTree(db: Db, tree: GeneratedTree): Promise<Loa
         from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb)
           as r(unit_id bigint, code text, name text, kind text, parent_id bigint)`.execute(trx);
     }
-    await sql`insert into reorg_order_unit (order_id, unit_id) select ${orderId}, unnest(${ids}::bigint[])`.execute(trx);
+    await sql`insert into reorg_order_unit (order_id, unit_id) select ${orderId}, unnest(${ids}::bigint[])`.execute(
+      trx,
+    );
     return { unitIds: ids, foundingOrderId: orderId };
   });
   const inserted = performance.now();

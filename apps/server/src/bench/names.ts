@@ -70,11 +70,45 @@ const NOTABLES = [
 ];
 
 const COMMITTEE_CELLS: Record<string, readonly string[]> = {
-  school: ['Giáo viên', 'Tổ Toán – Tin', 'Tổ Văn – Sử – Địa', 'Tổ Lý – Hóa – Sinh', 'Hành chính – Phục vụ', 'Tổ Ngoại ngữ'],
-  hospital: ['Khoa Nội', 'Khoa Ngoại', 'Khoa Sản', 'Khoa Nhi', 'Phòng Kế hoạch – Tổng hợp', 'Khoa Dược', 'Cận lâm sàng'],
-  company: ['Phân xưởng 1', 'Phân xưởng 2', 'Phòng Kế toán', 'Phòng Kinh doanh', 'Đội Vận tải', 'Phòng Kỹ thuật'],
-  police: ['Đội Cảnh sát khu vực', 'Đội An ninh', 'Đội Cảnh sát giao thông', 'Đội Tổng hợp', 'Đội Phòng cháy'],
-  office: ['Văn phòng', 'Phòng Kinh tế', 'Phòng Văn hóa – Xã hội', 'Trung tâm Hành chính công', 'Ban Quản lý dự án'],
+  school: [
+    'Giáo viên',
+    'Tổ Toán – Tin',
+    'Tổ Văn – Sử – Địa',
+    'Tổ Lý – Hóa – Sinh',
+    'Hành chính – Phục vụ',
+    'Tổ Ngoại ngữ',
+  ],
+  hospital: [
+    'Khoa Nội',
+    'Khoa Ngoại',
+    'Khoa Sản',
+    'Khoa Nhi',
+    'Phòng Kế hoạch – Tổng hợp',
+    'Khoa Dược',
+    'Cận lâm sàng',
+  ],
+  company: [
+    'Phân xưởng 1',
+    'Phân xưởng 2',
+    'Phòng Kế toán',
+    'Phòng Kinh doanh',
+    'Đội Vận tải',
+    'Phòng Kỹ thuật',
+  ],
+  police: [
+    'Đội Cảnh sát khu vực',
+    'Đội An ninh',
+    'Đội Cảnh sát giao thông',
+    'Đội Tổng hợp',
+    'Đội Phòng cháy',
+  ],
+  office: [
+    'Văn phòng',
+    'Phòng Kinh tế',
+    'Phòng Văn hóa – Xã hội',
+    'Trung tâm Hành chính công',
+    'Ban Quản lý dự án',
+  ],
 };
 
 /** Names in other scripts, each written the way a clerk in that language would type it. */
@@ -119,7 +153,10 @@ export function grassrootsCommittee(rng: Prng, communePlace: string): { name: st
     case 'hospital':
       return { type, name: `Đảng bộ Bệnh viện Đa khoa khu vực ${placeName(rng)}` };
     case 'company':
-      return { type, name: `Đảng bộ Công ty Cổ phần ${rng.pick(['Xây dựng', 'Thủy sản', 'Cấp nước', 'Dệt may', 'Lương thực'])} ${placeName(rng)}` };
+      return {
+        type,
+        name: `Đảng bộ Công ty Cổ phần ${rng.pick(['Xây dựng', 'Thủy sản', 'Cấp nước', 'Dệt may', 'Lương thực'])} ${placeName(rng)}`,
+      };
     case 'police':
       return { type, name: `Đảng bộ Công an xã ${communePlace}` };
     default:

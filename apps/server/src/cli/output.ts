@@ -15,6 +15,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'order_not_found':
       return EXIT.notFound;
     case 'unknown_kind':
+    case 'kind_not_in_force':
     case 'wrong_parent_kind':
     case 'parent_required':
     case 'cycle':

@@ -22,6 +22,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'order_not_found':
       return 404;
     case 'unknown_kind':
+    case 'kind_not_in_force':
     case 'wrong_parent_kind':
     case 'parent_required':
     case 'cycle':

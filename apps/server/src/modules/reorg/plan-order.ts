@@ -12,8 +12,8 @@ import {
   type Db,
   findChildVersionsAt,
   findCodeHoldersFrom,
-  findExistingUnitIds,
   findLastVersionsBefore,
+  findLatestVersion,
   findVersionsAt,
   findVersionsStartingAfter,
   type UnitFacts,
@@ -139,11 +139,13 @@ class Simulation {
     await this.load([id]);
     const unit = this.units.get(id);
     if (unit?.live) return unit;
-    if (!unit && id > 0 && (await findExistingUnitIds(this.db, [id])).size === 0) {
-      this.violate('unit_not_found', field, { unit: `#${id}` });
-    } else {
-      this.violate('unit_not_live', field, { unit: unit ? this.label(id) : `#${id}` });
+    if (unit) {
+      this.violate('unit_not_live', field, { unit: this.label(id) });
+      return undefined;
     }
+    const known = id > 0 ? await findLatestVersion(this.db, id) : undefined;
+    if (known) this.violate('unit_not_live', field, { unit: `${known.code} ${known.name}` });
+    else this.violate('unit_not_found', field, { unit: `#${id}` });
     return undefined;
   }
 
@@ -184,7 +186,10 @@ class Simulation {
     const who = `${unit.code} ${unit.name}`;
     // Kind codes go into the params; the edge names them in the reader's language.
     if (!this.rules.inForce(unit.kind, this.date)) {
-      this.violate('unknown_kind', field, { kind: unit.kind });
+      const kind = this.rules.kind(unit.kind);
+      const period =
+        `${kind?.validFrom ? `from ${kind.validFrom} ` : ''}${kind?.validTo ? `until ${kind.validTo}` : ''}`.trim();
+      this.violate('kind_not_in_force', field, { kind: unit.kind, period });
       return;
     }
     if (unit.parentId === null) {

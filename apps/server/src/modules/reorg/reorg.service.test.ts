@@ -165,7 +165,7 @@ describe('reorganization orders', () => {
       applyOps(ctx, '2026-01-01', [
         { type: 'create', parentId: t.province, code: uniqueCode(), name: 'Huyện', kind: 'district' },
       ]),
-      'unknown_kind',
+      'kind_not_in_force',
     );
     // Nothing of the refused orders was written.
     expect(await childNames(t.committee, '2026-11-25')).toHaveLength(3);

@@ -151,15 +151,17 @@ export async function findCodeHoldersFrom(
     .execute();
 }
 
-/** Whether each unit exists at all (in any version). */
-export async function findExistingUnitIds(db: Db, unitIds: readonly number[]): Promise<Set<number>> {
-  if (unitIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('unit')
-    .select('id')
-    .where('id', 'in', [...new Set(unitIds)])
-    .execute();
-  return new Set(rows.map((r) => r.id));
+/** The newest current version of a unit, whatever its dates (to name a unit in a message). */
+export async function findLatestVersion(db: Db, unitId: number): Promise<UnitVersionRow | undefined> {
+  const row = await db
+    .selectFrom('unit_version as v')
+    .select(versionColumns)
+    .where('v.unit_id', '=', unitId)
+    .where('v.superseded_at', 'is', null)
+    .orderBy(sql`lower(v.valid)`, 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toVersion(row) : undefined;
 }
 
 /** The materialized path of a unit on a date (ids from the root down), or undefined when not live. */
@@ -236,7 +238,8 @@ export async function searchUnitsAt(
     .select(versionColumns)
     .where('v.superseded_at', 'is', null)
     .where(sql<boolean>`v.valid @> ${args.date}::date`)
-    .where(sql<boolean>`v.search_text like '%' || rb_fold(${args.query}) || '%'`);
+    // The text is matched literally: % and _ typed by a user are not wildcards.
+    .where(sql<boolean>`v.search_text like '%' || rb_fold(${escapeLike(args.query)}) || '%'`);
   if (args.kind) q = q.where('v.kind', '=', args.kind);
   if (args.underUnitId !== undefined) {
     q = q.where(
@@ -255,6 +258,10 @@ export async function searchUnitsAt(
   }
   const rows = await q.orderBy('v.code').orderBy('v.unit_id').limit(args.limit).execute();
   return rows.map(toVersion);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Rebuilds the derived paths of the given units and everything under them, from a date on. */

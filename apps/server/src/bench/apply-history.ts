@@ -1,0 +1,119 @@
+import type { IsoDate, ReorgOperation } from '@rollbook/domain';
+import type { AppContext } from '../context.js';
+import { createAndApplyOrder } from '../modules/reorg/reorg.service.js';
+import { type GeneratedTree, PROVINCES_BEFORE_MERGER } from './generate-tree.js';
+import { provinceName } from './names.js';
+import { Prng } from './prng.js';
+
+/** The day of the 2025 reform (Regulation 294-QĐ/TW): 63 provinces became 34, districts went away. */
+export const MERGER_DATE: IsoDate = '2025-07-01';
+
+/**
+ * The province pairs that merge, by position in PROVINCES (An Giang + Kiên Giang, Bạc Liêu + Cà Mau,
+ * Bến Tre + Vĩnh Long, Bình Định + Gia Lai, Bình Phước + Đồng Nai, Đắk Lắk + Phú Yên): the first
+ * three merge into an existing province, the last three into a newly created one, as both shapes
+ * occur in real orders and the second rewrites twice the subtree.
+ */
+const MERGED_PAIRS: ReadonlyArray<readonly [survivor: number, merged: number]> = [
+  [5, 6],
+  [11, 10],
+  [13, 12],
+  [15, 14],
+  [18, 17],
+  [19, 20],
+];
+
+export interface OrderTiming {
+  /** What kind of order: 'cell merge', 'commune moves', 'province merge (into existing)', … */
+  kind: string;
+  title: string;
+  effectiveDate: IsoDate;
+  operations: number;
+  ms: number;
+}
+
+/**
+ * Applies a realistic history through the product's write path (`createAndApplyOrder`, with every
+ * rule check), timing each order: cells merged during 2023, ~5 % of communes moved to another
+ * province on 2024-01-01, six province pairs merged on 2025-07-01.
+ */
+export async function applyHistory(
+  ctx: AppContext,
+  tree: GeneratedTree,
+  unitIds: number[],
+  seed: number,
+): Promise<OrderTiming[]> {
+  const rng = new Prng(seed);
+  const id = (index: number) => unitIds[index]!;
+  const timings: OrderTiming[] = [];
+  const apply = async (kind: string, title: string, effectiveDate: IsoDate, operations: ReorgOperation[]) => {
+    const started = performance.now();
+    const order = await createAndApplyOrder(ctx, {
+      effectiveDate,
+      title,
+      operations,
+      decision: { number: `${timings.length + 1}-QĐ/BENCH` },
+    });
+    timings.push({
+      kind,
+      title,
+      effectiveDate,
+      operations: operations.length,
+      ms: performance.now() - started,
+    });
+    return order;
+  };
+
+  // 2023: cells too small to meet their quorum merge into a neighbouring cell of the same committee.
+  const cellMerges = Math.max(10, Math.round(tree.units.length / 2000));
+  const withTwoCells = rng.shuffle(tree.committees.filter((c) => c.cells.length >= 2)).slice(0, cellMerges);
+  for (const [i, { cells }] of withTwoCells.entries()) {
+    const [a, b] = [cells[0]!, cells[1]!];
+    const date = `2023-${String((i % 12) + 1).padStart(2, '0')}-01`;
+    await apply('cell merge', `Merge cell ${tree.units[b]!.code} into ${tree.units[a]!.code}`, date, [
+      { type: 'merge', unitIds: [id(a), id(b)], into: { unitId: id(a) } },
+    ]);
+  }
+
+  // 2024: ~5 % of communes change province along a redrawn border, one order per source province.
+  const movesByProvince = new Map<number, number[]>();
+  for (const [p, communes] of tree.communesByProvince.entries()) {
+    for (const commune of communes) {
+      if (rng.chance(0.05)) movesByProvince.set(p, [...(movesByProvince.get(p) ?? []), commune]);
+    }
+  }
+  for (const [p, communes] of movesByProvince) {
+    const target = (p + 1) % PROVINCES_BEFORE_MERGER;
+    await apply(
+      'commune moves',
+      `Move ${communes.length} communes from ${tree.units[tree.provinces[p]!]!.code} to ${tree.units[tree.provinces[target]!]!.code}`,
+      '2024-01-01',
+      communes.map((c) => ({ type: 'move', unitId: id(c), parentId: id(tree.provinces[target]!) })),
+    );
+  }
+
+  // 2025-07-01: six pairs of provinces merge.
+  for (const [i, [survivor, merged]] of MERGED_PAIRS.entries()) {
+    const [s, m] = [tree.provinces[survivor]!, tree.provinces[merged]!];
+    const title = `Merge ${tree.units[m]!.code} and ${tree.units[s]!.code}`;
+    if (i < 3) {
+      await apply('province merge (into existing)', title, MERGER_DATE, [
+        { type: 'merge', unitIds: [id(s), id(m)], into: { unitId: id(s) } },
+      ]);
+    } else {
+      await apply('province merge (into new)', title, MERGER_DATE, [
+        {
+          type: 'merge',
+          unitIds: [id(s), id(m)],
+          into: {
+            parentId: id(tree.central),
+            code: `${tree.units[s]!.code}N`,
+            name: provinceName(survivor),
+            kind: 'province',
+          },
+        },
+      ]);
+    }
+  }
+  return timings;
+}

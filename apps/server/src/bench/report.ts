@@ -1,0 +1,85 @@
+import type { OrderTiming } from './apply-history.js';
+import { type BenchResults, type EngineResult, TARGETS } from './bench-types.js';
+import { summarize } from './measure.js';
+
+const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
+const count = (value: number) => value.toLocaleString('en-US');
+const range = (r: { min: number; max: number }) =>
+  r.min === r.max ? count(r.min) : `${count(r.min)}–${count(r.max)}`;
+
+function ordersTable(engine: EngineResult): string[] {
+  const target = TARGETS[engine.engine].provinceMergeMs;
+  const byKind = new Map<string, OrderTiming[]>();
+  for (const o of engine.orders) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), o]);
+  const lines = [
+    '| order kind | orders | ops each | p50 | max | total | target |',
+    '|---|--:|--:|--:|--:|--:|---|',
+  ];
+  for (const [kind, orders] of byKind) {
+    const stats = summarize(orders.map((o) => o.ms));
+    const ops = orders.map((o) => o.operations);
+    const opsText =
+      Math.min(...ops) === Math.max(...ops) ? `${ops[0]}` : `${Math.min(...ops)}–${Math.max(...ops)}`;
+    const isMerger = kind.startsWith('province merge');
+    const verdict = isMerger ? `≤ ${seconds(target)}: ${stats.max <= target ? 'met' : '**missed**'}` : '—';
+    const total = orders.reduce((a, o) => a + o.ms, 0);
+    lines.push(
+      `| ${kind} | ${orders.length} | ${opsText} | ${seconds(stats.p50)} | ${seconds(stats.max)} | ${seconds(total)} | ${verdict} |`,
+    );
+  }
+  return lines;
+}
+
+function engineSection(engine: EngineResult): string[] {
+  const g = engine.generation;
+  const lines = [
+    `## ${engine.engine}: ${engine.version}`,
+    '',
+    `Scale: ${count(engine.scale.units)} units, ${count(engine.scale.unitVersions)} unit_version rows, ` +
+      `${count(engine.scale.treeRows)} unit_tree rows, ${count(engine.scale.orders)} orders; ` +
+      `database ${(engine.scale.databaseBytes / 2 ** 20).toFixed(0)} MiB. ` +
+      `Settings: ${Object.entries(engine.settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}.`,
+    '',
+    `Generation: tree generated in memory ${seconds(g.generateMs)}, migrations ${seconds(g.migrateMs)}, ` +
+      `set-based insert ${seconds(g.insertMs)}, rebuildTreeFrom (all units) ${seconds(g.rebuildTreeMs)}, ` +
+      `history through createAndApplyOrder ${seconds(g.historyMs)}, VACUUM ANALYZE ${seconds(g.vacuumAnalyzeMs)}.`,
+    '',
+    ...ordersTable(engine),
+    '',
+    '| group | measurement | dates | answer size | n | p50 ms | p95 ms | max ms | target p95 | result |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|---|',
+    ...engine.measurements.map(
+      (m) =>
+        `| ${m.group} | ${m.name} | ${m.dates} | ${range(m.answer)} | ${m.stats.n} | ${ms(m.stats.p50)} | ${ms(m.stats.p95)} | ` +
+        `${ms(m.stats.max)} | ≤ ${m.targetMs} | ${m.pass ? 'met' : '**missed**'} |`,
+    ),
+    '',
+  ];
+  if (engine.eventLoop) {
+    const e = engine.eventLoop;
+    lines.push(
+      `Event loop during a long query (\`select count(*) from generate_series(1, ${count(e.seriesLength)})\`): ` +
+        `query ${ms(e.queryMs)} ms, main-thread event-loop delay max ${ms(e.maxDelayMs)} ms, p99 ${ms(e.p99DelayMs)} ms.`,
+      '',
+    );
+  }
+  return lines;
+}
+
+/** The results as Markdown: machine, then per engine its scale, build times, orders and reads against targets. */
+export function renderMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const o = results.options;
+  return [
+    '# Rollbook benchmark results',
+    '',
+    `Run ${results.startedAt} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(0)} GiB, Node ${m.node} (${m.platform}). ` +
+      `Target ${count(o.units)} units, ${o.iterations} timed iterations after ${o.warmup} warm-up per measurement, ` +
+      `seed ${o.seed}, "today" = ${o.today}.`,
+    '',
+    ...results.engines.flatMap(engineSection),
+  ].join('\n');
+}

@@ -1,0 +1,332 @@
+// The benchmark suite: builds a national-scale tree with history on each engine, then times the
+// reads the product promises (tree as of a date, units by kind for a subtree, name search) and
+// checks that a long query on PGlite leaves the HTTP thread responsive. `npm run bench`; options
+// BENCH_UNITS, BENCH_ITERATIONS, BENCH_ENGINES, DATABASE_URL, BENCH_OUT.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_RULE_PACK, type IsoDate, KindRules, todayIn } from '@rollbook/domain';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../config.js';
+import { createContext } from '../context.js';
+import { type DatabaseHandle, type EngineName, openDatabase } from '../db/engine.js';
+import { migrateToLatest } from '../db/migrate.js';
+import type { Db } from '../modules/units/units.repository.js';
+import { findChildren, getFigures, searchUnits } from '../modules/units/units.service.js';
+import { applyHistory } from './apply-history.js';
+import { type BenchResults, type EngineResult, type Measurement, TARGETS } from './bench-types.js';
+import { generateTree, loadFoundingTree } from './generate-tree.js';
+import { probeEventLoop, timeIterations } from './measure.js';
+import { Prng } from './prng.js';
+import { renderMarkdown } from './report.js';
+
+const SEED = 20250701;
+const WARMUP = 5;
+/** Past dates are drawn from this window: after the founding, before the province merger. */
+const PAST_FROM: IsoDate = '2023-01-01';
+const PAST_TO: IsoDate = '2025-06-30';
+/** The search page size the HTTP route asks for (limit + 1 to know whether there is more). */
+const SEARCH_LIMIT = 51;
+
+interface Options {
+  units: number;
+  iterations: number;
+  engines: EngineName[];
+  databaseUrl: string | undefined;
+  outDir: string;
+  today: IsoDate;
+}
+
+function readOptions(env: NodeJS.ProcessEnv): Options {
+  const units = Number(env.BENCH_UNITS ?? 60000);
+  const iterations = Number(env.BENCH_ITERATIONS ?? 50);
+  if (!Number.isInteger(units) || units <= 0)
+    throw new Error(`BENCH_UNITS must be a positive integer, not “${env.BENCH_UNITS}”.`);
+  if (!Number.isInteger(iterations) || iterations <= 0) {
+    throw new Error(`BENCH_ITERATIONS must be a positive integer, not “${env.BENCH_ITERATIONS}”.`);
+  }
+  const engines = (env.BENCH_ENGINES ?? 'pglite,postgres')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const e of engines)
+    if (e !== 'pglite' && e !== 'postgres') throw new Error(`Unknown engine in BENCH_ENGINES: “${e}”.`);
+  return {
+    units,
+    iterations,
+    // The PostgreSQL run needs a server; without DATABASE_URL only PGlite runs.
+    engines: (engines as EngineName[]).filter((e) => e === 'pglite' || env.DATABASE_URL),
+    databaseUrl: env.DATABASE_URL || undefined,
+    outDir: path.resolve(env.BENCH_OUT ?? 'bench-results'),
+    today: todayIn('UTC'),
+  };
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+/** A fresh database per engine: a temporary PGlite folder, or `rollbook_bench` dropped and recreated. */
+async function openFresh(
+  engine: EngineName,
+  options: Options,
+): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
+  if (engine === 'pglite') {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollbook-bench-'));
+    const handle = await openDatabase({ dataDir });
+    return {
+      handle,
+      cleanup: async () => {
+        await handle.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const admin = new pg.Client({ connectionString: options.databaseUrl });
+  await admin.connect();
+  await admin.query('drop database if exists rollbook_bench with (force)');
+  await admin.query('create database rollbook_bench');
+  await admin.end();
+  const url = new URL(options.databaseUrl!);
+  url.pathname = '/rollbook_bench';
+  // Kept after the run so that slow queries can be examined with EXPLAIN against the same data.
+  const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
+  return { handle, cleanup: () => handle.close() };
+}
+
+/** Days between two ISO dates, and a uniformly random day between them. */
+function randomDay(rng: Prng, from: IsoDate, to: IsoDate): IsoDate {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - start) / 86_400_000);
+  return new Date(start + rng.int(0, days) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Which provinces and communes are live on which days, read once from the derived tree. */
+async function loadLiveSpans(db: Db) {
+  const rows = await sql<{ unit_id: number; kind: string; from: string; to: string | null }>`
+    select unit_id, kind, lower(valid)::text as from, upper(valid)::text as to
+    from unit_tree where kind in ('province', 'commune')`.execute(db);
+  return (kind: string, date: IsoDate): number[] => [
+    ...new Set(
+      rows.rows
+        .filter((r) => r.kind === kind && r.from <= date && (r.to === null || date < r.to))
+        .map((r) => r.unit_id),
+    ),
+  ];
+}
+
+/** Rows in a list, or units counted in figures. */
+function answerSize(answer: unknown): number {
+  if (Array.isArray(answer)) return answer.length;
+  if (answer && typeof answer === 'object' && 'total' in answer && typeof answer.total === 'number')
+    return answer.total;
+  return 0;
+}
+
+async function measureReads(
+  db: Db,
+  engine: EngineName,
+  rootId: number,
+  options: Options,
+): Promise<Measurement[]> {
+  const liveOn = await loadLiveSpans(db);
+  const target = TARGETS[engine].readP95Ms;
+  const measurements: Measurement[] = [];
+  const pastWords = `random day ${PAST_FROM}…${PAST_TO}`;
+  const dateSets = [
+    { words: `today (${options.today})`, pick: () => options.today },
+    { words: pastWords, pick: (rng: Prng) => randomDay(rng, PAST_FROM, PAST_TO) },
+  ];
+  let seq = 0;
+  const measure = async (
+    group: Measurement['group'],
+    name: string,
+    dates: string,
+    run: (rng: Prng) => Promise<unknown>,
+  ) => {
+    // Each measurement has its own seeded stream, so both engines see the same units and dates.
+    const rng = new Prng(SEED + ++seq);
+    log(`${engine}: ${group} — ${name}, ${dates}`);
+    const sizes: number[] = [];
+    const stats = await timeIterations(options.iterations, WARMUP, async () =>
+      sizes.push(answerSize(await run(rng))),
+    );
+    const answer = { min: Math.min(...sizes), max: Math.max(...sizes) };
+    measurements.push({ group, name, dates, stats, answer, targetMs: target, pass: stats.p95 <= target });
+  };
+
+  for (const d of dateSets) {
+    await measure('tree as of a date', 'children of the root (provinces)', d.words, (rng) =>
+      findChildren(db, rootId, d.pick(rng)),
+    );
+    await measure('tree as of a date', 'children of a random province', d.words, (rng) => {
+      const date = d.pick(rng);
+      return findChildren(db, rng.pick(liveOn('province', date)), date);
+    });
+    await measure('tree as of a date', 'children of a random commune', d.words, (rng) => {
+      const date = d.pick(rng);
+      return findChildren(db, rng.pick(liveOn('commune', date)), date);
+    });
+  }
+  for (const d of dateSets) {
+    await measure('units by kind for a subtree', 'root (whole tree)', d.words, (rng) =>
+      getFigures(db, rootId, d.pick(rng)),
+    );
+    await measure('units by kind for a subtree', 'a random province', d.words, (rng) => {
+      const date = d.pick(rng);
+      return getFigures(db, rng.pick(liveOn('province', date)), date);
+    });
+    await measure('units by kind for a subtree', 'a random commune', d.words, (rng) => {
+      const date = d.pick(rng);
+      return getFigures(db, rng.pick(liveOn('commune', date)), date);
+    });
+  }
+  const queries: Array<[label: string, query: string]> = [
+    ['“nguyen” (Vietnamese, no diacritics)', 'nguyen'],
+    ['“chi bo ap” (Vietnamese, no diacritics)', 'chi bo ap'],
+    ['“محله‌ی آزادی” (Persian, ZWNJ, alef madda)', 'محله‌ی آزادی'],
+    ['“KADIKÖY” (Turkish, dotless ı)', 'KADIKÖY'],
+    ['“गाजियाबाद” (Hindi, without nukta)', 'गाजियाबाद'],
+  ];
+  for (const [label, query] of queries) {
+    for (const d of dateSets) {
+      await measure('name search', label, d.words, (rng) =>
+        searchUnits(db, { query, date: d.pick(rng), limit: SEARCH_LIMIT }),
+      );
+    }
+  }
+  await measure('name search', '“truong thcs” inside a random province', dateSets[0]!.words, (rng) =>
+    searchUnits(db, {
+      query: 'truong thcs',
+      date: options.today,
+      underUnitId: rng.pick(liveOn('province', options.today)),
+      limit: SEARCH_LIMIT,
+    }),
+  );
+  return measurements;
+}
+
+async function runEngine(engine: EngineName, options: Options): Promise<EngineResult> {
+  log(`${engine}: opening a fresh database`);
+  const { handle, cleanup } = await openFresh(engine, options);
+  try {
+    const db = handle.db;
+    let t = performance.now();
+    await migrateToLatest(db);
+    const migrateMs = performance.now() - t;
+
+    t = performance.now();
+    const tree = generateTree(options.units, SEED);
+    const generateMs = performance.now() - t;
+    log(`${engine}: loading ${tree.units.length} units`);
+    const load = await loadFoundingTree(db, tree);
+    log(
+      `${engine}: insert ${load.insertMs.toFixed(0)} ms, rebuildTreeFrom ${load.rebuildTreeMs.toFixed(0)} ms`,
+    );
+
+    const ctx = createContext({
+      db,
+      engine,
+      rules: new KindRules(DEFAULT_RULE_PACK),
+      config: { ...loadConfig({}), timeZone: 'UTC' },
+    });
+    t = performance.now();
+    const orders = await applyHistory({ ...ctx, today: () => options.today }, tree, load.unitIds, SEED);
+    const historyMs = performance.now() - t;
+    for (const o of orders.filter((x) => x.kind.startsWith('province merge')))
+      log(`${engine}: ${o.title}: ${o.ms.toFixed(0)} ms`);
+
+    t = performance.now();
+    // Planner statistics matter for every plan measured below; PGlite has no autovacuum at all.
+    await sql`vacuum analyze`.execute(db);
+    const vacuumAnalyzeMs = performance.now() - t;
+
+    const version = (await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]!.v;
+    const settings = Object.fromEntries(
+      await Promise.all(
+        ['shared_buffers', 'work_mem', 'random_page_cost', 'jit'].map(async (name) => {
+          const row = await sql<{ setting: string }>`select current_setting(${name}) as setting`.execute(db);
+          return [name, row.rows[0]!.setting] as const;
+        }),
+      ),
+    );
+    const scale = (
+      await sql<{ units: number; unit_versions: number; tree_rows: number; orders: number; bytes: number }>`
+        select (select count(*) from unit) as units, (select count(*) from unit_version) as unit_versions,
+          (select count(*) from unit_tree) as tree_rows, (select count(*) from reorg_order) as orders,
+          pg_database_size(current_database()) as bytes`.execute(db)
+    ).rows[0]!;
+
+    const rootId = load.unitIds[tree.central]!;
+    const measurements = await measureReads(db, engine, rootId, options);
+    const eventLoop = engine === 'pglite' ? await probeEventLoop(db) : null;
+    return {
+      engine,
+      version,
+      settings,
+      scale: {
+        units: Number(scale.units),
+        unitVersions: Number(scale.unit_versions),
+        treeRows: Number(scale.tree_rows),
+        orders: Number(scale.orders),
+        databaseBytes: Number(scale.bytes),
+      },
+      generation: {
+        generateMs,
+        migrateMs,
+        insertMs: load.insertMs,
+        rebuildTreeMs: load.rebuildTreeMs,
+        historyMs,
+        vacuumAnalyzeMs,
+      },
+      orders,
+      measurements,
+      eventLoop,
+    };
+  } finally {
+    await cleanup();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = readOptions(process.env);
+  if (!options.engines.includes('postgres') && !options.databaseUrl)
+    log('DATABASE_URL is not set: PostgreSQL server run skipped');
+  const cpus = os.cpus();
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      memoryGiB: os.totalmem() / 2 ** 30,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    options: {
+      units: options.units,
+      iterations: options.iterations,
+      warmup: WARMUP,
+      seed: SEED,
+      today: options.today,
+    },
+    engines: [],
+  };
+  fs.mkdirSync(options.outDir, { recursive: true });
+  for (const engine of options.engines) {
+    const result = await runEngine(engine, options);
+    results.engines.push(result);
+    fs.writeFileSync(
+      path.join(options.outDir, `results-${engine}.json`),
+      `${JSON.stringify({ ...results, engines: [result] }, null, 2)}\n`,
+    );
+  }
+  fs.writeFileSync(path.join(options.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = renderMarkdown(results);
+  fs.writeFileSync(path.join(options.outDir, 'RESULTS.md'), `${markdown}\n`);
+  process.stdout.write(`${markdown}\n`);
+  log(`results written to ${options.outDir}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,53 @@
+import { Alert, AppShell, Anchor, Group, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, Outlet } from 'react-router';
+import { formatDate } from '../lib/dates';
+import { useAsOf } from './as-of';
+import { AsOfControl } from './AsOfControl';
+import { LanguageSwitch } from './LanguageSwitch';
+
+export function Shell() {
+  const { t, i18n } = useTranslation();
+  const { asOf, today, isToday, withAsOf } = useAsOf();
+  return (
+    <AppShell header={{ height: { base: 104, sm: 60 } }} padding="md">
+      <AppShell.Header px="md" py={8}>
+        <Group justify="space-between" gap="sm" h="100%" wrap="wrap">
+          <Group gap="lg" wrap="nowrap">
+            <Anchor component={Link} to={withAsOf('/')} underline="never" c="inherit">
+              <Title order={1} size="h3">
+                {t('app.name')}
+              </Title>
+            </Anchor>
+            <nav aria-label={t('shell.navigation')}>
+              <Group gap="md" wrap="nowrap">
+                <NavLink to={withAsOf('/')} end className="rb-nav-link">
+                  {t('nav.tree')}
+                </NavLink>
+                <NavLink to={withAsOf('/orders')} className="rb-nav-link">
+                  {t('nav.orders')}
+                </NavLink>
+              </Group>
+            </nav>
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <AsOfControl />
+            <LanguageSwitch />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        {!isToday && (
+          <Alert color={asOf < today ? 'grape' : 'teal'} variant="light" mb="md" data-testid="as-of-banner">
+            <Text size="sm">
+              {asOf < today
+                ? t('shell.viewingPast', { date: formatDate(asOf, i18n.language) })
+                : t('shell.viewingFuture', { date: formatDate(asOf, i18n.language) })}
+            </Text>
+          </Alert>
+        )}
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

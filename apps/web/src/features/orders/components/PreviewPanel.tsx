@@ -1,0 +1,156 @@
+import { Alert, Badge, Card, Code, List, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Preview, PreviewChange, UnitFacts } from '../../../api/types';
+import { AppLink } from '../../../app/AppLink';
+import { formatNumber } from '../../../lib/dates';
+import { useKinds } from '../../rule-pack/hooks/use-kinds';
+
+const CHANGE_COLORS: Record<PreviewChange['change'], string> = {
+  created: 'teal',
+  renamed: 'blue',
+  changed: 'blue',
+  moved: 'violet',
+  dissolved: 'red',
+  reinstated: 'teal',
+};
+
+/** What applying the order would do: the units it changes, the rules it breaks, and the figures before and after. */
+export function PreviewPanel({ preview, effectiveDate }: { preview: Preview; effectiveDate: string }) {
+  const { t, i18n } = useTranslation();
+  const { kindName, kindPlural } = useKinds();
+  const n = (v: number) => formatNumber(v, i18n.language);
+
+  const describe = (facts: UnitFacts | undefined) => {
+    if (!facts) return '';
+    const parts: string[] = [];
+    if (facts.code !== undefined) parts.push(facts.code);
+    if (facts.name !== undefined) parts.push(facts.name);
+    if (facts.kind !== undefined) parts.push(kindName(facts.kind));
+    if (facts.parentId !== undefined)
+      parts.push(facts.parentName ? t('preview.under', { name: facts.parentName }) : t('preview.atTop'));
+    return parts.join(' · ');
+  };
+
+  const figures = preview.figures;
+  const kinds = figures
+    ? [
+        ...new Set([
+          ...figures.before.byKind.map((k) => k.kind),
+          ...(figures.after?.byKind ?? []).map((k) => k.kind),
+        ]),
+      ]
+    : [];
+  const count = (list: { kind: string; count: number }[] | undefined, kind: string) =>
+    list?.find((k) => k.kind === kind)?.count ?? 0;
+
+  return (
+    <Card withBorder data-testid="preview">
+      <Stack gap="sm">
+        <Title order={3} size="h4">
+          {t('preview.title')}
+        </Title>
+        {preview.violations.length > 0 ? (
+          <Alert
+            color="red"
+            title={t('preview.violations', { count: preview.violations.length })}
+            data-testid="preview-violations"
+          >
+            <List size="sm">
+              {preview.violations.map((v, i) => (
+                <List.Item key={i}>{v.message}</List.Item>
+              ))}
+            </List>
+          </Alert>
+        ) : (
+          <Alert color="teal" data-testid="preview-ok">
+            {t('preview.noViolations')}
+          </Alert>
+        )}
+        {preview.changes.length > 0 && (
+          <Table.ScrollContainer minWidth={560}>
+            <Table withTableBorder data-testid="preview-changes">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>#</Table.Th>
+                  <Table.Th>{t('preview.change')}</Table.Th>
+                  <Table.Th>{t('preview.unit')}</Table.Th>
+                  <Table.Th>{t('preview.before')}</Table.Th>
+                  <Table.Th>{t('preview.after')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {preview.changes.map((c, i) => (
+                  <Table.Tr key={i}>
+                    <Table.Td>{c.operation + 1}</Table.Td>
+                    <Table.Td>
+                      <Badge
+                        color={CHANGE_COLORS[c.change]}
+                        variant="light"
+                        style={{ textTransform: 'none' }}
+                      >
+                        {t(`preview.changes.${c.change}`)}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Code>{c.code}</Code>{' '}
+                      {c.unitId > 0 ? (
+                        <AppLink to={`/units/${c.unitId}`} asOf={effectiveDate}>
+                          {c.name}
+                        </AppLink>
+                      ) : (
+                        c.name
+                      )}
+                      <Text size="xs" c="dimmed">
+                        {kindName(c.kind)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{describe(c.from)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{describe(c.to)}</Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+        {figures && (
+          <>
+            <Text size="sm" fw={600}>
+              {t('preview.figures', { name: figures.unitName })}
+            </Text>
+            <Table withTableBorder data-testid="preview-figures">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('figures.kind')}</Table.Th>
+                  <Table.Th ta="end">{t('preview.before')}</Table.Th>
+                  <Table.Th ta="end">{t('preview.after')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {kinds.map((kind) => (
+                  <Table.Tr key={kind}>
+                    <Table.Td>{kindPlural(kind)}</Table.Td>
+                    <Table.Td ta="end">{n(count(figures.before.byKind, kind))}</Table.Td>
+                    <Table.Td ta="end">{figures.after ? n(count(figures.after.byKind, kind)) : '—'}</Table.Td>
+                  </Table.Tr>
+                ))}
+                <Table.Tr>
+                  <Table.Td fw={700}>{t('figures.total')}</Table.Td>
+                  <Table.Td ta="end" fw={700}>
+                    {n(figures.before.total)}
+                  </Table.Td>
+                  <Table.Td ta="end" fw={700}>
+                    {figures.after ? n(figures.after.total) : '—'}
+                  </Table.Td>
+                </Table.Tr>
+              </Table.Tbody>
+            </Table>
+          </>
+        )}
+      </Stack>
+    </Card>
+  );
+}

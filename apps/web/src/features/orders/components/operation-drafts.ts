@@ -1,0 +1,92 @@
+import type { ReorgOperation, SplitPart } from '../../../api/types';
+
+export type OperationType = ReorgOperation['type'];
+
+export const OPERATION_TYPES: OperationType[] = [
+  'create',
+  'rename',
+  'change',
+  'move',
+  'merge',
+  'split',
+  'dissolve',
+  'reinstate',
+];
+
+/**
+ * A blank operation of each type. Unit ids of 0 mean "not chosen yet"; the server names the missing
+ * field when such an operation is previewed or saved.
+ */
+export function blankOperation(type: OperationType): ReorgOperation {
+  switch (type) {
+    case 'create':
+      return { type, parentId: null, code: '', name: '', kind: '' };
+    case 'rename':
+      return { type, unitId: 0, name: '' };
+    case 'change':
+      return { type, unitId: 0 };
+    case 'move':
+      return { type, unitId: 0, parentId: 0 };
+    case 'merge':
+      return { type, unitIds: [0, 0], into: { parentId: null, code: '', name: '', kind: '' } };
+    case 'split':
+      return { type, unitId: 0, parts: [blankPart(true), blankPart(false)] };
+    case 'dissolve':
+      return { type, unitId: 0 };
+    case 'reinstate':
+      return { type, unitId: 0, parentId: null };
+  }
+}
+
+export function blankPart(takesRemainder: boolean): SplitPart {
+  return { code: '', name: '', kind: '', childIds: [], takesRemainder };
+}
+
+const emptyToUndefined = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
+
+/** The operation as sent to the server: trimmed text, optional fields left out when blank. */
+export function cleanOperation(op: ReorgOperation): ReorgOperation {
+  switch (op.type) {
+    case 'create':
+      return { ...op, code: op.code.trim(), name: op.name.trim() };
+    case 'rename':
+      return {
+        type: op.type,
+        unitId: op.unitId,
+        name: emptyToUndefined(op.name),
+        code: emptyToUndefined(op.code),
+      };
+    case 'change':
+      return { type: op.type, unitId: op.unitId, kind: emptyToUndefined(op.kind), attributes: op.attributes };
+    case 'merge':
+      return {
+        ...op,
+        unitIds: op.unitIds.filter((id) => id > 0),
+        into:
+          'unitId' in op.into
+            ? op.into
+            : { ...op.into, code: op.into.code.trim(), name: op.into.name.trim() },
+      };
+    case 'split':
+      return {
+        ...op,
+        parts: op.parts.map((p) => ({
+          ...p,
+          code: p.code.trim(),
+          name: p.name.trim(),
+          takesRemainder: !!p.takesRemainder,
+        })),
+      };
+    case 'reinstate':
+      return {
+        type: op.type,
+        unitId: op.unitId,
+        parentId: op.parentId,
+        code: emptyToUndefined(op.code),
+        name: emptyToUndefined(op.name),
+        kind: emptyToUndefined(op.kind),
+      };
+    default:
+      return op;
+  }
+}
