@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from './cli.js';
+
+// The CLI runs here against its own embedded database folder, as a user would run it.
+let dir: string;
+let savedUrl: string | undefined;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollbook-cli-'));
+  savedUrl = process.env.DATABASE_URL;
+  delete process.env.DATABASE_URL;
+});
+afterAll(() => {
+  if (savedUrl) process.env.DATABASE_URL = savedUrl;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    const code = await runCli([
+      'node',
+      'rollbook',
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--time-zone',
+      'UTC',
+      ...args,
+    ]);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('rollbook CLI', () => {
+  it('loads the demo and reads the tree as of a date, as text and as JSON', async () => {
+    expect((await cli('demo')).code).toBe(0);
+    const top = await cli('--json', 'units', 'list');
+    expect(top.code).toBe(0);
+    const [central] = JSON.parse(top.out);
+    expect(central.code).toBe('TW');
+    const before = JSON.parse(
+      (await cli('--json', 'units', 'list', '--parent', String(central.id), '--as-of', '2025-06-30')).out,
+    );
+    const after = JSON.parse(
+      (await cli('--json', 'units', 'list', '--parent', String(central.id), '--as-of', '2025-07-01')).out,
+    );
+    expect(before.map((u: { name: string }) => u.name)).toContain('Đảng bộ tỉnh Kiên Giang');
+    expect(after.map((u: { name: string }) => u.name)).not.toContain('Đảng bộ tỉnh Kiên Giang');
+    const change = await cli(
+      'units',
+      'figures',
+      String(central.id),
+      '--as-of',
+      '2025-07-01',
+      '--compare-with',
+      '2025-06-30',
+    );
+    expect(change.out).toContain('Province-level committee');
+    expect(change.out).toMatch(/2025-07-01\s+order #\d+/);
+  });
+
+  it('creates, previews and applies an order from a file', async () => {
+    const found = JSON.parse((await cli('--json', 'units', 'list', '--search', 'tram y te')).out);
+    const orderFile = path.join(dir, 'order.json');
+    fs.writeFileSync(
+      orderFile,
+      JSON.stringify({
+        effectiveDate: '2026-01-01',
+        operations: [{ type: 'dissolve', unitId: found[0].id }],
+      }),
+    );
+    const draft = JSON.parse((await cli('--json', 'reorg', 'create', orderFile)).out);
+    expect(draft.state).toBe('draft');
+    // The demo renames this cell on 2027-01-01: dissolving it earlier would cut across that order.
+    const refused = await cli('reorg', 'apply', String(draft.id));
+    expect(refused.code).toBe(5);
+    expect(refused.err).toContain('later_change_conflict');
+  });
+
+  it('answers bad input with a clear message in the language asked and a meaningful exit code', async () => {
+    const badDate = await cli('--lang', 'vi', 'units', 'list', '--as-of', '2025-02-30');
+    expect(badDate.code).toBe(2);
+    expect(badDate.err).toContain('phải là một ngày hợp lệ');
+    const missing = await cli('units', 'show', '99999');
+    expect(missing.code).toBe(3);
+  });
+});
