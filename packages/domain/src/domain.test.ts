@@ -3,6 +3,7 @@ import { addDays, isIsoDate, todayIn } from './dates.js';
 import { ERROR_CODES } from './errors.js';
 import { API_LANGUAGES, formatMessage, negotiateLanguage } from './messages.js';
 import { allocateToSplitPart } from './reorg.js';
+import unionFederation from './rule-packs/union-federation.json' with { type: 'json' };
 import { DEFAULT_RULE_PACK, KindRules, parseRulePack } from './rule-pack.js';
 
 describe('dates', () => {
@@ -60,6 +61,12 @@ describe('rule packs', () => {
     expect(rules.inForce('district', '2025-07-01')).toBe(false);
     expect(rules.rootKinds().map((k) => k.code)).toEqual(['central']);
     expect(rules.name('grassroots_cell', 'vi')).toBe('Chi bộ cơ sở');
+  });
+
+  it('reads the example pack another organization would write', () => {
+    const union = new KindRules(parseRulePack(unionFederation));
+    expect(union.maySitUnder('local', 'region')).toBe(true);
+    expect(union.maySitUnder('region', 'local')).toBe(false);
   });
 
   it('lists every problem of a bad pack at once', () => {

@@ -24,4 +24,26 @@ describe('database engine', () => {
     expect(await fold('علي كريم')).toBe(await fold('علی کریم'));
     expect(await fold('می‌خواهم')).toBe('میخواهم');
   });
+
+  it('refuses overlapping validity and a code live twice on the same day, whatever the application does', async () => {
+    const order = await sql<{
+      id: number;
+    }>`insert into reorg_order (effective_date) values ('2020-01-01') returning id`.execute(handle.db);
+    const unit = await sql<{ id: number }>`insert into unit default values returning id`.execute(handle.db);
+    const [o, u] = [order.rows[0]!.id, unit.rows[0]!.id];
+    await sql`insert into unit_version (unit_id, valid, code, name, kind, order_id) values (${u}, '[2020-01-01,)', 'OVL', 'A', 'central', ${o})`.execute(
+      handle.db,
+    );
+    await expect(
+      sql`insert into unit_version (unit_id, valid, code, name, kind, order_id) values (${u}, '[2021-01-01,)', 'OVL2', 'A', 'central', ${o})`.execute(
+        handle.db,
+      ),
+    ).rejects.toThrow(/unit_version_one_state_per_day/);
+    const other = await sql<{ id: number }>`insert into unit default values returning id`.execute(handle.db);
+    await expect(
+      sql`insert into unit_version (unit_id, valid, code, name, kind, order_id) values (${other.rows[0]!.id}, '[2025-01-01,)', 'ovl', 'B', 'central', ${o})`.execute(
+        handle.db,
+      ),
+    ).rejects.toThrow(/unit_version_code_live_once/);
+  });
 });
