@@ -31,6 +31,7 @@ export interface EngineResult {
     migrateMs: number;
     insertMs: number;
     rebuildTreeMs: number;
+    analyzeAfterLoadMs: number;
     historyMs: number;
     vacuumAnalyzeMs: number;
   };

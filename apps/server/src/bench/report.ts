@@ -45,6 +45,7 @@ function engineSection(engine: EngineResult): string[] {
     '',
     `Generation: tree generated in memory ${seconds(g.generateMs)}, migrations ${seconds(g.migrateMs)}, ` +
       `set-based insert ${seconds(g.insertMs)}, rebuildTreeFrom (all units) ${seconds(g.rebuildTreeMs)}, ` +
+      `ANALYZE ${seconds(g.analyzeAfterLoadMs)}, ` +
       `history through createAndApplyOrder ${seconds(g.historyMs)}, VACUUM ANALYZE ${seconds(g.vacuumAnalyzeMs)}.`,
     '',
     ...ordersTable(engine),

@@ -22,11 +22,11 @@ const OperationUnion = Type.Union(
   [
     Type.Object(
       { type: Type.Literal('create'), parentId: Type.Union([UnitId, Type.Null()]), ...NewUnit },
-      { ...strict, title: 'create' },
+      { ...strict, title: 'create', description: 'A new unit under parentId (null: a top unit).' },
     ),
     Type.Object(
       { type: Type.Literal('rename'), unitId: UnitId, name: Type.Optional(Name), code: Type.Optional(Code) },
-      { ...strict, title: 'rename' },
+      { ...strict, title: 'rename', description: 'A new name and/or code.' },
     ),
     Type.Object(
       {
@@ -35,11 +35,11 @@ const OperationUnion = Type.Union(
         kind: Type.Optional(Kind),
         attributes: Type.Optional(Attributes),
       },
-      { ...strict, title: 'change' },
+      { ...strict, title: 'change', description: 'A new kind, and/or attributes (replacing the old ones).' },
     ),
     Type.Object(
       { type: Type.Literal('move'), unitId: UnitId, parentId: UnitId },
-      { ...strict, title: 'move' },
+      { ...strict, title: 'move', description: 'The unit and its whole subtree move under parentId.' },
     ),
     Type.Object(
       {
@@ -53,7 +53,12 @@ const OperationUnion = Type.Union(
           Type.Object({ parentId: Type.Union([UnitId, Type.Null()]), ...NewUnit }, strict),
         ]),
       },
-      { ...strict, title: 'merge' },
+      {
+        ...strict,
+        title: 'merge',
+        description:
+          'Units merge into a survivor (existing or new); their children move to it and they cease to exist.',
+      },
     ),
     Type.Object(
       {
@@ -75,9 +80,21 @@ const OperationUnion = Type.Union(
           { minItems: 1 },
         ),
       },
-      { ...strict, title: 'split' },
+      {
+        ...strict,
+        title: 'split',
+        description:
+          'The unit ceases to exist; new parts take its place under its parent and receive its children.',
+      },
     ),
-    Type.Object({ type: Type.Literal('dissolve'), unitId: UnitId }, { ...strict, title: 'dissolve' }),
+    Type.Object(
+      { type: Type.Literal('dissolve'), unitId: UnitId },
+      {
+        ...strict,
+        title: 'dissolve',
+        description: 'The unit ceases to exist; it must have no units left under it.',
+      },
+    ),
     Type.Object(
       {
         type: Type.Literal('reinstate'),
@@ -87,7 +104,11 @@ const OperationUnion = Type.Union(
         name: Type.Optional(Name),
         kind: Type.Optional(Kind),
       },
-      { ...strict, title: 'reinstate' },
+      {
+        ...strict,
+        title: 'reinstate',
+        description: 'A dissolved unit comes back (under parentId), keeping its identity and history.',
+      },
     ),
   ],
   { description: 'One operation; `type` tells which.' },

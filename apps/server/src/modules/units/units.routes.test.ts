@@ -114,6 +114,7 @@ describe('units over HTTP', () => {
     ['/api/v1/units/999999/history', 'unit_not_found'],
     ['/api/v1/units/999999/lineage', 'unit_not_found'],
     ['/api/v1/units/999999/figures', 'unit_not_found'],
+    ['/api/v1/units?parentId=999999', 'unit_not_found'],
     ['/api/v1/nothing-here', 'not_found'],
   ])('answers 404 problem for %s', async (url, code) => {
     const res = await t.app.inject({ method: 'GET', url });

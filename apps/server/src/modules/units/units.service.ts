@@ -52,7 +52,13 @@ async function withChildCounts(db: Db, versions: UnitVersionRow[], date: IsoDate
 
 /** The units directly under a parent (or the top units) on a date. */
 export async function findChildren(db: Db, parentId: number | null, date: IsoDate): Promise<UnitView[]> {
+  if (parentId !== null) await assertUnitExists(db, parentId);
   return withChildCounts(db, await findChildVersionsAt(db, parentId, date), date);
+}
+
+async function assertUnitExists(db: Db, unitId: number): Promise<void> {
+  const row = await db.selectFrom('unit').select('id').where('id', '=', unitId).executeTakeFirst();
+  if (!row) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
 }
 
 /** Units whose name or code contains the text, ignoring case and diacritics, on a date. */
@@ -237,8 +243,7 @@ export interface Lineage {
 
 /** Every unit a unit came from and went into, through merges and splits, transitively. */
 export async function getLineage(db: Db, unitId: number): Promise<Lineage> {
-  const exists = await db.selectFrom('unit').select('id').where('id', '=', unitId).executeTakeFirst();
-  if (!exists) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  await assertUnitExists(db, unitId);
   const edges = await sql<{
     kind: 'merge' | 'split';
     predecessor_id: number;
@@ -311,8 +316,7 @@ export async function getFigures(db: Db, unitId: number, date: IsoDate): Promise
 async function basisOn(db: Db, unitId: number, date: IsoDate): Promise<number[]> {
   const live = await findVersionsAt(db, [unitId], date);
   if (live.length) return [unitId];
-  const exists = await db.selectFrom('unit').select('id').where('id', '=', unitId).executeTakeFirst();
-  if (!exists) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  await assertUnitExists(db, unitId);
   const rows = await sql<{ id: number }>`
     with recursive up (id, depth) as (
       select predecessor_id, 1 from unit_lineage where successor_id = ${unitId} and superseded_at is null
