@@ -272,6 +272,7 @@ export function buildProgram(): Command {
             id(unitId, 'id'),
             date(options.compareWith, '--compare-with'),
             asOf,
+            ctx.rules,
           );
           if (!globals.json) {
             printTable(
@@ -283,12 +284,13 @@ export function buildProgram(): Command {
           }
           return change;
         }
-        const figures = await getFigures(ctx.db, id(unitId, 'id'), asOf);
+        const figures = await getFigures(ctx.db, id(unitId, 'id'), asOf, ctx.rules);
         if (!globals.json) {
           printTable(
             figures.byKind.map((k) => ({ ...k, kind: ctx.rules.name(k.kind) })),
             ['kind', 'count'],
           );
+          for (const g of figures.groups) console.log(`${ctx.rules.groupName(g.group)}: ${g.count}`);
           console.log(`total: ${figures.total}`);
         }
         return figures;

@@ -21,6 +21,13 @@ export interface UnitKind {
   source?: string;
 }
 
+/** Kinds counted together in figures, as reports name them ("931 grassroots organizations"). */
+export interface KindGroup {
+  code: string;
+  names: LocalizedText;
+  kinds: string[];
+}
+
 /** A rule pack: the configuration an organization writes to describe its own statute. */
 export interface RulePack {
   id: string;
@@ -28,6 +35,7 @@ export interface RulePack {
   name: LocalizedText;
   source?: string;
   kinds: UnitKind[];
+  groups?: KindGroup[];
 }
 
 /** Checks a rule pack read from a file and lists every problem in it, so its author can fix them at once. */
@@ -66,6 +74,16 @@ export function parseRulePack(input: unknown): RulePack {
     }
   }
   if (!kinds.some((k) => k?.root)) problems.push('at least one kind must be a root ("root": true)');
+  for (const [i, group] of (Array.isArray(pack.groups) ? pack.groups : []).entries()) {
+    if (!group || typeof group.code !== 'string') problems.push(`groups[${i}].code must be a string`);
+    if (!group?.names || typeof group.names.en !== 'string')
+      problems.push(`groups[${i}].names needs at least an English name`);
+    for (const kind of Array.isArray(group?.kinds) ? group.kinds : []) {
+      if (!codes.has(kind)) problems.push(`groups[${i}].kinds names an unknown kind “${kind}”`);
+    }
+    if (!Array.isArray(group?.kinds) || group.kinds.length === 0)
+      problems.push(`groups[${i}].kinds must list kinds`);
+  }
   if (problems.length)
     throw new Error(`Rule pack “${String(pack.id)}” is not valid:\n- ${problems.join('\n- ')}`);
   return pack as RulePack;
@@ -107,6 +125,16 @@ export class KindRules {
 
   maySitUnder(code: string, parentKind: string): boolean {
     return this.byCode.get(code)?.parents.includes(parentKind) ?? false;
+  }
+
+  /** A group's name in a language, falling back to English. */
+  groupName(code: string, lang = 'en'): string {
+    const group = this.groups().find((g) => g.code === code);
+    return group ? (group.names[lang] ?? group.names.en ?? code) : code;
+  }
+
+  groups(): KindGroup[] {
+    return this.pack.groups ?? [];
   }
 
   rootKinds(): UnitKind[] {

@@ -44,8 +44,11 @@ describe('reorganization orders', () => {
     ]);
     expect(await childNames(t.committee, '2024-08-31')).toEqual(['Chi bộ Giáo viên 1', 'Chi bộ Giáo viên 2']);
     expect(await childNames(t.committee, '2024-09-01')).toEqual(['Chi bộ Giáo viên']);
-    const figuresBefore = await getFigures(ctx.db, t.province, '2024-08-31');
-    const figuresAfter = await getFigures(ctx.db, t.province, '2024-09-01');
+    const figuresBefore = await getFigures(ctx.db, t.province, '2024-08-31', ctx.rules);
+    const figuresAfter = await getFigures(ctx.db, t.province, '2024-09-01', ctx.rules);
+    // "grassroots organizations" = grassroots committees + grassroots cells (the rule pack's group)
+    expect(figuresAfter.groups).toEqual([{ group: 'grassroots_organizations', count: 2 }]);
+    expect(figuresAfter.direct).toMatchObject({ total: 1, byKind: [{ kind: 'commune', count: 1 }] });
     expect(figuresBefore.byKind.find((k) => k.kind === 'cell')?.count).toBe(2);
     expect(figuresAfter.byKind.find((k) => k.kind === 'cell')?.count).toBe(1);
     const lineage = await getLineage(ctx.db, t.cellA);

@@ -207,6 +207,20 @@ export async function countByKindAt(
   return Object.fromEntries(rows.rows.map((r) => [r.kind, Number(r.n)]));
 }
 
+/** Units directly under these units on a date, counted by kind. */
+export async function countChildrenByKindAt(
+  db: Db,
+  unitIds: readonly number[],
+  date: IsoDate,
+): Promise<Record<string, number>> {
+  if (unitIds.length === 0) return {};
+  const rows = await sql<{ kind: string; n: number }>`
+    select kind, count(*) as n from unit_tree
+    where parent_id = any(${[...unitIds]}::bigint[]) and valid @> ${date}::date
+    group by kind`.execute(db);
+  return Object.fromEntries(rows.rows.map((r) => [r.kind, Number(r.n)]));
+}
+
 /** Direct children counts on a date, for showing which tree nodes can open. */
 export async function countChildrenAt(
   db: Db,

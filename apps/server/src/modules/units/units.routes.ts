@@ -166,7 +166,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: FiguresSchema, ...problems },
         },
       },
-      async (request) => getFigures(ctx.db, request.params.id, request.query.asOf ?? ctx.today()),
+      async (request) => getFigures(ctx.db, request.params.id, request.query.asOf ?? ctx.today(), ctx.rules),
     );
 
     app.get(
@@ -181,7 +181,13 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) =>
-        compareFigures(ctx.db, request.params.id, request.query.from, request.query.to ?? ctx.today()),
+        compareFigures(
+          ctx.db,
+          request.params.id,
+          request.query.from,
+          request.query.to ?? ctx.today(),
+          ctx.rules,
+        ),
     );
   };
 }

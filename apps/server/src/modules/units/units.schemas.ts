@@ -126,6 +126,16 @@ export const FiguresSchema = Type.Object({
   }),
   total: Type.Integer({ description: 'Units in the subtree, the unit itself excluded.' }),
   byKind: Type.Array(Type.Object({ kind: Type.String(), count: Type.Integer() })),
+  direct: Type.Object(
+    {
+      total: Type.Integer(),
+      byKind: Type.Array(Type.Object({ kind: Type.String(), count: Type.Integer() })),
+    },
+    { description: 'Units directly under it.' },
+  ),
+  groups: Type.Array(Type.Object({ group: Type.String(), count: Type.Integer() }), {
+    description: "The rule pack's groups of kinds, e.g. grassroots organizations.",
+  }),
 });
 
 export const FiguresChangeQuery = Type.Object({ from: IsoDateSchema, to: Type.Optional(IsoDateSchema) });

@@ -1,9 +1,10 @@
-import { AppError, type IsoDate } from '@rollbook/domain';
+import { AppError, type IsoDate, type KindRules } from '@rollbook/domain';
 import { sql } from 'kysely';
 import { type FiguresSnapshot, toSnapshot } from '../reorg/reorg.service.js';
 import { type OrderRow } from '../reorg/reorg.repository.js';
 import {
   countByKindAt,
+  countChildrenByKindAt,
   countChildrenAt,
   type Db,
   findChildVersionsAt,
@@ -300,6 +301,10 @@ export interface Figures extends FiguresSnapshot {
   asOf: IsoDate;
   /** The units counted: the unit itself, or — on a day before it existed — the units it came from. */
   basis: number[];
+  /** Units directly under it ("107 subordinate committees"). */
+  direct: FiguresSnapshot;
+  /** The rule pack's groups of kinds ("931 grassroots organizations"). */
+  groups: Array<{ group: string; count: number }>;
 }
 
 /**
@@ -307,10 +312,21 @@ export interface Figures extends FiguresSnapshot {
  * On a day before the unit existed, its predecessors stand in for it, so a merged province can be
  * compared with the provinces it was made from.
  */
-export async function getFigures(db: Db, unitId: number, date: IsoDate): Promise<Figures> {
+export async function getFigures(db: Db, unitId: number, date: IsoDate, rules?: KindRules): Promise<Figures> {
   const basis = await basisOn(db, unitId, date);
   const byKind = await countByKindAt(db, basis, date);
-  return { unitId, asOf: date, basis, ...toSnapshot(byKind) };
+  const groups = (rules?.groups() ?? []).map((g) => ({
+    group: g.code,
+    count: g.kinds.reduce((n, k) => n + (byKind[k] ?? 0), 0),
+  }));
+  return {
+    unitId,
+    asOf: date,
+    basis,
+    ...toSnapshot(byKind),
+    direct: toSnapshot(await countChildrenByKindAt(db, basis, date)),
+    groups,
+  };
 }
 
 async function basisOn(db: Db, unitId: number, date: IsoDate): Promise<number[]> {
@@ -331,8 +347,8 @@ async function basisOn(db: Db, unitId: number, date: IsoDate): Promise<number[]>
 }
 
 /** How a subtree changed between two dates, by kind, and the orders that changed it. */
-export async function compareFigures(db: Db, unitId: number, from: IsoDate, to: IsoDate) {
-  const [a, b] = [await getFigures(db, unitId, from), await getFigures(db, unitId, to)];
+export async function compareFigures(db: Db, unitId: number, from: IsoDate, to: IsoDate, rules?: KindRules) {
+  const [a, b] = [await getFigures(db, unitId, from, rules), await getFigures(db, unitId, to, rules)];
   const kinds = [...new Set([...a.byKind, ...b.byKind].map((k) => k.kind))];
   const count = (f: Figures, kind: string) => f.byKind.find((k) => k.kind === kind)?.count ?? 0;
   const [lo, hi] = from <= to ? [from, to] : [to, from];
