@@ -225,4 +225,17 @@ describe('reorganization orders', () => {
     await applyOrder(ctx, draft.id, draft.version);
     await expectRefused(applyOrder(ctx, draft.id, draft.version + 1), 'order_not_draft');
   });
+
+  it('serializes concurrent orders: two claiming one code cannot both land', async () => {
+    const t = await buildSmallTree(ctx);
+    const code = uniqueCode('Z');
+    const claim = () =>
+      applyOps(ctx, '2024-05-01', [
+        { type: 'create', parentId: t.commune, code, name: 'Chi bộ Ấp Mới', kind: 'grassroots_cell' },
+      ]);
+    const results = await Promise.allSettled([claim(), claim()]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as AppError).code).toBe('code_in_use');
+  });
 });
