@@ -282,16 +282,13 @@ function escapeLike(text: string): string {
 export async function rebuildTreeFrom(db: Db, unitIds: readonly number[], date: IsoDate): Promise<void> {
   if (unitIds.length === 0) return;
   const ids = [...new Set(unitIds)];
-  // 1. Everything whose path runs through a changed unit on or after the date is affected too.
-  const withRows = await sql<{ unit_id: number }>`
-    select distinct unit_id from unit_tree
-    where unit_id = any(${ids}::bigint[]) and valid && daterange(${date}::date, null)`.execute(db);
-  const labels = withRows.rows.map((r) => `*.${r.unit_id}.*`);
-  const below = labels.length
-    ? await sql<{ unit_id: number }>`
-        select distinct unit_id from unit_tree
-        where valid && daterange(${date}::date, null) and path ? ${labels}::lquery[]`.execute(db)
-    : { rows: [] };
+  // 1. Everything whose path runs through a changed unit on or after the date is affected too:
+  //    its path then starts with that unit's path (an indexed <@ probe per changed unit).
+  const below = await sql<{ unit_id: number }>`
+    select distinct t.unit_id
+    from unit_tree r
+    join unit_tree t on t.path <@ r.path and t.valid && daterange(${date}::date, null)
+    where r.unit_id = any(${ids}::bigint[]) and r.valid && daterange(${date}::date, null)`.execute(db);
   const affected = [...new Set([...ids, ...below.rows.map((r) => r.unit_id)])];
 
   // 2. Replace their rows from the date on: keep the part before the date, walk the facts down
