@@ -23,12 +23,14 @@ test('a future-dated order shows only on or after its date', async ({ page, requ
   // Today: not there yet.
   await page.goto('/');
   await expandNode(page, root.code);
-  await expandNode(page, province.code);
   await expect(page.getByTestId(`tree-node-${province.code}`)).toBeVisible();
+  await expect(page.getByTestId(`child-count-${province.code}`)).toHaveText('0 units under it');
   await expect(page.getByTestId(`tree-node-${planned}`)).toHaveCount(0);
 
   // On its date: there.
   await setAsOf(page, '2099-01-01');
+  await expect(page.getByTestId(`child-count-${province.code}`)).toHaveText('1 unit under it');
+  await expandNode(page, province.code);
   await expect(page.getByTestId(`tree-node-${planned}`)).toBeVisible();
   await expect(page.getByTestId('as-of-banner')).toBeVisible();
 

@@ -30,7 +30,8 @@ interface OperationCardProps {
   op: ReorgOperation;
   index: number;
   count: number;
-  effectiveDate: IsoDate;
+  /** The date units are looked up on: the effective date, or the day before for an applied order. */
+  lookupDate: IsoDate;
   violations: Violation[];
   readOnly: boolean;
   onChange: (op: ReorgOperation) => void;
@@ -53,7 +54,7 @@ const pick = (id: number | null | undefined) => (id && id > 0 ? id : null);
 
 /** One operation of an order, with the small form of its type and the rule violations that name it. */
 export function OperationCard(props: OperationCardProps) {
-  const { op, index, count, effectiveDate, violations, readOnly, onChange, onRemove, onMove } = props;
+  const { op, index, count, lookupDate, violations, readOnly, onChange, onRemove, onMove } = props;
   const { t } = useTranslation();
   const prefix = `operations.${index}`;
   const mine = violations.filter((v) => v.field === prefix || v.field?.startsWith(`${prefix}.`));
@@ -62,7 +63,7 @@ export function OperationCard(props: OperationCardProps) {
   const fieldNames = new Set(FIELDS[op.type].map((f) => `${prefix}.${f}`));
   const general = mine.filter((v) => !v.field || !fieldNames.has(v.field));
   const testId = `op-${index}`;
-  const common = { date: effectiveDate, err, readOnly, testId };
+  const common = { date: lookupDate, err, readOnly, testId };
 
   return (
     <Card withBorder data-testid={testId}>
@@ -180,6 +181,7 @@ function CreateForm({ op, set, date, err, readOnly, testId }: FormProps<'create'
       />
       <TextInput
         label={t('unit.code')}
+        dir="auto"
         value={op.code}
         onChange={(e) => set({ ...op, code: e.currentTarget.value })}
         error={err('code')}
@@ -188,6 +190,7 @@ function CreateForm({ op, set, date, err, readOnly, testId }: FormProps<'create'
       />
       <TextInput
         label={t('unit.name')}
+        dir="auto"
         value={op.name}
         onChange={(e) => set({ ...op, name: e.currentTarget.value })}
         error={err('name')}
@@ -214,6 +217,7 @@ function RenameForm({ op, set, date, err, readOnly, testId }: FormProps<'rename'
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <TextInput
           label={t('operation.newName')}
+          dir="auto"
           description={t('operation.blankKeeps')}
           value={op.name ?? ''}
           onChange={(e) => set({ ...op, name: e.currentTarget.value })}
@@ -223,6 +227,7 @@ function RenameForm({ op, set, date, err, readOnly, testId }: FormProps<'rename'
         />
         <TextInput
           label={t('operation.newCode')}
+          dir="auto"
           description={t('operation.blankKeeps')}
           value={op.code ?? ''}
           onChange={(e) => set({ ...op, code: e.currentTarget.value })}
@@ -332,6 +337,7 @@ function ReinstateForm({ op, set, date, err, readOnly, testId }: FormProps<'rein
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         <TextInput
           label={t('operation.newCode')}
+          dir="auto"
           description={t('operation.blankKeeps')}
           value={op.code ?? ''}
           onChange={(e) => set({ ...op, code: e.currentTarget.value })}
@@ -340,6 +346,7 @@ function ReinstateForm({ op, set, date, err, readOnly, testId }: FormProps<'rein
         />
         <TextInput
           label={t('operation.newName')}
+          dir="auto"
           description={t('operation.blankKeeps')}
           value={op.name ?? ''}
           onChange={(e) => set({ ...op, name: e.currentTarget.value })}
@@ -466,6 +473,7 @@ function MergeForm({ op, set, date, err, readOnly, testId }: FormProps<'merge'>)
           />
           <TextInput
             label={t('unit.code')}
+            dir="auto"
             value={into.code}
             onChange={(e) => set({ ...op, into: { ...into, code: e.currentTarget.value } })}
             error={err('into.code')}
@@ -474,6 +482,7 @@ function MergeForm({ op, set, date, err, readOnly, testId }: FormProps<'merge'>)
           />
           <TextInput
             label={t('unit.name')}
+            dir="auto"
             value={into.name}
             onChange={(e) => set({ ...op, into: { ...into, name: e.currentTarget.value } })}
             error={err('into.name')}
@@ -539,6 +548,7 @@ function SplitForm({ op, set, date, err, readOnly, testId }: FormProps<'split'>)
                 </Text>
                 <TextInput
                   label={t('unit.code')}
+                  dir="auto"
                   value={part.code}
                   onChange={(e) => setPart(i, { ...part, code: e.currentTarget.value })}
                   error={err(`parts.${i}.code`)}
@@ -548,6 +558,7 @@ function SplitForm({ op, set, date, err, readOnly, testId }: FormProps<'split'>)
                 />
                 <TextInput
                   label={t('unit.name')}
+                  dir="auto"
                   value={part.name}
                   onChange={(e) => setPart(i, { ...part, name: e.currentTarget.value })}
                   error={err(`parts.${i}.name`)}

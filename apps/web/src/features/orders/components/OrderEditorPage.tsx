@@ -16,13 +16,13 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError, errorMessage } from '../../../api/client';
 import type { IsoDate, Order, OrderInput, Preview, ReorgOperation, Violation } from '../../../api/types';
 import { AppLink } from '../../../app/AppLink';
 import { useAsOf } from '../../../app/as-of';
-import { formatDate, formatDateTime } from '../../../lib/dates';
-import { unitKeys } from '../../units/hooks/use-units';
+import { addDays, formatDate, formatDateTime, isUsableDate } from '../../../lib/dates';
+import { unitKeys, useUnit } from '../../units/hooks/use-units';
 import {
   applyOrder,
   createOrder,
@@ -43,8 +43,13 @@ export function OrderEditorPage() {
   const params = useParams();
   const id = params.id ? Number(params.id) : null;
   const order = useOrder(id);
-  // A message that survives the editor being rebuilt after a save (e.g. "applied").
-  const [notice, setNotice] = useState<string | null>(null);
+  // A message that survives the editor being rebuilt after a save, or the move from /orders/new to the saved order.
+  const location = useLocation();
+  const passed = (location.state as { notice?: string } | null)?.notice ?? null;
+  const [local, setLocal] = useState<{ key: string; text: string | null } | null>(null);
+  // A notice set on this page wins until the next navigation, which may bring its own.
+  const notice = local && local.key === location.key ? local.text : passed;
+  const setNotice = (text: string | null) => setLocal({ key: location.key, text });
 
   if (id !== null && (!Number.isInteger(id) || id <= 0))
     return <Alert color="red">{t('editor.badId')}</Alert>;
@@ -180,7 +185,8 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
     client.setQueryData(orderKeys.detail(saved.id), saved);
     void client.invalidateQueries({ queryKey: orderKeys.all, refetchType: 'active' });
     setNotice(message);
-    if (!order || order.id !== saved.id) navigate(withAsOf(`/orders/${saved.id}`), { replace: !order });
+    if (!order || order.id !== saved.id)
+      navigate(withAsOf(`/orders/${saved.id}`), { replace: !order, state: { notice: message } });
   };
 
   const onSave = () =>
@@ -224,8 +230,7 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
       const draft = await reverseOrder(order);
       client.setQueryData(orderKeys.detail(draft.id), draft);
       void client.invalidateQueries({ queryKey: orderKeys.all });
-      setNotice(t('editor.reversalCreated'));
-      navigate(withAsOf(`/orders/${draft.id}`));
+      navigate(withAsOf(`/orders/${draft.id}`), { state: { notice: t('editor.reversalCreated') } });
     });
 
   const onDelete = () =>
@@ -313,6 +318,7 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
               disabled={readOnly}
               error={fieldError('title')}
               data-testid="order-title"
+              dir="auto"
             />
             <TextInput
               label={t('decision.number')}
@@ -321,6 +327,7 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
               disabled={readOnly}
               error={fieldError('decision.number')}
               data-testid="decision-number"
+              dir="auto"
             />
             <TextInput
               type="date"
@@ -338,6 +345,7 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
               disabled={readOnly}
               error={fieldError('decision.issuedBy')}
               data-testid="decision-issued-by"
+              dir="auto"
             />
             <Textarea
               label={t('decision.note')}
@@ -346,6 +354,7 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
               disabled={readOnly}
               autosize
               minRows={1}
+              dir="auto"
               error={fieldError('decision.note')}
             />
           </SimpleGrid>
@@ -368,7 +377,12 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
             op={op}
             index={i}
             count={form.operations.length}
-            effectiveDate={form.effectiveDate}
+            // An applied order has already changed the tree on its date: show the units as they were the day before.
+            lookupDate={
+              readOnly && isUsableDate(form.effectiveDate)
+                ? addDays(form.effectiveDate, -1)
+                : form.effectiveDate
+            }
             violations={violations}
             readOnly={readOnly}
             onChange={(next) => setOperation(i, next)}
@@ -522,11 +536,19 @@ function CreatedUnits({ order }: { order: Order }) {
       </Text>
       <Group gap="sm">
         {ids.map((id) => (
-          <AppLink key={id} to={`/units/${id}`} asOf={order.effectiveDate}>
-            #{id}
-          </AppLink>
+          <CreatedUnitLink key={id} id={id} date={order.effectiveDate} />
         ))}
       </Group>
     </Card>
+  );
+}
+
+function CreatedUnitLink({ id, date }: { id: number; date: IsoDate }) {
+  const unit = useUnit(id, date);
+  const shown = unit.data ? (unit.data.unit ?? unit.data.lastKnown) : null;
+  return (
+    <AppLink to={`/units/${id}`} asOf={date} size="sm">
+      {shown ? `${shown.name} (${shown.code})` : `#${id}`}
+    </AppLink>
   );
 }

@@ -14,7 +14,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { errorMessage } from '../../../api/client';
-import type { OrderState } from '../../../api/types';
+import type { OrderState, ReorgOperation } from '../../../api/types';
 import { AppLink } from '../../../app/AppLink';
 import { useAsOf } from '../../../app/as-of';
 import { formatDate } from '../../../lib/dates';
@@ -30,6 +30,16 @@ export function OrdersPage() {
   const lang = i18n.language;
   const [filter, setFilter] = useState<Filter>('all');
   const orders = useOrders(filter === 'all' ? undefined : filter);
+  /** "Create a unit ×9, Merge": one entry per operation type, in the order they first appear. */
+  const summarize = (operations: ReorgOperation[]) => {
+    const counts = new Map<string, number>();
+    for (const op of operations) counts.set(op.type, (counts.get(op.type) ?? 0) + 1);
+    return [...counts]
+      .map(([type, count]) =>
+        count > 1 ? `${t(`operation.type.${type}`)} ×${count}` : t(`operation.type.${type}`),
+      )
+      .join(', ');
+  };
 
   return (
     <Stack>
@@ -86,7 +96,7 @@ export function OrdersPage() {
               <Table.Tbody>
                 {orders.data.items.map((o) => (
                   <Table.Tr key={o.id} data-testid={`order-row-${o.id}`}>
-                    <Table.Td>{formatDate(o.effectiveDate, lang)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(o.effectiveDate, lang)}</Table.Td>
                     <Table.Td>
                       <AppLink to={`/orders/${o.id}`}>
                         {o.title || t('orders.untitled', { id: o.id })}
@@ -95,7 +105,9 @@ export function OrdersPage() {
                     <Table.Td>
                       {o.decision?.number ? (
                         <Stack gap={0}>
-                          <Text size="sm">{o.decision.number}</Text>
+                          <Text size="sm">
+                            <bdi>{o.decision.number}</bdi>
+                          </Text>
                           <Text size="xs" c="dimmed">
                             {[o.decision.date ? formatDate(o.decision.date, lang) : null, o.decision.issuedBy]
                               .filter(Boolean)
@@ -108,8 +120,8 @@ export function OrdersPage() {
                         </Text>
                       )}
                     </Table.Td>
-                    <Table.Td>{o.operations.map((op) => t(`operation.type.${op.type}`)).join(', ')}</Table.Td>
-                    <Table.Td>
+                    <Table.Td>{summarize(o.operations)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       <OrderStateBadge state={o.state} />
                     </Table.Td>
                   </Table.Tr>

@@ -109,6 +109,7 @@ function AddUnitForm({ parent, onClose, onCreated }: Omit<AddUnitModalProps, 'op
         )}
         <TextInput
           label={t('unit.code')}
+          dir="auto"
           description={t('addUnit.codeHelp')}
           value={code}
           onChange={(e) => setCode(e.currentTarget.value)}
@@ -118,6 +119,7 @@ function AddUnitForm({ parent, onClose, onCreated }: Omit<AddUnitModalProps, 'op
         />
         <TextInput
           label={t('unit.name')}
+          dir="auto"
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
           required

@@ -9,7 +9,9 @@ export function OrderReference({ order }: { order: OrderSummary }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const parts: string[] = [];
-  if (order.decisionNumber) parts.push(t('decision.numbered', { number: order.decisionNumber }));
+  // U+2068/U+2069 isolate the decision number, so "12-QĐ/TU" keeps its order inside right-to-left text.
+  if (order.decisionNumber)
+    parts.push(t('decision.numbered', { number: `\u2068${order.decisionNumber}\u2069` }));
   if (order.decisionDate) parts.push(t('decision.dated', { date: formatDate(order.decisionDate, lang) }));
   if (order.issuedBy) parts.push(t('decision.issuedByName', { name: order.issuedBy }));
   return (
