@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // Tests run the domain package from its TypeScript source, like the type checker does.
-  resolve: { alias: { '@rollbook/domain': fileURLToPath(new URL('packages/domain/src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: { '@rollbook/domain': fileURLToPath(new URL('packages/domain/src/index.ts', import.meta.url)) },
+  },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.test.ts'],
     testTimeout: 60_000,

@@ -124,6 +124,7 @@ function answerSize(answer: unknown): number {
 
 async function measureReads(
   db: Db,
+  rules: KindRules,
   engine: EngineName,
   rootId: number,
   options: Options,
@@ -169,15 +170,15 @@ async function measureReads(
   }
   for (const d of dateSets) {
     await measure('units by kind for a subtree', 'root (whole tree)', d.words, (rng) =>
-      getFigures(db, rootId, d.pick(rng)),
+      getFigures(db, rootId, d.pick(rng), rules),
     );
     await measure('units by kind for a subtree', 'a random province', d.words, (rng) => {
       const date = d.pick(rng);
-      return getFigures(db, rng.pick(liveOn('province', date)), date);
+      return getFigures(db, rng.pick(liveOn('province', date)), date, rules);
     });
     await measure('units by kind for a subtree', 'a random commune', d.words, (rng) => {
       const date = d.pick(rng);
-      return getFigures(db, rng.pick(liveOn('commune', date)), date);
+      return getFigures(db, rng.pick(liveOn('commune', date)), date, rules);
     });
   }
   const queries: Array<[label: string, query: string]> = [
@@ -263,7 +264,7 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
     ).rows[0]!;
 
     const rootId = load.unitIds[tree.central]!;
-    const measurements = await measureReads(db, engine, rootId, options);
+    const measurements = await measureReads(db, ctx.rules, engine, rootId, options);
     const eventLoop = engine === 'pglite' ? await probeEventLoop(db) : null;
     return {
       engine,

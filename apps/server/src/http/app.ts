@@ -7,6 +7,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, negotiateLanguage } from '@rollbook/domain';
+import { Ajv } from 'ajv';
+import ajvFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { demoRoutes } from '../modules/demo/demo.routes.js';
@@ -16,6 +18,20 @@ import { unitRoutes } from '../modules/units/units.routes.js';
 import { createErrorHandler, toProblem } from './errors.js';
 
 export type App = FastifyInstance;
+
+function createAjv(coerceTypes: 'array' | false): Ajv {
+  const ajv = new Ajv({
+    coerceTypes,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+    discriminator: true,
+    strict: false,
+  });
+  // ajv-formats is CommonJS; its plugin is also exported as `default`, which both Node and TypeScript see.
+  ajvFormats.default(ajv);
+  return ajv;
+}
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
@@ -27,18 +43,13 @@ export interface AppOptions {
 
 /** Builds the HTTP server: the API under /api/v1, its OpenAPI document and reference, and the web app. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<App> {
-  const app = Fastify({
-    logger: options.logger ?? false,
-    ajv: {
-      customOptions: {
-        removeAdditional: false,
-        coerceTypes: 'array',
-        useDefaults: true,
-        allErrors: false,
-        discriminator: true,
-      },
-    },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({ logger: options.logger ?? false }).withTypeProvider<TypeBoxTypeProvider>();
+  // Query strings and paths are text, so their numbers and booleans are coerced; JSON bodies are
+  // taken as sent (coercion would turn null into "" and 3 into "3").
+  const validators = { coercing: createAjv('array'), exact: createAjv(false) };
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? validators.exact : validators.coercing).compile(schema),
+  );
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -48,6 +59,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
         // Mantine and the API reference set styles inline.
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // Served over plain HTTP on a local network too; upgrading would break every asset there.
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -78,7 +91,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(demoRoutes(ctx), { prefix: '/api/v1' });
 
   const serveWeb = (options.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
-  if (serveWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
+  // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+  if (serveWeb) await app.register(fastifyStatic, { root: WEB_DIST, wildcard: true });
 
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api') && serveWeb;

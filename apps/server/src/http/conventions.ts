@@ -1,6 +1,6 @@
 import { AppError } from '@rollbook/domain';
 import type { FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
 /** The ETag of a resource version. Strong: a version number identifies the exact representation. */
 export function etag(version: number): string {
@@ -85,3 +85,12 @@ export const ProblemSchema = Type.Object(
   },
   { description: 'An RFC 9457 problem document.' },
 );
+
+/**
+ * A value or null, written as JSON Schema's `type: [t, 'null']`: validation then never coerces a
+ * null into "" or 0, and the response serializer writes null as null.
+ */
+export function Nullable<T extends TSchema>(schema: T, options: Record<string, unknown> = {}) {
+  const base = schema as unknown as { type?: string };
+  return Type.Unsafe<Static<T> | null>({ ...schema, ...options, type: [base.type, 'null'] });
+}

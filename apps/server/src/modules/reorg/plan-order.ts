@@ -32,6 +32,8 @@ export interface SimUnit extends UnitFacts {
   isNew: boolean;
   /** Which operation created it, for reporting created ids back. */
   createdByOperation?: number;
+  /** The field of the operation that last changed it (operations.2, operations.1.into…), to blame. */
+  lastField?: string;
 }
 
 export interface PlannedLineage {
@@ -208,8 +210,9 @@ class Simulation {
     }
   }
 
-  private touch(unit: SimUnit) {
+  private touch(unit: SimUnit, field: string) {
     this.touched.add(unit.unitId);
+    unit.lastField = field;
   }
 
   private record(
@@ -251,8 +254,8 @@ class Simulation {
       createdByOperation: index,
     };
     this.units.set(unit.unitId, unit);
-    this.touch(unit);
-    this.checkPlacement(unit, field);
+    this.touch(unit, field);
+    this.checkPlacement(unit, `${field}.kind`);
     this.record(index, 'created', unit, { to: { parentId, parentName: this.label(parentId) } });
     return unit;
   }
@@ -276,8 +279,8 @@ class Simulation {
     }
     const fromParent = unit.parentId;
     unit.parentId = parentId;
-    this.touch(unit);
-    this.checkPlacement(unit, field);
+    this.touch(unit, field);
+    this.checkPlacement(unit, `${field}.parentId`);
     if (report) {
       this.record(index, 'moved', unit, {
         from: { parentId: fromParent, parentName: this.label(fromParent) },
@@ -286,9 +289,9 @@ class Simulation {
     }
   }
 
-  private dissolveUnit(index: number, unit: SimUnit) {
+  private dissolveUnit(index: number, field: string, unit: SimUnit) {
     unit.live = false;
-    this.touch(unit);
+    this.touch(unit, field);
     this.record(index, 'dissolved', unit);
   }
 
@@ -305,7 +308,7 @@ class Simulation {
         const from = { code: unit.code, name: unit.name };
         if (op.name !== undefined) unit.name = op.name.trim();
         if (op.code !== undefined) unit.code = op.code.trim();
-        this.touch(unit);
+        this.touch(unit, field);
         this.record(index, 'renamed', unit, { from, to: { code: unit.code, name: unit.name } });
         return;
       }
@@ -316,11 +319,11 @@ class Simulation {
         if (op.kind !== undefined && this.checkKind(op.kind, `${field}.kind`)) {
           unit.kind = op.kind;
           await this.load(unit.parentId === null ? [] : [unit.parentId]);
-          this.checkPlacement(unit, field);
-          for (const child of await this.children(unit.unitId)) this.checkPlacement(child, field);
+          this.checkPlacement(unit, `${field}.kind`);
+          for (const child of await this.children(unit.unitId)) this.checkPlacement(child, `${field}.kind`);
         }
         if (op.attributes !== undefined) unit.attributes = op.attributes;
-        this.touch(unit);
+        this.touch(unit, field);
         this.record(index, 'changed', unit, { from, to: { kind: unit.kind } });
         return;
       }
@@ -331,7 +334,7 @@ class Simulation {
       }
       case 'dissolve': {
         const unit = await this.liveUnit(op.unitId, `${field}.unitId`);
-        if (unit) this.dissolveUnit(index, unit);
+        if (unit) this.dissolveUnit(index, field, unit);
         return;
       }
       case 'reinstate': {
@@ -382,9 +385,9 @@ class Simulation {
     if (op.name !== undefined) unit.name = op.name.trim();
     if (op.kind !== undefined && this.checkKind(op.kind, `${field}.kind`)) unit.kind = op.kind;
     unit.parentId = null;
-    this.touch(unit);
+    this.touch(unit, field);
     if (op.parentId !== null) await this.moveUnit(index, field, unit, op.parentId, false);
-    else this.checkPlacement(unit, field);
+    else this.checkPlacement(unit, `${field}.parentId`);
     this.record(index, 'reinstated', unit, {
       to: { parentId: unit.parentId, parentName: this.label(unit.parentId) },
     });
@@ -439,7 +442,7 @@ class Simulation {
         await this.moveUnit(index, field, child, survivor.unitId);
       }
       // The merged unit's code is freed on the effective date, so the survivor may take it.
-      this.dissolveUnit(index, source);
+      this.dissolveUnit(index, field, source);
       this.lineage.push({ kind: 'merge', predecessorId: source.unitId, successorId: survivor.unitId });
     }
   }
@@ -501,7 +504,7 @@ class Simulation {
       const target = parts[allocateToSplitPart(allocations, child.unitId)];
       if (target) await this.moveUnit(index, field, child, target.unitId);
     }
-    this.dissolveUnit(index, source);
+    this.dissolveUnit(index, field, source);
     for (const [p, part] of parts.entries()) {
       if (part)
         this.lineage.push({
@@ -520,7 +523,10 @@ class Simulation {
     for (const unit of touched.filter((u) => !u.live)) {
       const left = await this.children(unit.unitId);
       if (left.length > 0) {
-        this.violate('has_children', 'operations', { unit: this.label(unit.unitId), count: left.length });
+        this.violate('has_children', unit.lastField ?? 'operations', {
+          unit: this.label(unit.unitId),
+          count: left.length,
+        });
       }
     }
 
@@ -531,7 +537,10 @@ class Simulation {
       const key = unit.code.toUpperCase();
       const other = liveCodes.get(key);
       if (other)
-        this.violate('code_in_use', 'operations', { code: unit.code, holder: this.label(other.unitId) });
+        this.violate('code_in_use', `${unit.lastField ?? 'operations'}.code`, {
+          code: unit.code,
+          holder: this.label(other.unitId),
+        });
       liveCodes.set(key, unit);
     }
     const needsCheck = touched.filter(
@@ -551,7 +560,7 @@ class Simulation {
         this.touched.has(holder.unitId) &&
         (!sim.live || sim.code.toUpperCase() !== holder.code.toUpperCase());
       if (freedHere && holder.from === this.date) continue;
-      this.violate('code_in_use', 'operations', {
+      this.violate('code_in_use', `${claimant.lastField ?? 'operations'}.code`, {
         code: claimant.code,
         holder: `${holder.code} ${holder.name}`,
         date: holder.from,

@@ -101,11 +101,41 @@ describe('orders over HTTP', () => {
     expect(res.statusCode).toBe(422);
     expect(res.headers['content-type']).toContain('application/problem+json');
     const problem = res.json();
-    expect(problem).toMatchObject({ code: 'wrong_parent_kind', field: 'operations.0' });
+    expect(problem).toMatchObject({ code: 'wrong_parent_kind', field: 'operations.0.kind' });
     expect(problem.detail).toContain('không thể trực thuộc');
     expect(problem.detail).toContain('chi bộ cơ sở');
     const still = await t.app.inject({ method: 'GET', url: `/api/v1/orders/${created.json().id}` });
     expect(still.json().status).toBe('draft');
+  });
+
+  it('keeps JSON values as sent: null stays null, numbers stay numbers', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders',
+      ...json({
+        effectiveDate: '2024-03-01',
+        decision: { number: null, issuedBy: null },
+        operations: [
+          {
+            type: 'create',
+            parentId: tree.commune,
+            code: uniqueCode(),
+            name: 'Chi bộ Khóm 3',
+            kind: 'grassroots_cell',
+            attributes: { households: 3, rural: false },
+          },
+        ],
+      }),
+    });
+    expect(created.json().decision).toMatchObject({ number: null, issuedBy: null });
+    const applied = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/orders/${created.json().id}/apply`,
+      headers: { 'if-match': created.headers.etag as string },
+    });
+    const unitId = applied.json().createdUnitIds['0'][0];
+    const unit = await t.app.inject({ method: 'GET', url: `/api/v1/units/${unitId}?asOf=2024-03-01` });
+    expect(unit.json().unit.attributes).toEqual({ households: 3, rural: false });
   });
 
   it('pages through orders with a cursor', async () => {

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { IsoDateSchema, PageQuery } from '../../http/conventions.js';
+import { IsoDateSchema, PageQuery, Nullable } from '../../http/conventions.js';
 import { DecisionSchema } from '../units/units.schemas.js';
 
 const UnitId = Type.Integer({ minimum: 1 });
@@ -21,7 +21,7 @@ const NewUnit = { code: Code, name: Name, kind: Kind, attributes: Type.Optional(
 const OperationUnion = Type.Union(
   [
     Type.Object(
-      { type: Type.Literal('create'), parentId: Type.Union([UnitId, Type.Null()]), ...NewUnit },
+      { type: Type.Literal('create'), parentId: Nullable(UnitId), ...NewUnit },
       { ...strict, title: 'create', description: 'A new unit under parentId (null: a top unit).' },
     ),
     Type.Object(
@@ -50,7 +50,7 @@ const OperationUnion = Type.Union(
         }),
         into: Type.Union([
           Type.Object({ unitId: UnitId }, strict),
-          Type.Object({ parentId: Type.Union([UnitId, Type.Null()]), ...NewUnit }, strict),
+          Type.Object({ parentId: Nullable(UnitId), ...NewUnit }, strict),
         ]),
       },
       {
@@ -99,7 +99,7 @@ const OperationUnion = Type.Union(
       {
         type: Type.Literal('reinstate'),
         unitId: UnitId,
-        parentId: Type.Union([UnitId, Type.Null()]),
+        parentId: Nullable(UnitId),
         code: Type.Optional(Code),
         name: Type.Optional(Name),
         kind: Type.Optional(Kind),
@@ -119,6 +119,7 @@ const OperationUnion = Type.Union(
  * against its own shape ("operations.0.parentId is required") rather than against every other one.
  */
 export const OperationSchema = Type.Unsafe<Static<typeof OperationUnion>>({
+  type: 'object',
   oneOf: OperationUnion.anyOf,
   discriminator: { propertyName: 'type' },
   description: 'One operation; `type` tells which.',
@@ -177,20 +178,20 @@ export const OrderSchema = Type.Object({
   effectiveDate: Type.String(),
   title: Type.String(),
   decision: Type.Object({
-    number: Type.Union([Type.String(), Type.Null()]),
-    date: Type.Union([Type.String(), Type.Null()]),
-    issuedBy: Type.Union([Type.String(), Type.Null()]),
-    note: Type.Union([Type.String(), Type.Null()]),
+    number: Nullable(Type.String()),
+    date: Nullable(Type.String()),
+    issuedBy: Nullable(Type.String()),
+    note: Nullable(Type.String()),
   }),
   operations: Type.Array(Type.Unknown()),
-  reversesOrderId: Type.Union([Type.Integer(), Type.Null()]),
-  reversedByOrderId: Type.Union([Type.Integer(), Type.Null()]),
+  reversesOrderId: Nullable(Type.Integer()),
+  reversedByOrderId: Nullable(Type.Integer()),
   createdUnitIds: Type.Union([Type.Record(Type.String(), Type.Array(Type.Integer())), Type.Null()], {
     description: 'Ids of the units each operation created (by operation index), once applied.',
   }),
   version: Type.Integer({ description: 'Also sent as the ETag; send it back in If-Match.' }),
   createdAt: Type.String(),
-  appliedAt: Type.Union([Type.String(), Type.Null()]),
+  appliedAt: Nullable(Type.String()),
 });
 
 const FiguresSnapshotSchema = Type.Object({
@@ -232,5 +233,5 @@ export const PreviewSchema = Type.Object({
 
 export const OrderListSchema = Type.Object({
   items: Type.Array(OrderSchema),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  nextCursor: Nullable(Type.String()),
 });

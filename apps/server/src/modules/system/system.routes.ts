@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { Nullable } from '../../http/conventions.js';
 import type { AppContext } from '../../context.js';
 import { migrationLevel } from '../../db/migrate.js';
 import { VERSION } from '../../version.js';
@@ -22,7 +23,7 @@ export function systemRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
               engine: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
               version: Type.String({ description: 'Rollbook version.' }),
               postgres: Type.String({ description: 'The database server version.' }),
-              migration: Type.Union([Type.String(), Type.Null()], {
+              migration: Nullable(Type.String(), {
                 description: 'The newest applied migration.',
               }),
               today: Type.String({ description: "Today in the organization's time zone." }),

@@ -91,7 +91,7 @@ describe('units over HTTP', () => {
       },
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json().code).toBe('code_in_use');
+    expect(res.json()).toMatchObject({ code: 'code_in_use', field: 'code' });
     expect(res.json().detail).toContain('مستخدم');
   });
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '@rollbook/domain';
+import { AppError, type RuleViolation } from '@rollbook/domain';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { AsOfQuery, decodeCursor, encodeCursor, PageOf, ProblemSchema } from '../../http/conventions.js';
@@ -106,6 +106,8 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           title: `${code} ${name}`,
           decision,
           operations: [{ type: 'create', code, name, kind, parentId, ...(attributes && { attributes }) }],
+        }).catch((error: unknown) => {
+          throw asBodyFields(error);
         });
         const id = order.result?.createdUnitIds?.['0']?.[0];
         const detail = await getUnit(ctx.db, id!, effectiveDate);
@@ -190,6 +192,26 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         ),
     );
   };
+}
+
+/**
+ * The quick add is a one-operation order; its broken rules name the fields of that operation
+ * (operations.0.code) — rename them to the fields of the request (code) so a form can place them.
+ */
+function asBodyFields(error: unknown): unknown {
+  if (!(error instanceof AppError)) return error;
+  const rebase = (field: string | undefined) => {
+    if (!field?.startsWith('operations.0')) return field;
+    return field.replace(/^operations\.0\.?/, '') || 'parentId';
+  };
+  const details = error.details as { violations?: RuleViolation[] } | undefined;
+  const violations = details?.violations?.map((v) => ({ ...v, field: rebase(v.field) ?? 'body' }));
+  const field = rebase(error.field);
+  return new AppError(error.code, {
+    params: error.params,
+    ...(field !== undefined && { field }),
+    ...(violations && { details: { violations } }),
+  });
 }
 
 /** One page from a list fetched with one extra item: the extra one tells whether there is a next page. */

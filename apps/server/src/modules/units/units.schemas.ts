@@ -1,19 +1,25 @@
 import { Type } from 'typebox';
-import { IsoDateSchema, PageQuery } from '../../http/conventions.js';
+import { IsoDateSchema, PageQuery, Nullable } from '../../http/conventions.js';
 
 const Id = Type.Integer({ minimum: 1, description: 'Unit id.' });
+
+/** Attributes as stored: any JSON values (an open object, so the serializer keeps their types). */
+const AttributesOut = Type.Object(
+  {},
+  { additionalProperties: true, description: 'Further effective-dated facts.' },
+);
 
 export const UnitSchema = Type.Object({
   id: Id,
   code: Type.String({ description: 'Code, unique among units live on the same day.' }),
   name: Type.String({ description: 'Name, in any script.' }),
   kind: Type.String({ description: 'Unit kind code from the rule pack.' }),
-  parentId: Type.Union([Type.Integer(), Type.Null()], {
+  parentId: Nullable(Type.Integer(), {
     description: 'Parent unit on that day; null at the top.',
   }),
-  attributes: Type.Record(Type.String(), Type.Unknown(), { description: 'Further effective-dated facts.' }),
+  attributes: AttributesOut,
   validFrom: Type.String({ description: 'First day of this version.' }),
-  validTo: Type.Union([Type.String(), Type.Null()], {
+  validTo: Nullable(Type.String(), {
     description: 'Day after the last day of this version; null = open.',
   }),
   childCount: Type.Integer({ description: 'Units directly under it on that day.' }),
@@ -47,7 +53,7 @@ export const UnitDetailSchema = Type.Object({
   }),
   liveOnDate: Type.Boolean(),
   lastKnown: UnitSchema,
-  existence: Type.Object({ from: Type.String(), to: Type.Union([Type.String(), Type.Null()]) }),
+  existence: Type.Object({ from: Type.String(), to: Nullable(Type.String()) }),
   ancestors: Type.Array(
     Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String() }),
   ),
@@ -58,28 +64,28 @@ const OrderSummarySchema = Type.Object({
   id: Type.Integer(),
   effectiveDate: Type.String(),
   title: Type.String(),
-  decisionNumber: Type.Union([Type.String(), Type.Null()]),
-  decisionDate: Type.Union([Type.String(), Type.Null()]),
-  issuedBy: Type.Union([Type.String(), Type.Null()]),
+  decisionNumber: Nullable(Type.String()),
+  decisionDate: Nullable(Type.String()),
+  issuedBy: Nullable(Type.String()),
 });
 
 export const HistorySchema = Type.Object({
   versions: Type.Array(
     Type.Object({
       validFrom: Type.String(),
-      validTo: Type.Union([Type.String(), Type.Null()]),
+      validTo: Nullable(Type.String()),
       code: Type.String(),
       name: Type.String(),
       kind: Type.String(),
-      parentId: Type.Union([Type.Integer(), Type.Null()]),
-      parentName: Type.Union([Type.String(), Type.Null()]),
-      attributes: Type.Record(Type.String(), Type.Unknown()),
+      parentId: Nullable(Type.Integer()),
+      parentName: Nullable(Type.String()),
+      attributes: AttributesOut,
       order: Type.Union([OrderSummarySchema, Type.Null()]),
       changes: Type.Array(Type.String(), {
         description: 'What changed from the version before: created, code, name, kind, parent, attributes.',
       }),
       recordedAt: Type.String(),
-      supersededAt: Type.Union([Type.String(), Type.Null()], {
+      supersededAt: Nullable(Type.String(), {
         description: 'Set on versions a later correction replaced.',
       }),
     }),
@@ -104,7 +110,7 @@ export const LineageSchema = Type.Object({
       name: Type.String(),
       kind: Type.String(),
       from: Type.String(),
-      to: Type.Union([Type.String(), Type.Null()]),
+      to: Nullable(Type.String()),
     }),
   ),
   edges: Type.Array(
@@ -154,19 +160,17 @@ export const FiguresChangeSchema = Type.Object({
 export const DecisionSchema = Type.Object(
   {
     number: Type.Optional(
-      Type.Union([Type.String({ maxLength: 100 }), Type.Null()], {
+      Nullable(Type.String({ maxLength: 100 }), {
         description: 'Decision number, e.g. 321-QĐ/TW.',
       }),
     ),
     date: Type.Optional(
-      Type.Union([Type.String({ format: 'date' }), Type.Null()], {
+      Nullable(Type.String({ format: 'date' }), {
         description: 'Date the decision was signed.',
       }),
     ),
-    issuedBy: Type.Optional(
-      Type.Union([Type.String({ maxLength: 300 }), Type.Null()], { description: 'The issuing body.' }),
-    ),
-    note: Type.Optional(Type.Union([Type.String({ maxLength: 4000 }), Type.Null()])),
+    issuedBy: Type.Optional(Nullable(Type.String({ maxLength: 300 }), { description: 'The issuing body.' })),
+    note: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
   },
   { additionalProperties: false, description: 'The decision that orders the change.' },
 );
@@ -176,7 +180,7 @@ export const CreateUnitBody = Type.Object(
     code: Type.String({ minLength: 1, maxLength: 50 }),
     name: Type.String({ minLength: 1, maxLength: 300 }),
     kind: Type.String({ minLength: 1 }),
-    parentId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    parentId: Nullable(Type.Integer({ minimum: 1 })),
     effectiveDate: Type.Optional(
       Type.String({ format: 'date', description: 'The day it comes into being (default: today).' }),
     ),
