@@ -8,6 +8,7 @@ export interface Database {
   unit_tree: UnitTreeTable;
   unit_lineage: UnitLineageTable;
   reorg_order_unit: ReorgOrderUnitTable;
+  unit_rollup: UnitRollupTable;
 }
 
 /** A timestamptz the database fills in (now()) unless given. */
@@ -77,4 +78,11 @@ export interface UnitLineageTable {
 export interface ReorgOrderUnitTable {
   order_id: number;
   unit_id: number;
+}
+
+export interface UnitRollupTable {
+  ancestor_id: number;
+  kind: string;
+  day: string;
+  delta: number;
 }

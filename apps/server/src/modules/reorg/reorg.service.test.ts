@@ -1,4 +1,5 @@
 import { AppError } from '@rollbook/domain';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
 import type { DatabaseHandle } from '../../db/engine.js';
@@ -9,6 +10,7 @@ import {
   createTestContext,
   uniqueCode,
 } from '../../test/test-context.js';
+import { countByKindAt } from '../units/units.repository.js';
 import { findChildren, getFigures, getLineage, getUnit, getUnitHistory } from '../units/units.service.js';
 import { applyOrder, createOrder, draftReversal, previewOrder } from './reorg.service.js';
 
@@ -237,5 +239,32 @@ describe('reorganization orders', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect((refused.reason as AppError).code).toBe('code_in_use');
+  });
+
+  it('keeps the pre-aggregated roll-up equal to counting the tree, after every kind of order', async () => {
+    // Runs last: the database now holds merges, splits, moves, reversals and planned orders.
+    const dates = [
+      '1999-12-31',
+      '2000-01-01',
+      '2020-01-01',
+      '2023-01-01',
+      '2024-09-01',
+      '2025-07-01',
+      '2026-11-25',
+      '2099-01-01',
+    ];
+    const units = await sql<{ id: number }>`select id from unit order by id`.execute(ctx.db);
+    for (const date of dates) {
+      const naive = await sql<{ root: number; kind: string; n: number }>`
+        select r.unit_id as root, t.kind, count(*)::int as n
+        from unit_tree r join unit_tree t on t.path <@ r.path and t.unit_id <> r.unit_id and t.valid @> ${date}::date
+        where r.valid @> ${date}::date group by r.unit_id, t.kind`.execute(ctx.db);
+      for (const { id } of units.rows) {
+        const expected = Object.fromEntries(
+          naive.rows.filter((r) => r.root === id).map((r) => [r.kind, r.n]),
+        );
+        expect(await countByKindAt(ctx.db, [id], date), `unit ${id} on ${date}`).toEqual(expected);
+      }
+    }
   });
 });

@@ -191,7 +191,10 @@ export async function countDescendantsAt(
   return new Map(rows.rows.map((r) => [r.unit_id, Number(r.n)]));
 }
 
-/** Units in a subtree on a date, counted by kind; the root itself is not counted. */
+/**
+ * Units in a subtree on a date, counted by kind; the root itself is not counted. Reads the
+ * pre-aggregated changes of unit_rollup, so the cost does not grow with the subtree.
+ */
 export async function countByKindAt(
   db: Db,
   rootIds: readonly number[],
@@ -199,11 +202,9 @@ export async function countByKindAt(
 ): Promise<Record<string, number>> {
   if (rootIds.length === 0) return {};
   const rows = await sql<{ kind: string; n: number }>`
-    select t.kind, count(*) as n
-    from unit_tree r
-    join unit_tree t on t.path <@ r.path and t.valid @> ${date}::date and t.unit_id <> r.unit_id
-    where r.unit_id = any(${[...rootIds]}::bigint[]) and r.valid @> ${date}::date
-    group by t.kind`.execute(db);
+    select kind, sum(delta) as n from unit_rollup
+    where ancestor_id = any(${[...rootIds]}::bigint[]) and day <= ${date}::date
+    group by kind having sum(delta) <> 0`.execute(db);
   return Object.fromEntries(rows.rows.map((r) => [r.kind, Number(r.n)]));
 }
 
@@ -287,7 +288,7 @@ export async function rebuildTreeFrom(db: Db, unitIds: readonly number[], date: 
   const below = await sql<{ unit_id: number }>`
     select distinct t.unit_id
     from unit_tree r
-    join unit_tree t on t.path <@ r.path and t.valid && daterange(${date}::date, null)
+    join unit_tree t on t.path <@ r.path and t.valid && daterange(${date}::date, null) and t.valid && r.valid
     where r.unit_id = any(${ids}::bigint[]) and r.valid && daterange(${date}::date, null)`.execute(db);
   const affected = [...new Set([...ids, ...below.rows.map((r) => r.unit_id)])];
 
@@ -327,11 +328,39 @@ export async function rebuildTreeFrom(db: Db, unitIds: readonly number[], date: 
       select unit_id, valid, path, kind, parent_id from kept
       union all
       select unit_id, valid, path, kind, parent_id from walk
+    ),
+    written as (
+      insert into unit_tree (unit_id, valid, path, kind, parent_id)
+      select unit_id, merged, path, kind, parent_id
+      from (
+        select unit_id, path, kind, parent_id, unnest(range_agg(valid)) as merged
+        from pieces group by unit_id, path, kind, parent_id
+      ) m
+      returning 1
+    ),
+    -- 3. The roll-up changes by what the old rows (from the date on) took away and the new ones
+    --    add: -1/+1 under every unit on the path, from the first day, reversed the day after.
+    changed as (
+      select path, kind, valid * daterange(${date}::date, null) as valid, -1 as sign from old
+      union all
+      select path, kind, valid, 1 from walk
+    ),
+    deltas as (
+      select a.id::bigint as ancestor_id, c.kind, lower(c.valid) as day, c.sign as delta
+      from changed c
+      cross join lateral unnest(string_to_array(ltree2text(subpath(c.path, 0, nlevel(c.path) - 1)), '.')) as a (id)
+      union all
+      select a.id::bigint, c.kind, upper(c.valid), -c.sign
+      from changed c
+      cross join lateral unnest(string_to_array(ltree2text(subpath(c.path, 0, nlevel(c.path) - 1)), '.')) as a (id)
+      where not upper_inf(c.valid)
     )
-    insert into unit_tree (unit_id, valid, path, kind, parent_id)
-    select unit_id, merged, path, kind, parent_id
-    from (
-      select unit_id, path, kind, parent_id, unnest(range_agg(valid)) as merged
-      from pieces group by unit_id, path, kind, parent_id
-    ) m`.execute(db);
+    insert into unit_rollup (ancestor_id, kind, day, delta)
+    select ancestor_id, kind, day, sum(delta)::integer from deltas
+    group by ancestor_id, kind, day having sum(delta) <> 0
+    on conflict (ancestor_id, kind, day) do update set delta = unit_rollup.delta + excluded.delta`.execute(
+    db,
+  );
+  // Changes that cancelled out leave nothing to read.
+  await sql`delete from unit_rollup where delta = 0`.execute(db);
 }

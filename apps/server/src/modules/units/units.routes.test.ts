@@ -137,7 +137,7 @@ describe('units over HTTP', () => {
 describe('system endpoints', () => {
   it('reports health with engine and migration level', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/health' });
-    expect(res.json()).toMatchObject({ status: 'ok', migration: '0001_unit_tree' });
+    expect(res.json()).toMatchObject({ status: 'ok', migration: '0002_unit_rollup' });
     expect(['pglite', 'postgres']).toContain(res.json().engine);
   });
 
