@@ -469,6 +469,7 @@ export function buildProgram(): Command {
           ctx,
           id(orderId, 'id'),
           options.date ? date(options.date, '--date') : undefined,
+          cliLanguage(globals.lang),
         );
         if (!globals.json) console.log(`drafted reversal #${draft.id}; preview it, then apply it`);
         return presentOrder(draft, ctx.today());

@@ -174,3 +174,25 @@ export function formatMessage(
     return value === undefined ? whole : String(value);
   });
 }
+
+/** Texts the server writes into records on a user's behalf, in the user's language. */
+const TEXTS = {
+  reversal_title: {
+    en: 'Reversal of order #{order}{title}',
+    vi: 'Đảo ngược quyết định #{order}{title}',
+    ar: 'عكس الأمر #{order}{title}',
+  },
+} satisfies Record<string, Record<ApiLanguage, string>>;
+
+export type TextKey = keyof typeof TEXTS;
+
+/** A text for a record, in a language, with its placeholders filled. */
+export function formatText(
+  key: TextKey,
+  lang: ApiLanguage,
+  params: Record<string, string | number> = {},
+): string {
+  return TEXTS[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    params[name] === undefined ? whole : String(params[name]),
+  );
+}

@@ -1,7 +1,8 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import type { IsoDate } from '../api/types';
-import { isUsableDate, todayIso } from '../lib/dates';
+import { isUsableDate } from '../lib/dates';
+import { useServerToday } from './server-today';
 
 export interface AsOf {
   /** The date every view shows the organization as of. */
@@ -17,7 +18,7 @@ export interface AsOf {
 /** The "as of" date lives in the address (?asOf=YYYY-MM-DD; absent means today) so links and reloads keep it. */
 export function useAsOf(): AsOf {
   const [params, setParams] = useSearchParams();
-  const today = todayIso();
+  const today = useServerToday();
   const raw = params.get('asOf');
   const pinned = raw && isUsableDate(raw) ? raw : null;
   const asOf = pinned ?? today;
@@ -27,14 +28,14 @@ export function useAsOf(): AsOf {
       setParams(
         (prev) => {
           const next = new URLSearchParams(prev);
-          if (!date || date === todayIso()) next.delete('asOf');
+          if (!date || date === today) next.delete('asOf');
           else next.set('asOf', date);
           return next;
         },
         { replace: true },
       );
     },
-    [setParams],
+    [setParams, today],
   );
 
   const withAsOf = useCallback(

@@ -81,10 +81,14 @@ describe('orders over HTTP', () => {
     const reversal = await t.app.inject({
       method: 'POST',
       url: `/api/v1/orders/${order.id}/reversal`,
-      ...json({}),
+      headers: { 'content-type': 'application/json', 'accept-language': 'vi' },
+      payload: '{}',
     });
     expect(reversal.statusCode).toBe(201);
     expect(reversal.json().reversesOrderId).toBe(order.id);
+    expect(reversal.json().title).toBe(
+      `Đảo ngược quyết định #${order.id} (Merge of the two teachers’ cells)`,
+    );
   });
 
   it('answers a broken rule with a localized problem naming the field, and writes nothing', async () => {

@@ -219,7 +219,12 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const order = await draftReversal(ctx, request.params.id, request.body?.effectiveDate);
+        const order = await draftReversal(
+          ctx,
+          request.params.id,
+          request.body?.effectiveDate,
+          negotiateLanguage(request.headers['accept-language']),
+        );
         reply
           .status(201)
           .header('etag', etag(order.version))

@@ -1,4 +1,12 @@
-import { addDays, AppError, type IsoDate, type ReorgOperation, type RuleViolation } from '@rollbook/domain';
+import {
+  addDays,
+  type ApiLanguage,
+  AppError,
+  formatText,
+  type IsoDate,
+  type ReorgOperation,
+  type RuleViolation,
+} from '@rollbook/domain';
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/types.js';
@@ -220,7 +228,12 @@ export async function createAndApplyOrderIn(
  * renamed return to how they stood the day before, units it created are dissolved. History is
  * never deleted; the draft is previewed and applied like any other order.
  */
-export async function draftReversal(ctx: AppContext, id: number, effectiveDate?: IsoDate): Promise<OrderRow> {
+export async function draftReversal(
+  ctx: AppContext,
+  id: number,
+  effectiveDate?: IsoDate,
+  lang: ApiLanguage = 'en',
+): Promise<OrderRow> {
   return ctx.db.transaction().execute(async (trx) => {
     const order = await findOrderById(trx, id, true);
     if (!order) throw new AppError('order_not_found', { params: { order: `#${id}` } });
@@ -310,7 +323,7 @@ export async function draftReversal(ctx: AppContext, id: number, effectiveDate?:
     ];
     return insertOrder(trx, {
       effectiveDate: date,
-      title: `Reversal of order #${id}${order.title ? ` (${order.title})` : ''}`,
+      title: formatText('reversal_title', lang, { order: id, title: order.title ? ` (${order.title})` : '' }),
       decision: {},
       operations,
       reversesOrderId: id,
