@@ -16,7 +16,15 @@ export interface NewUnit {
  * in the order written, and either all apply or none does.
  */
 export type ReorgOperation =
-  | ({ type: 'create'; parentId: number | null; ref?: string } & NewUnit)
+  | ({
+      type: 'create';
+      /** The parent: a stored unit, or null at the top (ignored when parentRef is given). */
+      parentId: number | null;
+      /** A name for this new unit, so later operations of the same order can put units under it. */
+      ref?: string;
+      /** The `ref` of a unit an earlier operation of this order creates, to sit under it. */
+      parentRef?: string;
+    } & NewUnit)
   | { type: 'rename'; unitId: number; name?: string; code?: string }
   | { type: 'change'; unitId: number; kind?: string; attributes?: UnitAttributes }
   | { type: 'move'; unitId: number; parentId: number }

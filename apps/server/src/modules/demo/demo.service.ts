@@ -21,37 +21,35 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
     const any = await trx.selectFrom('unit').select('id').limit(1).executeTakeFirst();
     if (any) throw new AppError('demo_needs_empty_database');
 
-    // Founding: one order creates the whole tree, level by level, so parents exist before children.
-    const ids = new Map<string, number>();
-    let orders = 0;
-    const levels: Array<Array<{ node: DemoTree; parentCode: string | null }>> = [
-      [{ node: DEMO_TREE, parentCode: null }],
-    ];
-    while (levels[levels.length - 1]!.length) {
-      levels.push(
-        levels[levels.length - 1]!.flatMap(({ node }) =>
-          (node.children ?? []).map((child) => ({ node: child, parentCode: node.code })),
-        ),
-      );
-    }
-    for (const level of levels.filter((l) => l.length)) {
-      const order = await apply(
-        trx,
-        ctx,
-        DEMO_START,
-        'Thành lập (dữ liệu mẫu)',
-        DEMO_DECISIONS.founding,
-        level.map(({ node, parentCode }) => ({
-          type: 'create' as const,
-          code: node.code,
-          name: node.name,
-          kind: node.kind,
-          parentId: parentCode === null ? null : ids.get(parentCode)!,
-        })),
-      );
-      orders++;
-      level.forEach(({ node }, i) => ids.set(node.code, order.result!.createdUnitIds![String(i)]![0]!));
-    }
+    // Founding: one order creates the whole tree; each unit names its parent by the parent's code.
+    const creates: ReorgOperation[] = [];
+    const walk = (node: DemoTree, parentCode: string | null) => {
+      creates.push({
+        type: 'create',
+        code: node.code,
+        name: node.name,
+        kind: node.kind,
+        parentId: null,
+        ref: node.code,
+        ...(parentCode !== null && { parentRef: parentCode }),
+      });
+      for (const child of node.children ?? []) walk(child, node.code);
+    };
+    walk(DEMO_TREE, null);
+    const founding = await apply(
+      trx,
+      ctx,
+      DEMO_START,
+      'Thành lập (dữ liệu mẫu)',
+      DEMO_DECISIONS.founding,
+      creates,
+    );
+    const ids = new Map(
+      creates.map((op, i) => [
+        (op as { code: string }).code,
+        founding.result!.createdUnitIds![String(i)]![0]!,
+      ]),
+    );
     const id = (code: string) => ids.get(code)!;
 
     await apply(trx, ctx, '2023-03-01', 'Tách Chi bộ Khối Nội', DEMO_DECISIONS.hospitalSplit, [
@@ -98,12 +96,15 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
     await apply(trx, ctx, '2027-01-01', 'Đổi tên Chi bộ Trạm Y tế', DEMO_DECISIONS.planned, [
       { type: 'rename', unitId: id('AG-MHH-YT'), name: 'Chi bộ Trung tâm Y tế xã Mỹ Hòa Hưng' },
     ]);
-    orders += 4;
     const units = await trx
       .selectFrom('unit')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
-    return { units: Number(units.n), orders, rootId: id('TW') };
+    const orders = await trx
+      .selectFrom('reorg_order')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return { units: Number(units.n), orders: Number(orders.n), rootId: id('TW') };
   });
 }
 

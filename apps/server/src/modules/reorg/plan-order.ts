@@ -96,6 +96,8 @@ class Simulation {
   private readonly changes: PlannedChange[] = [];
   private readonly lineage: PlannedLineage[] = [];
   private nextTempId = -1;
+  /** New units named by their create operation's `ref`. */
+  private readonly refs = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -299,7 +301,26 @@ class Simulation {
     const field = `operations.${index}`;
     switch (op.type) {
       case 'create': {
-        await this.createUnit(index, field, op, op.parentId);
+        let parentId = op.parentId;
+        if (op.parentRef !== undefined) {
+          const parent = this.refs.get(op.parentRef);
+          if (parent === undefined) {
+            this.violate('validation_failed', `${field}.parentRef`, {
+              reason: 'no earlier operation creates a unit with this ref',
+            });
+            return;
+          }
+          parentId = parent;
+        }
+        const unit = await this.createUnit(index, field, op, parentId);
+        if (unit && op.ref !== undefined) {
+          if (this.refs.has(op.ref)) {
+            this.violate('validation_failed', `${field}.ref`, {
+              reason: 'an earlier operation already uses this ref',
+            });
+          }
+          this.refs.set(op.ref, unit.unitId);
+        }
         return;
       }
       case 'rename': {

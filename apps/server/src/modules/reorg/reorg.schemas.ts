@@ -21,8 +21,31 @@ const NewUnit = { code: Code, name: Name, kind: Kind, attributes: Type.Optional(
 const OperationUnion = Type.Union(
   [
     Type.Object(
-      { type: Type.Literal('create'), parentId: Nullable(UnitId), ...NewUnit },
-      { ...strict, title: 'create', description: 'A new unit under parentId (null: a top unit).' },
+      {
+        type: Type.Literal('create'),
+        parentId: Nullable(UnitId),
+        ...NewUnit,
+        ref: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 100,
+            description: 'Names this new unit for later operations.',
+          }),
+        ),
+        parentRef: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 100,
+            description: 'Sit under the unit an earlier operation created with this ref.',
+          }),
+        ),
+      },
+      {
+        ...strict,
+        title: 'create',
+        description:
+          'A new unit under parentId (null: a top unit), or under a unit created earlier in the same order (parentRef).',
+      },
     ),
     Type.Object(
       { type: Type.Literal('rename'), unitId: UnitId, name: Type.Optional(Name), code: Type.Optional(Code) },

@@ -95,6 +95,43 @@ describe('reorganization orders', () => {
     );
   });
 
+  it('builds a whole subtree in one order, new units under new units by ref', async () => {
+    const t = await buildSmallTree(ctx);
+    const [committee, cell] = await applyOps(ctx, '2021-01-01', [
+      {
+        type: 'create',
+        parentId: t.commune,
+        ref: 'school',
+        code: uniqueCode('N'),
+        name: 'Đảng bộ Trường THCS',
+        kind: 'grassroots_committee',
+      },
+      {
+        type: 'create',
+        parentId: null,
+        parentRef: 'school',
+        code: uniqueCode('N'),
+        name: 'Chi bộ Giáo viên',
+        kind: 'cell',
+      },
+    ]);
+    expect((await getUnit(ctx.db, cell!, '2021-01-01')).ancestors.map((a) => a.id)).toEqual([
+      t.central,
+      t.province,
+      t.commune,
+      committee,
+    ]);
+    const unknown = await previewOrder(ctx, {
+      effectiveDate: '2021-01-01',
+      operations: [
+        { type: 'create', parentId: null, parentRef: 'nowhere', code: uniqueCode(), name: 'X', kind: 'cell' },
+      ],
+    });
+    expect(unknown.violations).toMatchObject([
+      { code: 'validation_failed', field: 'operations.0.parentRef' },
+    ]);
+  });
+
   it('keeps a future-dated order out of today and in the tree of its date', async () => {
     const t = await buildSmallTree(ctx);
     await applyOps(ctx, '2099-01-01', [{ type: 'rename', unitId: t.gCell, name: 'Chi bộ Trung tâm Y tế' }]);
