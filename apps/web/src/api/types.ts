@@ -19,6 +19,8 @@ export interface RulePackDto {
   id: string;
   name: LocalizedText;
   kinds: RulePackKind[];
+  /** Kinds counted together in figures ("grassroots organizations"). */
+  groups?: { code: string; names: LocalizedText; kinds: string[] }[];
 }
 
 export type UnitAttributes = Record<string, string | number | boolean | null>;
@@ -110,8 +112,14 @@ export interface Lineage {
 export interface Figures {
   unitId: number;
   asOf: IsoDate;
+  /** The units counted: the unit itself, or its predecessors on a day before it existed. */
+  basis: number[];
   total: number;
   byKind: { kind: string; count: number }[];
+  /** Units directly under it. */
+  direct: { total: number; byKind: { kind: string; count: number }[] };
+  /** The rule pack's groups of kinds. */
+  groups: { group: string; count: number }[];
 }
 
 export interface FiguresChange {

@@ -67,6 +67,14 @@ export function systemRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
                   source: Type.Optional(Type.String()),
                 }),
               ),
+              groups: Type.Optional(
+                Type.Array(
+                  Type.Object({ code: Type.String(), names: Localized, kinds: Type.Array(Type.String()) }),
+                  {
+                    description: 'Kinds counted together in figures, e.g. grassroots organizations.',
+                  },
+                ),
+              ),
             }),
           },
         },

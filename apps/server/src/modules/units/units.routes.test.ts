@@ -155,6 +155,10 @@ describe('system endpoints', () => {
   it('serves the rule pack', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/rule-pack' });
     expect(res.json().kinds.map((k: { code: string }) => k.code)).toContain('grassroots_cell');
+    expect(res.json().groups[0]).toMatchObject({
+      code: 'grassroots_organizations',
+      names: { vi: 'Tổ chức cơ sở đảng' },
+    });
   });
 
   it('refuses the demo on a database that already has units', async () => {

@@ -12,6 +12,8 @@ export interface Kinds {
   kindPlural: (code: string) => string;
   /** Kinds that may stand under a parent of this kind (null: at the top), in force on the date. */
   allowedUnder: (parentKind: string | null, date?: IsoDate) => RulePackKind[];
+  /** A group of kinds named in the UI language. */
+  groupName: (code: string) => string;
 }
 
 function inForce(kind: RulePackKind, date: IsoDate | undefined): boolean {
@@ -54,5 +56,12 @@ export function useKinds(): Kinds {
       ),
     [kinds],
   );
-  return { kinds, loading: query.isPending, kindName, kindPlural, allowedUnder };
+  const groupName = useCallback(
+    (code: string) => {
+      const group = query.data?.groups?.find((g) => g.code === code);
+      return group ? (group.names[lang] ?? group.names.en ?? code) : code;
+    },
+    [query.data, lang],
+  );
+  return { kinds, loading: query.isPending, kindName, kindPlural, allowedUnder, groupName };
 }

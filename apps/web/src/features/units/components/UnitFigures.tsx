@@ -13,7 +13,7 @@ import { OrderReference } from './OrderReference';
 export function UnitFigures({ unitId }: { unitId: number }) {
   const { t, i18n } = useTranslation();
   const { asOf } = useAsOf();
-  const { kindPlural } = useKinds();
+  const { kindPlural, groupName } = useKinds();
   const lang = i18n.language;
   const figures = useFigures(unitId, asOf);
   const [compareWith, setCompareWith] = useState('');
@@ -24,6 +24,8 @@ export function UnitFigures({ unitId }: { unitId: number }) {
   const n = (v: number) => formatNumber(v, lang);
   const signed = (v: number) => (v > 0 ? `+${n(v)}` : n(v));
 
+  // Not live that day and made from nothing then (or already gone): there is nothing to count.
+  if (figures.data && figures.data.basis.length === 0) return null;
   return (
     <Card withBorder data-testid="figures">
       <Stack gap="sm">
@@ -53,8 +55,28 @@ export function UnitFigures({ unitId }: { unitId: number }) {
                   {n(figures.data.total)}
                 </Table.Td>
               </Table.Tr>
+              {figures.data.groups.map((g) => (
+                <Table.Tr key={g.group} data-testid={`figure-group-${g.group}`}>
+                  <Table.Td>
+                    {t('figures.ofWhich', { group: groupName(g.group).toLocaleLowerCase(lang) })}
+                  </Table.Td>
+                  <Table.Td ta="end">{n(g.count)}</Table.Td>
+                </Table.Tr>
+              ))}
             </Table.Tbody>
           </Table>
+        )}
+        {figures.data && figures.data.direct.total > 0 && (
+          <Text size="sm" c="dimmed" data-testid="figures-direct">
+            {t('figures.direct', {
+              list: figures.data.direct.byKind.map((k) => `${n(k.count)} ${kindPlural(k.kind)}`).join(', '),
+            })}
+          </Text>
+        )}
+        {figures.data && figures.data.basis.length > 0 && !figures.data.basis.includes(unitId) && (
+          <Text size="sm" c="dimmed" data-testid="figures-basis">
+            {t('figures.predecessors')}
+          </Text>
         )}
         <Group gap="xs" align="center">
           <label htmlFor={`compare-${unitId}`}>

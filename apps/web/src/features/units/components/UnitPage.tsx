@@ -80,7 +80,7 @@ export function UnitPage() {
         <UnitHistoryTimeline unitId={id} />
         <Stack gap="lg">
           <UnitLineagePanel unitId={id} />
-          {data.liveOnDate && <UnitFigures unitId={id} />}
+          <UnitFigures unitId={id} />
         </Stack>
       </SimpleGrid>
     </Stack>
