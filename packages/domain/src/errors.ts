@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'later_change_conflict',
   'order_not_draft',
   'order_already_reversed',
+  'order_not_applied',
+  'integrity_conflict',
   'order_has_violations',
   'precondition_required',
   'version_conflict',

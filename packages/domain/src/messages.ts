@@ -116,6 +116,16 @@ const CATALOG: Catalog = {
     vi: 'Quyết định {order} đã được đảo ngược bởi quyết định {reversal}.',
     ar: 'أُلغي الأمر {order} بالفعل بالأمر {reversal}.',
   },
+  order_not_applied: {
+    en: 'Order {order} is still a draft; only an applied order can be reversed.',
+    vi: 'Quyết định {order} vẫn là bản nháp; chỉ quyết định đã thi hành mới có thể đảo ngược.',
+    ar: 'الأمر {order} ما زال مسودة؛ لا يُعكس إلا أمر مطبّق.',
+  },
+  integrity_conflict: {
+    en: 'The change conflicts with what is already recorded ({constraint}); nothing was saved. Reload and check the dates.',
+    vi: 'Thay đổi mâu thuẫn với dữ liệu đã ghi nhận ({constraint}); chưa có gì được lưu. Hãy tải lại và kiểm tra ngày.',
+    ar: 'يتعارض التغيير مع ما هو مسجل ({constraint})؛ لم يُحفظ شيء. أعد التحميل وتحقق من التواريخ.',
+  },
   order_has_violations: {
     en: 'The order breaks {count} rule(s) and was not applied. Preview it to see them.',
     vi: 'Quyết định vi phạm {count} quy tắc nên chưa được thi hành. Hãy xem trước để biết chi tiết.',

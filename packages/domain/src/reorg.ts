@@ -27,7 +27,7 @@ export type ReorgOperation =
     } & NewUnit)
   | { type: 'rename'; unitId: number; name?: string; code?: string }
   | { type: 'change'; unitId: number; kind?: string; attributes?: UnitAttributes }
-  | { type: 'move'; unitId: number; parentId: number }
+  | { type: 'move'; unitId: number; /** null: to the top of the tree. */ parentId: number | null }
   | {
       type: 'merge';
       /** Units that cease to exist; their children move to the survivor. */

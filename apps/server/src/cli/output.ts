@@ -32,6 +32,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'later_change_conflict':
     case 'order_not_draft':
     case 'order_already_reversed':
+    case 'order_not_applied':
+    case 'integrity_conflict':
     case 'demo_needs_empty_database':
     case 'precondition_required':
     case 'version_conflict':

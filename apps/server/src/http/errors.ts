@@ -39,6 +39,8 @@ export function httpStatus(code: ErrorCode): number {
     case 'later_change_conflict':
     case 'order_not_draft':
     case 'order_already_reversed':
+    case 'order_not_applied':
+    case 'integrity_conflict':
     case 'demo_needs_empty_database':
       return 409;
     case 'precondition_required':

@@ -1,7 +1,12 @@
-import type { IsoDate } from '@rollbook/domain';
+import type { IsoDate, KindRules, RuleViolation } from '@rollbook/domain';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import {
+  type Db,
+  findFirstTreeGap,
+  findLatestVersion,
+  findOrderOn,
+  findPlacementsFrom,
   findVersionsAt,
   rebuildTreeFrom,
   type UnitFacts,
@@ -34,13 +39,15 @@ function sameFacts(a: UnitFacts, b: UnitFacts): boolean {
 /**
  * Writes a checked plan: new units, versions closed on the effective date and opened from it,
  * lineage, and the derived tree. Old rows are superseded, never edited or deleted, so the
- * register can still say what it said before. Returns the ids given to new units (temp id → id).
+ * register can still say what it said before. Returns the ids given to new units (temp id → id)
+ * and the rules the result breaks on later dates — the caller rolls back when there are any.
  */
 export async function applyPlan(
   trx: Transaction<Database>,
   plan: OrderPlan,
   orderId: number,
-): Promise<Map<number, number>> {
+  rules: KindRules,
+): Promise<{ ids: Map<number, number>; violations: RuleViolation[] }> {
   const date = plan.effectiveDate;
   const ids = new Map<number, number>();
 
@@ -175,8 +182,58 @@ export async function applyPlan(
         u.isNew || !u.liveBefore || !u.live || u.before?.parentId !== u.parentId || u.before?.kind !== u.kind,
     )
     .map((u) => realId(u.unitId)!);
-  await rebuildTreeFrom(trx, reshaped, date);
-  return ids;
+  const rewritten = await rebuildTreeFrom(trx, reshaped, date);
+  return { ids, violations: await checkLaterDates(trx, rules, rewritten, date) };
+}
+
+/**
+ * The plan was checked on its effective date; planned orders may change the tree after it. With the
+ * tree rebuilt, check every later day at once: each unit must keep a place in the tree (a parent
+ * that still exists, no loop) and a parent of a kind it may sit under.
+ */
+async function checkLaterDates(
+  db: Db,
+  rules: KindRules,
+  unitIds: number[],
+  date: IsoDate,
+): Promise<RuleViolation[]> {
+  const label = async (unitId: number) => {
+    const v = await findLatestVersion(db, unitId);
+    return v ? `${v.code} ${v.name}` : `#${unitId}`;
+  };
+  const gap = await findFirstTreeGap(db, unitIds, date);
+  if (gap) {
+    const later = await findOrderOn(db, gap.day);
+    return [
+      {
+        code: 'later_change_conflict',
+        field: 'effectiveDate',
+        params: {
+          unit: await label(gap.unitId),
+          unitId: gap.unitId,
+          laterDate: gap.day,
+          laterOrder: later ? `#${later}` : '—',
+        },
+      },
+    ];
+  }
+  for (const p of await findPlacementsFrom(db, unitIds, date)) {
+    if (p.day === date || rules.maySitUnder(p.kind, p.parentKind)) continue;
+    const later = await findOrderOn(db, p.day);
+    return [
+      {
+        code: 'later_change_conflict',
+        field: 'effectiveDate',
+        params: {
+          unit: await label(p.unitId),
+          unitId: p.unitId,
+          laterDate: p.day,
+          laterOrder: later ? `#${later}` : '—',
+        },
+      },
+    ];
+  }
+  return [];
 }
 
 function factsInsert(f: UnitFacts, orderId: number): Omit<VersionInsert, 'lower' | 'upper'> {

@@ -15,7 +15,7 @@ import {
   findLastVersionsBefore,
   findLatestVersion,
   findVersionsAt,
-  findVersionsStartingAfter,
+  findLaterChanges,
   type UnitFacts,
 } from '../units/units.repository.js';
 
@@ -267,12 +267,14 @@ class Simulation {
     index: number,
     field: string,
     unit: SimUnit,
-    parentId: number,
+    parentId: number | null,
     report = true,
   ): Promise<void> {
-    const parent = await this.liveUnit(parentId, `${field}.parentId`);
-    if (!parent) return;
-    if (parentId === unit.unitId || (await this.ancestors(parentId)).includes(unit.unitId)) {
+    if (parentId !== null && !(await this.liveUnit(parentId, `${field}.parentId`))) return;
+    if (
+      parentId !== null &&
+      (parentId === unit.unitId || (await this.ancestors(parentId)).includes(unit.unitId))
+    ) {
       this.violate('cycle', `${field}.parentId`, {
         unit: this.label(unit.unitId),
         parent: this.label(parentId),
@@ -591,7 +593,7 @@ class Simulation {
     // An order may not cut across a later change of the same unit: that later change was decided
     // knowing the state this order would now alter.
     const stored = touched.filter((u) => !u.isNew).map((u) => u.unitId);
-    for (const later of await findVersionsStartingAfter(this.db, stored, this.date)) {
+    for (const later of await findLaterChanges(this.db, stored, this.date)) {
       if (this.violations.some((v) => v.code === 'later_change_conflict' && v.params.unitId === later.unitId))
         continue;
       this.violations.push({

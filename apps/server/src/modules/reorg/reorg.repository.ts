@@ -223,3 +223,25 @@ export async function findOrderUnitIds(db: Db, orderId: number): Promise<number[
 export async function lockTree(db: Db): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('rollbook.unit_tree'))`.execute(db);
 }
+
+/**
+ * An applied order, other than this one, that touched one of these units later: dated after it, or
+ * on the same day but applied after it. Orders undone by a reversal, and their reversals, do not count.
+ */
+export async function findLaterOrderTouching(
+  db: Db,
+  order: { id: number; effectiveDate: IsoDate },
+  unitIds: readonly number[],
+): Promise<{ orderId: number; effectiveDate: IsoDate; unitId: number } | undefined> {
+  if (unitIds.length === 0) return undefined;
+  const rows = await sql<{ order_id: number; effective_date: string; unit_id: number }>`
+    select o.id as order_id, o.effective_date, ou.unit_id
+    from reorg_order_unit ou join reorg_order o on o.id = ou.order_id
+    where ou.unit_id = any(${[...unitIds]}::bigint[]) and o.status = 'applied' and o.id <> ${order.id}
+      and (o.effective_date > ${order.effectiveDate}::date or (o.effective_date = ${order.effectiveDate}::date and o.id > ${order.id}))
+      and o.reversed_by_order_id is null
+      and not exists (select 1 from reorg_order r where r.id = o.reverses_order_id and r.reversed_by_order_id = o.id)
+    order by o.effective_date, o.id limit 1`.execute(db);
+  const row = rows.rows[0];
+  return row ? { orderId: row.order_id, effectiveDate: row.effective_date, unitId: row.unit_id } : undefined;
+}

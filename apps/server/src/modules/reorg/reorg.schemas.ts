@@ -61,7 +61,7 @@ const OperationUnion = Type.Union(
       { ...strict, title: 'change', description: 'A new kind, and/or attributes (replacing the old ones).' },
     ),
     Type.Object(
-      { type: Type.Literal('move'), unitId: UnitId, parentId: UnitId },
+      { type: Type.Literal('move'), unitId: UnitId, parentId: Nullable(UnitId) },
       { ...strict, title: 'move', description: 'The unit and its whole subtree move under parentId.' },
     ),
     Type.Object(

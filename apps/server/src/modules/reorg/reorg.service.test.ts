@@ -10,9 +10,15 @@ import {
   createTestContext,
   uniqueCode,
 } from '../../test/test-context.js';
-import { countByKindAt } from '../units/units.repository.js';
+import { countByKindAt, findFirstTreeGap } from '../units/units.repository.js';
 import { findChildren, getFigures, getLineage, getUnit, getUnitHistory } from '../units/units.service.js';
-import { applyOrder, createOrder, draftReversal, previewOrder } from './reorg.service.js';
+import {
+  applyOrder,
+  createAndApplyOrder,
+  createOrder,
+  draftReversal,
+  previewOrder,
+} from './reorg.service.js';
 
 let ctx: AppContext;
 let handle: DatabaseHandle;
@@ -147,6 +153,89 @@ describe('reorganization orders', () => {
       'later_change_conflict',
     );
     expect(error.params.laterDate).toBe('2099-01-01');
+  });
+
+  it('refuses a back-dated change to a unit whose end is already planned', async () => {
+    const t = await buildSmallTree(ctx);
+    await applyOps(ctx, '2027-07-01', [{ type: 'merge', unitIds: [t.cellA], into: { unitId: t.cellB } }]);
+    const error = await expectRefused(
+      applyOps(ctx, '2027-04-01', [{ type: 'rename', unitId: t.cellA, name: 'Renamed before its merger' }]),
+      'later_change_conflict',
+    );
+    expect(error.params.laterDate).toBe('2027-07-01');
+    expect((await getUnit(ctx.db, t.cellA, '2028-01-01')).liveOnDate).toBe(false);
+  });
+
+  it('refuses a back-dated order that would leave a later planned placement without a parent or in a loop', async () => {
+    const t = await buildSmallTree(ctx);
+    const other = await buildUnit(ctx, {
+      kind: 'grassroots_committee',
+      parentId: t.commune,
+      name: 'Đảng bộ Công an xã',
+    });
+    // Planned: cell A moves under the other committee in 2028.
+    await applyOps(ctx, '2028-01-01', [{ type: 'move', unitId: t.cellA, parentId: other }]);
+    // Back-dated: dissolving that committee in 2027 would leave cell A's 2028 parent dead.
+    const gone = await expectRefused(
+      applyOps(ctx, '2027-01-01', [{ type: 'dissolve', unitId: other }]),
+      'later_change_conflict',
+    );
+    expect(gone.params.laterDate).toBe('2028-01-01');
+    expect((await getUnit(ctx.db, t.cellA, '2028-06-01')).ancestors.map((a) => a.id)).toContain(other);
+  });
+
+  it('reverses the last of two orders on one day, and refuses to reverse the first before it', async () => {
+    const t = await buildSmallTree(ctx);
+    const first = await createAndApplyOrder(ctx, {
+      effectiveDate: '2022-02-01',
+      operations: [
+        {
+          type: 'create',
+          parentId: t.commune,
+          code: uniqueCode('Q'),
+          name: 'Chi bộ Khóm 1',
+          kind: 'grassroots_cell',
+        },
+      ],
+    });
+    const unitId = first.result!.createdUnitIds!['0']![0]!;
+    const second = await createAndApplyOrder(ctx, {
+      effectiveDate: '2022-02-01',
+      operations: [{ type: 'rename', unitId, name: 'Chi bộ Khóm Một' }],
+    });
+    await expectRefused(draftReversal(ctx, first.id), 'later_change_conflict');
+    const reversal = await draftReversal(ctx, second.id);
+    expect(reversal.operations).toEqual([
+      { type: 'rename', unitId, code: expect.any(String), name: 'Chi bộ Khóm 1' },
+    ]);
+    await applyOrder(ctx, reversal.id, reversal.version);
+    expect((await getUnit(ctx.db, unitId, '2022-02-01')).unit?.name).toBe('Chi bộ Khóm 1');
+    // Both undone now, in order: the unit's creation can be reversed too.
+    const undoFirst = await draftReversal(ctx, first.id);
+    expect(undoFirst.operations).toEqual([{ type: 'dissolve', unitId }]);
+  });
+
+  it('reverses a merger later than its date: the merger stays history, the units come back', async () => {
+    const t = await buildSmallTree(ctx);
+    const merger = await createAndApplyOrder(ctx, {
+      effectiveDate: '2024-09-01',
+      operations: [{ type: 'merge', unitIds: [t.cellA], into: { unitId: t.cellB } }],
+    });
+    const reversal = await draftReversal(ctx, merger.id, '2025-01-01');
+    await applyOrder(ctx, reversal.id, reversal.version);
+    expect(await childNames(t.committee, '2024-12-31')).toEqual(['Chi bộ Giáo viên 2']);
+    expect(await childNames(t.committee, '2025-01-01')).toEqual(['Chi bộ Giáo viên 1', 'Chi bộ Giáo viên 2']);
+    expect((await getLineage(ctx.db, t.cellA)).edges).toHaveLength(1);
+    const history = await getUnitHistory(ctx.db, t.cellA);
+    expect(history.versions.map((v) => [v.validFrom, v.validTo])).toEqual([
+      ['2000-01-01', '2024-09-01'],
+      ['2025-01-01', null],
+    ]);
+    await expectRefused(applyOrder(ctx, reversal.id, reversal.version + 1), 'order_not_draft');
+    await expectRefused(
+      draftReversal(ctx, (await createOrder(ctx.db, { effectiveDate: '2025-01-01', operations: [] })).id),
+      'order_not_applied',
+    );
   });
 
   it('previews without writing: changes, figures before and after, and broken rules', async () => {
@@ -291,6 +380,14 @@ describe('reorganization orders', () => {
       '2099-01-01',
     ];
     const units = await sql<{ id: number }>`select id from unit order by id`.execute(ctx.db);
+    // Every live version of every unit has its place in the derived tree, on every day.
+    expect(
+      await findFirstTreeGap(
+        ctx.db,
+        units.rows.map((u) => u.id),
+        '1900-01-01',
+      ),
+    ).toBeUndefined();
     for (const date of dates) {
       const naive = await sql<{ root: number; kind: string; n: number }>`
         select r.unit_id as root, t.kind, count(*)::int as n

@@ -6,14 +6,15 @@ import {
   type IsoDate,
   type ReorgOperation,
   type RuleViolation,
+  type UnitAttributes,
 } from '@rollbook/domain';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/types.js';
 import {
   countByKindAt,
   type Db,
-  findLastVersionsBefore,
+  findVersionsSupersededBy,
   findPathAt,
   findVersionsAt,
 } from '../units/units.repository.js';
@@ -22,6 +23,7 @@ import { type OrderPlan, type PlannedChange, planOrder } from './plan-order.js';
 import {
   deleteDraft,
   findOrderById,
+  findLaterOrderTouching,
   findOrderUnitIds,
   findOrders as findOrderRows,
   insertOrder,
@@ -127,8 +129,11 @@ export async function previewOrder(
       let after: FiguresSnapshot | null = null;
       if (plan.violations.length === 0) {
         const draft = await insertOrder(trx, { ...order, title: 'preview' });
-        await applyPlan(trx, plan, draft.id);
-        if (scope) after = toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate));
+        const applied = await applyPlan(trx, plan, draft.id, ctx.rules);
+        plan.violations.push(...applied.violations);
+        if (scope && applied.violations.length === 0) {
+          after = toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate));
+        }
       }
       throw new RollbackPreview({
         violations: plan.violations,
@@ -171,6 +176,14 @@ async function scopeOf(db: Db, plan: OrderPlan): Promise<{ unitId: number; unitN
 /** Throws the first broken rule as the error, with all of them attached for the caller to list. */
 function refuse(violations: RuleViolation[]): never {
   const first = violations[0]!;
+  // An order naming a missing unit is a stored order that breaks a rule, not a missing resource or
+  // a malformed request: answer 422 and list what is wrong.
+  if (['unit_not_found', 'validation_failed'].includes(first.code)) {
+    throw new AppError('order_has_violations', {
+      params: { count: violations.length },
+      details: { violations },
+    });
+  }
   throw new AppError(first.code, { field: first.field, params: first.params, details: { violations } });
 }
 
@@ -194,7 +207,8 @@ export async function applyOrder(ctx: AppContext, id: number, expectedVersion: n
 async function applyLocked(ctx: AppContext, trx: Transaction<Database>, order: OrderRow): Promise<OrderRow> {
   const plan = await planOrder(trx, ctx.rules, order);
   if (plan.violations.length) refuse(plan.violations);
-  const ids = await applyPlan(trx, plan, order.id);
+  const { ids, violations } = await applyPlan(trx, plan, order.id, ctx.rules);
+  if (violations.length) refuse(violations);
   const createdUnitIds: Record<string, number[]> = {};
   for (const unit of plan.units) {
     if (unit.createdByOperation === undefined) continue;
@@ -202,6 +216,11 @@ async function applyLocked(ctx: AppContext, trx: Transaction<Database>, order: O
   }
   if (order.reversesOrderId) {
     const reversed = await findOrderById(trx, order.reversesOrderId);
+    if (reversed?.reversedByOrderId) {
+      throw new AppError('order_already_reversed', {
+        params: { order: `#${reversed.id}`, reversal: `#${reversed.reversedByOrderId}` },
+      });
+    }
     await markReversed(trx, order.reversesOrderId, order.id, reversed?.effectiveDate === order.effectiveDate);
   }
   return markApplied(trx, order.id, { createdUnitIds });
@@ -237,7 +256,7 @@ export async function draftReversal(
   return ctx.db.transaction().execute(async (trx) => {
     const order = await findOrderById(trx, id, true);
     if (!order) throw new AppError('order_not_found', { params: { order: `#${id}` } });
-    if (order.status !== 'applied') throw new AppError('order_not_draft', { params: { order: `#${id}` } });
+    if (order.status !== 'applied') throw new AppError('order_not_applied', { params: { order: `#${id}` } });
     if (order.reversedByOrderId) {
       throw new AppError('order_already_reversed', {
         params: { order: `#${id}`, reversal: `#${order.reversedByOrderId}` },
@@ -251,40 +270,38 @@ export async function draftReversal(
       });
     }
     const unitIds = await findOrderUnitIds(trx, id);
-    // A later order built on this one must be undone first.
-    const later = await sql<{ unit_id: number; from: string; order_id: number }>`
-      select unit_id, lower(valid)::text as from, order_id from unit_version
-      where unit_id = any(${unitIds}::bigint[]) and superseded_at is null
-        and lower(valid) > ${order.effectiveDate}::date and order_id <> ${id}
-      order by lower(valid) limit 1`.execute(trx);
-    const conflict = later.rows[0];
-    if (conflict) {
+    // A later order built on this one — dated later, or on the same day but applied after it — must
+    // be undone first: undoing this one would silently undo part of that one too.
+    const later = await findLaterOrderTouching(trx, order, unitIds);
+    if (later) {
+      const [version] = await findVersionsAt(trx, [later.unitId], later.effectiveDate);
       throw new AppError('later_change_conflict', {
         field: 'effectiveDate',
         params: {
-          unit: `#${conflict.unit_id}`,
-          laterDate: conflict.from,
-          laterOrder: `#${conflict.order_id}`,
+          unit: version ? `${version.code} ${version.name}` : `#${later.unitId}`,
+          laterDate: later.effectiveDate,
+          laterOrder: `#${later.orderId}`,
         },
       });
     }
+    // The state before this order is exactly what it superseded on its date; what stands now is its result.
     const before = new Map(
-      (await findLastVersionsBefore(trx, unitIds, order.effectiveDate)).map((v) => [v.unitId, v]),
+      (await findVersionsSupersededBy(trx, id, order.effectiveDate)).map((v) => [v.unitId, v]),
     );
     const after = new Map(
       (await findVersionsAt(trx, unitIds, order.effectiveDate)).map((v) => [v.unitId, v]),
     );
-    const depth = async (unitId: number) =>
+    const depthBefore = async (unitId: number) =>
       (await findPathAt(trx, unitId, addDays(order.effectiveDate, -1)))?.length ?? 0;
 
     const reinstate: Array<{ op: ReorgOperation; depth: number }> = [];
+    const moves: Array<{ op: ReorgOperation; depth: number }> = [];
     const restore: ReorgOperation[] = [];
     const dissolve: Array<{ op: ReorgOperation; depth: number }> = [];
     for (const unitId of unitIds) {
       const was = before.get(unitId);
       const now = after.get(unitId);
-      const wasLive = was !== undefined && was.valid.to === order.effectiveDate;
-      if (wasLive && !now) {
+      if (was && !now) {
         reinstate.push({
           op: {
             type: 'reinstate',
@@ -294,30 +311,38 @@ export async function draftReversal(
             name: was.name,
             kind: was.kind,
           },
-          depth: await depth(unitId),
+          depth: await depthBefore(unitId),
         });
-      } else if (!wasLive && now) {
+      } else if (!was && now) {
         dissolve.push({
           op: { type: 'dissolve', unitId },
           depth: (await findPathAt(trx, unitId, order.effectiveDate))?.length ?? 0,
         });
-      } else if (wasLive && now) {
-        if (was.parentId !== now.parentId && was.parentId !== null)
-          restore.push({ type: 'move', unitId, parentId: was.parentId });
-        if (was.code !== now.code || was.name !== now.name)
+      } else if (was && now) {
+        if (was.parentId !== now.parentId) {
+          moves.push({
+            op: { type: 'move', unitId, parentId: was.parentId },
+            depth: await depthBefore(unitId),
+          });
+        }
+        if (was.code !== now.code || was.name !== now.name) {
           restore.push({ type: 'rename', unitId, code: was.code, name: was.name });
+        }
         if (was.kind !== now.kind || JSON.stringify(was.attributes) !== JSON.stringify(now.attributes)) {
           restore.push({
             type: 'change',
             unitId,
             kind: was.kind,
-            attributes: was.attributes as Record<string, string>,
+            attributes: was.attributes as UnitAttributes,
           });
         }
       }
     }
+    // Parents come back before their children, and move back before them; new units go children first.
+    const byDepth = (a: { depth: number }, b: { depth: number }) => a.depth - b.depth;
     const operations = [
-      ...reinstate.sort((a, b) => a.depth - b.depth).map((r) => r.op),
+      ...reinstate.sort(byDepth).map((r) => r.op),
+      ...moves.sort(byDepth).map((m) => m.op),
       ...restore,
       ...dissolve.sort((a, b) => b.depth - a.depth).map((d) => d.op),
     ];

@@ -112,22 +112,104 @@ export async function findLastVersionsBefore(
   return rows.map(toVersion);
 }
 
-/** Versions of these units that start after the date: later changes an earlier order must not cut across. */
-export async function findVersionsStartingAfter(
+/**
+ * Later changes of these units that an order dated `date` must not cut across: versions starting
+ * after the date, and a planned end of the version live on it (a later dissolution, merge or split),
+ * each with the order that made it.
+ */
+export async function findLaterChanges(
   db: Db,
   unitIds: readonly number[],
   date: IsoDate,
 ): Promise<Array<{ unitId: number; from: IsoDate; orderId: number }>> {
   if (unitIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('unit_version as v')
-    .select(['v.unit_id as unitId', sql<string>`lower(v.valid)::text`.as('from'), 'v.order_id as orderId'])
-    .where('v.unit_id', 'in', [...new Set(unitIds)])
-    .where('v.superseded_at', 'is', null)
-    .where(sql<boolean>`lower(v.valid) > ${date}::date`)
-    .orderBy(sql`lower(v.valid)`)
-    .execute();
-  return rows;
+  const rows = await sql<{ unit_id: number; from: string; order_id: number }>`
+    select unit_id, lower(valid)::text as from, order_id from unit_version
+    where unit_id = any(${[...new Set(unitIds)]}::bigint[]) and superseded_at is null and lower(valid) > ${date}::date
+    union all
+    select v.unit_id, upper(v.valid)::text, coalesce(
+      (select o.id from reorg_order o join reorg_order_unit ou on ou.order_id = o.id
+        where ou.unit_id = v.unit_id and o.status = 'applied' and o.effective_date = upper(v.valid)
+        order by o.id desc limit 1),
+      v.order_id)
+    from unit_version v
+    where v.unit_id = any(${[...new Set(unitIds)]}::bigint[]) and v.superseded_at is null
+      and v.valid @> ${date}::date and not upper_inf(v.valid)
+    order by 2`.execute(db);
+  return rows.rows.map((r) => ({ unitId: r.unit_id, from: r.from, orderId: r.order_id }));
+}
+
+/**
+ * After the tree is rebuilt from a date: the first day on which one of these units has facts but no
+ * place in the tree (its parent is gone then, or a later change closes a loop), if any.
+ */
+export async function findFirstTreeGap(
+  db: Db,
+  unitIds: readonly number[],
+  date: IsoDate,
+): Promise<{ unitId: number; day: IsoDate } | undefined> {
+  if (unitIds.length === 0) return undefined;
+  const rows = await sql<{ unit_id: number; day: string }>`
+    with ids as (select unnest(${[...unitIds]}::bigint[]) as id),
+    facts as (
+      select v.unit_id, range_agg(v.valid * daterange(${date}::date, null)) as r
+      from unit_version v join ids on ids.id = v.unit_id
+      where v.superseded_at is null and v.valid && daterange(${date}::date, null) group by v.unit_id
+    ),
+    tree as (
+      select t.unit_id, range_agg(t.valid * daterange(${date}::date, null)) as r
+      from unit_tree t join ids on ids.id = t.unit_id
+      where t.valid && daterange(${date}::date, null) group by t.unit_id
+    )
+    select f.unit_id, lower(f.r - coalesce(t.r, '{}'::datemultirange))::text as day
+    from facts f left join tree t using (unit_id)
+    where not isempty(f.r - coalesce(t.r, '{}'::datemultirange))
+    order by day limit 1`.execute(db);
+  const row = rows.rows[0];
+  return row ? { unitId: row.unit_id, day: row.day } : undefined;
+}
+
+/** Kinds of these units and of their parents, on and after a date, with the first day each pair holds. */
+export async function findPlacementsFrom(
+  db: Db,
+  unitIds: readonly number[],
+  date: IsoDate,
+): Promise<Array<{ unitId: number; kind: string; parentId: number; parentKind: string; day: IsoDate }>> {
+  if (unitIds.length === 0) return [];
+  const rows = await sql<{
+    unit_id: number;
+    kind: string;
+    parent_id: number;
+    parent_kind: string;
+    day: string;
+  }>`
+    select t.unit_id, t.kind, p.unit_id as parent_id, p.kind as parent_kind,
+      min(greatest(lower(t.valid), lower(p.valid), ${date}::date))::text as day
+    from unit_tree t
+    join unit_tree p on p.unit_id = t.parent_id and p.valid && t.valid
+    where t.unit_id = any(${[...unitIds]}::bigint[]) and t.valid && daterange(${date}::date, null)
+      and p.valid && daterange(${date}::date, null)
+    group by t.unit_id, t.kind, p.unit_id, p.kind
+    order by day`.execute(db);
+  return rows.rows.map((r) => ({
+    unitId: r.unit_id,
+    kind: r.kind,
+    parentId: r.parent_id,
+    parentKind: r.parent_kind,
+    day: r.day,
+  }));
+}
+
+/** The newest applied order dated on a day, if any (to name the later order a conflict comes from). */
+export async function findOrderOn(db: Db, day: IsoDate): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('reorg_order')
+    .select('id')
+    .where('status', '=', 'applied')
+    .where('effective_date', '=', day)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.id;
 }
 
 /** Current versions, of any unit, that hold one of these codes on some day from the date on. */
@@ -149,6 +231,21 @@ export async function findCodeHoldersFrom(
     .where('v.superseded_at', 'is', null)
     .where(sql<boolean>`v.valid && daterange(${date}::date, null)`)
     .execute();
+}
+
+/** The versions an order superseded that were live on a day: the state it found there. */
+export async function findVersionsSupersededBy(
+  db: Db,
+  orderId: number,
+  date: IsoDate,
+): Promise<UnitVersionRow[]> {
+  const rows = await db
+    .selectFrom('unit_version as v')
+    .select(versionColumns)
+    .where('v.superseded_by_order_id', '=', orderId)
+    .where(sql<boolean>`v.valid @> ${date}::date`)
+    .execute();
+  return rows.map(toVersion);
 }
 
 /** The newest current version of a unit, whatever its dates (to name a unit in a message). */
@@ -280,8 +377,9 @@ function escapeLike(text: string): string {
 }
 
 /** Rebuilds the derived paths of the given units and everything under them, from a date on. */
-export async function rebuildTreeFrom(db: Db, unitIds: readonly number[], date: IsoDate): Promise<void> {
-  if (unitIds.length === 0) return;
+/** Returns every unit whose rows it rewrote. */
+export async function rebuildTreeFrom(db: Db, unitIds: readonly number[], date: IsoDate): Promise<number[]> {
+  if (unitIds.length === 0) return [];
   const ids = [...new Set(unitIds)];
   // 1. Everything whose path runs through a changed unit on or after the date is affected too:
   //    its path then starts with that unit's path (an indexed <@ probe per changed unit).
@@ -363,4 +461,5 @@ export async function rebuildTreeFrom(db: Db, unitIds: readonly number[], date: 
   );
   // Changes that cancelled out leave nothing to read.
   await sql`delete from unit_rollup where delta = 0`.execute(db);
+  return affected;
 }
