@@ -85,6 +85,26 @@ describe('rollbook CLI', () => {
     const refused = await cli('reorg', 'apply', String(draft.id));
     expect(refused.code).toBe(5);
     expect(refused.err).toContain('later_change_conflict');
+
+    // A file is checked like a request body: an unknown operation is named, and nothing is drafted.
+    fs.writeFileSync(
+      orderFile,
+      JSON.stringify({ effectiveDate: '2026-01-01', operations: [{ type: 'dissolv', unitId: 1 }] }),
+    );
+    const malformed = await cli('reorg', 'create', orderFile);
+    expect(malformed.code).toBe(2);
+    expect(malformed.err).toContain('operations.0');
+    // A preview that finds broken rules says so and exits with 4.
+    fs.writeFileSync(
+      orderFile,
+      JSON.stringify({
+        effectiveDate: '2026-01-01',
+        operations: [{ type: 'move', unitId: found[0].id, parentId: found[0].id }],
+      }),
+    );
+    const broken = await cli('reorg', 'preview', orderFile);
+    expect(broken.code).toBe(4);
+    expect(broken.out).toContain('(cycle)');
   });
 
   it('answers bad input with a clear message in the language asked and a meaningful exit code', async () => {

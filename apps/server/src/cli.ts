@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import type { Static } from 'typebox';
 import { Command, Option } from 'commander';
-import { AppError, isIsoDate, type ReorgOperation } from '@rollbook/domain';
+import { AppError, isIsoDate, reason, type ReorgOperation } from '@rollbook/domain';
 import { boot } from './boot.js';
 import { loadConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { cliLanguage, EXIT, printTable, reportError } from './cli/output.js';
 import { localizeViolation } from './http/errors.js';
+import { assertValid } from './http/validation.js';
+import { OrderBody } from './modules/reorg/reorg.schemas.js';
 import { migrateToLatest } from './db/migrate.js';
 import { openDatabase } from './db/engine.js';
 import { serve } from './main.js';
@@ -40,7 +43,6 @@ interface Globals {
   dataDir?: string;
   databaseUrl?: string;
   timeZone?: string;
-  asOf?: string;
 }
 
 /**
@@ -100,7 +102,8 @@ export function buildProgram(): Command {
       } finally {
         await handle?.close();
       }
-      process.exitCode = code;
+      // A body may have set its own outcome (a preview that found broken rules exits with 4).
+      if (code !== EXIT.ok || !process.exitCode) process.exitCode = code;
     };
   }
 
@@ -114,7 +117,7 @@ export function buildProgram(): Command {
     if (!Number.isInteger(n) || n < 1) {
       throw new AppError('validation_failed', {
         field,
-        params: { reason: `“${value}” is not a positive whole number` },
+        params: { reason: reason('positive_integer'), value },
       });
     }
     return n;
@@ -346,22 +349,17 @@ export function buildProgram(): Command {
     .command('reorg')
     .description('reorganization orders: create, preview, apply, reverse');
 
-  function readOrderFile(file: string): {
-    effectiveDate: string;
-    title?: string;
-    decision?: Record<string, string>;
-    operations: ReorgOperation[];
-  } {
+  /** An order from a JSON file (or stdin), checked against the same schema as the API's. */
+  function readOrderFile(file: string): Static<typeof OrderBody> & { operations: ReorgOperation[] } {
     const text = file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(file, 'utf8');
-    const body = JSON.parse(text) as { effectiveDate: string; operations: ReorgOperation[] };
-    date(body.effectiveDate, 'effectiveDate');
-    if (!Array.isArray(body.operations)) {
-      throw new AppError('validation_failed', {
-        field: 'operations',
-        params: { reason: 'the order file needs a list of operations' },
-      });
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new AppError('validation_failed', { field: file, params: { reason: reason('json') } });
     }
-    return body;
+    assertValid(OrderBody, body);
+    return body as Static<typeof OrderBody> & { operations: ReorgOperation[] };
   }
 
   reorg
@@ -432,9 +430,13 @@ export function buildProgram(): Command {
             console.log(
               `broken rule (${v.code}): ${localizeViolation(v, cliLanguage(globals.lang), ctx.rules).message}`,
             );
-          if (preview.violations.length) process.exitCode = EXIT.ruleBroken;
         }
-        return preview;
+        if (preview.violations.length) process.exitCode = EXIT.ruleBroken;
+        const lang = cliLanguage(globals.lang);
+        return {
+          ...preview,
+          violations: preview.violations.map((v) => localizeViolation(v, lang, ctx.rules)),
+        };
       }),
     );
 

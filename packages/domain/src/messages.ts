@@ -153,6 +153,127 @@ const CATALOG: Catalog = {
   },
 };
 
+/**
+ * Reasons and problems inside messages ("it is required", "C1 goes nowhere"). A param whose value is
+ * `reason:<key>` is replaced by the reason in the reader's language, filled from the same params.
+ */
+const REASONS: Record<string, Record<ApiLanguage, string>> = {
+  required: { en: 'it is required', vi: 'bắt buộc phải có', ar: 'هو مطلوب' },
+  type: { en: 'it has the wrong type', vi: 'sai kiểu dữ liệu', ar: 'نوعه غير صحيح' },
+  minLength: { en: 'it is too short', vi: 'quá ngắn', ar: 'قصير جدًا' },
+  maxLength: { en: 'it is too long', vi: 'quá dài', ar: 'طويل جدًا' },
+  minimum: { en: 'it is too small', vi: 'quá nhỏ', ar: 'صغير جدًا' },
+  maximum: { en: 'it is too large', vi: 'quá lớn', ar: 'كبير جدًا' },
+  minItems: { en: 'it has too few items', vi: 'có quá ít phần tử', ar: 'عناصره قليلة جدًا' },
+  maxItems: { en: 'it has too many items', vi: 'có quá nhiều phần tử', ar: 'عناصره كثيرة جدًا' },
+  enum: {
+    en: 'it is not one of the allowed values',
+    vi: 'không thuộc các giá trị cho phép',
+    ar: 'ليس من القيم المسموحة',
+  },
+  const: { en: 'it is not the allowed value', vi: 'không phải giá trị cho phép', ar: 'ليس القيمة المسموحة' },
+  pattern: {
+    en: 'it must not be blank or malformed',
+    vi: 'không được để trống hoặc sai định dạng',
+    ar: 'يجب ألا يكون فارغًا أو مشوّهًا',
+  },
+  additionalProperties: {
+    en: 'it is not a known field',
+    vi: 'không phải trường được hỗ trợ',
+    ar: 'ليس حقلًا معروفًا',
+  },
+  anyOf: {
+    en: 'it matches none of the accepted shapes',
+    vi: 'không khớp dạng nào được chấp nhận',
+    ar: 'لا يطابق أي شكل مقبول',
+  },
+  oneOf: {
+    en: 'it matches none of the accepted shapes',
+    vi: 'không khớp dạng nào được chấp nhận',
+    ar: 'لا يطابق أي شكل مقبول',
+  },
+  discriminator: {
+    en: 'it is not a known kind of operation',
+    vi: 'không phải loại thao tác được hỗ trợ',
+    ar: 'ليس نوع عملية معروفًا',
+  },
+  invalid: { en: 'it is not valid', vi: 'không hợp lệ', ar: 'غير صالح' },
+  json: { en: 'it is not valid JSON', vi: 'không phải JSON hợp lệ', ar: 'ليس JSON صالحًا' },
+  positive_integer: {
+    en: '“{value}” is not a positive whole number',
+    vi: '“{value}” không phải số nguyên dương',
+    ar: '«{value}» ليس عددًا صحيحًا موجبًا',
+  },
+  cursor: {
+    en: 'it is not a cursor this server gave out',
+    vi: 'không phải con trỏ do máy chủ này cấp',
+    ar: 'ليس مؤشرًا أصدره هذا الخادم',
+  },
+  if_match: {
+    en: 'it must be the quoted version, e.g. "3"',
+    vi: 'phải là số phiên bản trong ngoặc kép, ví dụ "3"',
+    ar: 'يجب أن يكون رقم النسخة بين علامتي تنصيص، مثل "3"',
+  },
+  parent_or_query: {
+    en: 'give parentId (or root) or q',
+    vi: 'hãy cho parentId (hoặc root) hoặc q',
+    ar: 'أعطِ parentId (أو root) أو q',
+  },
+  operations_list: {
+    en: 'the order needs a list of operations',
+    vi: 'quyết định cần một danh sách thao tác',
+    ar: 'يحتاج الأمر إلى قائمة عمليات',
+  },
+  on_or_after: {
+    en: 'it must be on or after {after}',
+    vi: 'phải từ ngày {after} trở đi',
+    ar: 'يجب أن يكون في {after} أو بعده',
+  },
+  no_ref: {
+    en: 'no earlier operation creates a unit named “{ref}”',
+    vi: 'không có thao tác nào trước đó tạo tổ chức mang tên “{ref}”',
+    ar: 'لا توجد عملية سابقة تنشئ وحدة باسم «{ref}»',
+  },
+  dup_ref: {
+    en: 'an earlier operation already uses the name “{ref}”',
+    vi: 'một thao tác trước đó đã dùng tên “{ref}”',
+    ar: 'استخدمت عملية سابقة الاسم «{ref}» بالفعل',
+  },
+  unknown_operation: {
+    en: '“{type}” is not a kind of operation',
+    vi: '“{type}” không phải loại thao tác',
+    ar: '«{type}» ليس نوع عملية',
+  },
+  split_two_remainders: {
+    en: 'more than one part takes the remainder',
+    vi: 'có nhiều hơn một phần nhận phần còn lại',
+    ar: 'أكثر من جزء يأخذ الباقي',
+  },
+  split_not_child: {
+    en: '{child} is not under it',
+    vi: '{child} không trực thuộc nó',
+    ar: '{child} ليست تحتها',
+  },
+  split_twice: {
+    en: '{child} is listed twice',
+    vi: '{child} được liệt kê hai lần',
+    ar: '{child} مذكورة مرتين',
+  },
+  split_nowhere: {
+    en: '{child} goes to no part',
+    vi: '{child} không được phân về phần nào',
+    ar: '{child} لا تذهب إلى أي جزء',
+  },
+  period_from: { en: 'from {from}', vi: 'từ {from}', ar: 'من {from}' },
+  period_until: { en: 'until {to}', vi: 'đến trước {to}', ar: 'حتى {to}' },
+  period_between: { en: 'from {from} until {to}', vi: 'từ {from} đến trước {to}', ar: 'من {from} حتى {to}' },
+};
+
+/** The key of a reason, as a param value: formatMessage puts it in words. */
+export function reason(key: string): string {
+  return `reason:${key}`;
+}
+
 /** Picks the best supported language from an Accept-Language header (q-values honoured). */
 export function negotiateLanguage(header: string | undefined | null): ApiLanguage {
   if (!header) return 'en';
@@ -179,10 +300,15 @@ export function formatMessage(
   params: ErrorParams & { field?: string } = {},
 ): string {
   const template = CATALOG[code][lang] ?? CATALOG[code].en;
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
-    const value = params[key];
-    return value === undefined ? whole : String(value);
-  });
+  const fill = (text: string): string =>
+    text.replace(/\{(\w+)\}/g, (whole, key: string) => {
+      const value = params[key];
+      if (value === undefined) return whole;
+      const text = String(value);
+      const words = text.startsWith('reason:') ? (REASONS[text.slice(7)] ?? REASONS.invalid) : undefined;
+      return words ? fill(words[lang] ?? words.en) : text;
+    });
+  return fill(template);
 }
 
 /** Texts the server writes into records on a user's behalf, in the user's language. */

@@ -1,5 +1,5 @@
 import { AppError, assertNever, type ErrorCode, formatMessage, negotiateLanguage } from '@rollbook/domain';
-import { localizeViolation } from '../http/errors.js';
+import { fromDatabaseError, localizeViolation } from '../http/errors.js';
 import type { AppContext } from '../context.js';
 
 /** Exit codes scripts can branch on. */
@@ -60,6 +60,7 @@ export function reportError(
   ctx?: AppContext,
 ): number {
   const language = cliLanguage(lang);
+  error = fromDatabaseError(error) ?? error;
   if (error instanceof AppError) {
     const message = formatMessage(error.code, language, { field: error.field ?? '', ...error.params });
     const violations = ((error.details as { violations?: [] } | undefined)?.violations ?? []).map((v) =>

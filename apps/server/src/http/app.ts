@@ -7,8 +7,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, negotiateLanguage } from '@rollbook/domain';
-import { Ajv } from 'ajv';
-import ajvFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { demoRoutes } from '../modules/demo/demo.routes.js';
@@ -16,22 +14,9 @@ import { reorgRoutes } from '../modules/reorg/reorg.routes.js';
 import { systemRoutes } from '../modules/system/system.routes.js';
 import { unitRoutes } from '../modules/units/units.routes.js';
 import { createErrorHandler, toProblem } from './errors.js';
+import { createAjv } from './validation.js';
 
 export type App = FastifyInstance;
-
-function createAjv(coerceTypes: 'array' | false): Ajv {
-  const ajv = new Ajv({
-    coerceTypes,
-    useDefaults: true,
-    removeAdditional: false,
-    allErrors: false,
-    discriminator: true,
-    strict: false,
-  });
-  // ajv-formats is CommonJS; its plugin is also exported as `default`, which both Node and TypeScript see.
-  ajvFormats.default(ajv);
-  return ajv;
-}
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 

@@ -1,4 +1,4 @@
-import { AppError } from '@rollbook/domain';
+import { AppError, reason } from '@rollbook/domain';
 import type { FastifyRequest } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
 
@@ -18,7 +18,7 @@ export function requireIfMatch(request: FastifyRequest): number {
   if (!match)
     throw new AppError('validation_failed', {
       field: 'If-Match',
-      params: { reason: 'expected "<version>"' },
+      params: { reason: reason('if_match') },
     });
   return Number(match[1]);
 }
@@ -35,7 +35,7 @@ export function decodeCursor<T>(cursor: string | undefined, field = 'cursor'): T
   } catch {
     throw new AppError('validation_failed', {
       field,
-      params: { reason: 'not a cursor this server gave out' },
+      params: { reason: reason('cursor') },
     });
   }
 }

@@ -7,6 +7,7 @@ import {
   formatMessage,
   type KindRules,
   negotiateLanguage,
+  reason,
   type RuleViolation,
 } from '@rollbook/domain';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -53,35 +54,6 @@ export function httpStatus(code: ErrorCode): number {
       return assertNever(code);
   }
 }
-
-/** Localized reasons for schema failures, by JSON-Schema keyword. */
-const SCHEMA_REASONS: Record<string, Record<ApiLanguage, string>> = {
-  required: { en: 'it is required', vi: 'bắt buộc phải có', ar: 'هو مطلوب' },
-  type: { en: 'it has the wrong type', vi: 'sai kiểu dữ liệu', ar: 'نوعه غير صحيح' },
-  minLength: { en: 'it is too short', vi: 'quá ngắn', ar: 'قصير جدًا' },
-  maxLength: { en: 'it is too long', vi: 'quá dài', ar: 'طويل جدًا' },
-  minimum: { en: 'it is too small', vi: 'quá nhỏ', ar: 'صغير جدًا' },
-  maximum: { en: 'it is too large', vi: 'quá lớn', ar: 'كبير جدًا' },
-  minItems: { en: 'it has too few items', vi: 'có quá ít phần tử', ar: 'عناصره قليلة جدًا' },
-  maxItems: { en: 'it has too many items', vi: 'có quá nhiều phần tử', ar: 'عناصره كثيرة جدًا' },
-  enum: {
-    en: 'it is not one of the allowed values',
-    vi: 'không thuộc các giá trị cho phép',
-    ar: 'ليس من القيم المسموحة',
-  },
-  const: { en: 'it is not the allowed value', vi: 'không phải giá trị cho phép', ar: 'ليس القيمة المسموحة' },
-  pattern: { en: 'it does not have the expected form', vi: 'không đúng định dạng', ar: 'ليس بالشكل المتوقع' },
-  additionalProperties: {
-    en: 'it is not a known field',
-    vi: 'không phải trường được hỗ trợ',
-    ar: 'ليس حقلًا معروفًا',
-  },
-  anyOf: {
-    en: 'it matches none of the accepted shapes',
-    vi: 'không khớp dạng nào được chấp nhận',
-    ar: 'لا يطابق أي شكل مقبول',
-  },
-};
 
 export interface Problem {
   type: string;
@@ -143,40 +115,49 @@ export function toProblem(error: AppError, lang: ApiLanguage, rules?: KindRules)
   return problem;
 }
 
-interface SchemaFailure {
+export interface SchemaFailure {
   keyword: string;
   instancePath: string;
   params: Record<string, unknown>;
 }
 
-/** Turns Fastify's schema validation failure into our error, naming the field. */
-function fromValidation(
-  error: FastifyError & { validation?: SchemaFailure[]; validationContext?: string },
-  request: FastifyRequest,
-  lang: ApiLanguage,
+/** Turns a JSON-Schema failure on `data` into our error, naming the field (or `fallbackField`). */
+export function schemaFailureToError(
+  first: SchemaFailure | undefined,
+  data: unknown,
+  fallbackField: string,
 ): AppError {
-  const first = error.validation?.[0];
-  const context = error.validationContext ?? 'body';
   let field = (first?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
   if (first?.keyword === 'required')
     field = [field, String(first.params.missingProperty)].filter(Boolean).join('.');
-  if (first?.keyword === 'additionalProperties')
+  if (first?.keyword === 'additionalProperties') {
     field = [field, String(first.params.additionalProperty)].filter(Boolean).join('.');
-  field = field || context;
+  }
+  field = field || fallbackField;
   if (first?.keyword === 'format' && first.params.format === 'date') {
-    const part = context === 'querystring' ? 'query' : context;
-    const source = (request as unknown as Record<string, unknown>)[part];
     return new AppError('invalid_date', {
       field,
-      params: { value: String(valueAt(source, first.instancePath) ?? '') },
+      params: { value: String(valueAt(data, first.instancePath) ?? '') },
     });
   }
-  const reasons = SCHEMA_REASONS[first?.keyword ?? ''] ?? {
-    en: error.message,
-    vi: error.message,
-    ar: error.message,
-  };
-  return new AppError('validation_failed', { field, params: { reason: reasons[lang] } });
+  return new AppError('validation_failed', {
+    field,
+    params: { reason: reason(first?.keyword ?? 'invalid') },
+  });
+}
+
+/** Turns Fastify's schema validation failure into our error. */
+function fromValidation(
+  error: FastifyError & { validation?: SchemaFailure[]; validationContext?: string },
+  request: FastifyRequest,
+): AppError {
+  const context = error.validationContext ?? 'body';
+  const part = context === 'querystring' ? 'query' : context;
+  return schemaFailureToError(
+    error.validation?.[0],
+    (request as unknown as Record<string, unknown>)[part],
+    context,
+  );
 }
 
 /** The value a JSON pointer names inside the request part that failed. */
@@ -188,16 +169,35 @@ function valueAt(source: unknown, pointer: string): unknown {
   return value;
 }
 
+/**
+ * A constraint the database enforces (docs/adr/0002: the invariants live in PostgreSQL too) that the
+ * service's own checks did not foresee: say so in words, as a conflict, instead of a server error.
+ */
+export function fromDatabaseError(error: unknown): AppError | undefined {
+  const e = error as { code?: unknown; constraint?: unknown };
+  // 23P01 exclusion, 23505 unique, 23514 check, 23503 foreign key.
+  if (typeof e?.code !== 'string' || !['23P01', '23505', '23514', '23503'].includes(e.code)) return undefined;
+  return new AppError('integrity_conflict', { params: { constraint: String(e.constraint ?? e.code) } });
+}
+
 /** Maps every thrown error to a localized problem document; unexpected ones are logged and hidden. */
 export function createErrorHandler(rules: KindRules) {
   return function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const lang = negotiateLanguage(request.headers['accept-language']);
     let appError: AppError;
+    const fromDatabase = fromDatabaseError(error);
     if (error instanceof AppError) appError = error;
-    else if ((error as { validation?: unknown }).validation) appError = fromValidation(error, request, lang);
+    else if (fromDatabase) {
+      request.log.warn(error);
+      appError = fromDatabase;
+    } else if ((error as { validation?: unknown }).validation) appError = fromValidation(error, request);
     else if (error.statusCode === 404) appError = new AppError('not_found');
     else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      appError = new AppError('validation_failed', { field: 'body', params: { reason: error.message } });
+      const unreadable = error.code?.startsWith('FST_ERR_CTP');
+      appError = new AppError('validation_failed', {
+        field: 'body',
+        params: { reason: reason(unreadable ? 'json' : 'invalid') },
+      });
     } else {
       request.log.error(error);
       appError = new AppError('internal_error');

@@ -67,7 +67,7 @@ export interface OrderSummary {
   issuedBy: string | null;
 }
 
-export type ChangedField = 'created' | 'code' | 'name' | 'kind' | 'parent' | 'attributes';
+export type ChangedField = 'created' | 'reinstated' | 'code' | 'name' | 'kind' | 'parent' | 'attributes';
 
 export interface UnitVersion {
   validFrom: IsoDate;

@@ -4,6 +4,7 @@ import {
   type IsoDate,
   type KindRules,
   type NewUnit,
+  reason,
   type ReorgOperation,
   type RuleViolation,
   type SplitAllocation,
@@ -191,9 +192,10 @@ class Simulation {
     // Kind codes go into the params; the edge names them in the reader's language.
     if (!this.rules.inForce(unit.kind, this.date)) {
       const kind = this.rules.kind(unit.kind);
-      const period =
-        `${kind?.validFrom ? `from ${kind.validFrom} ` : ''}${kind?.validTo ? `until ${kind.validTo}` : ''}`.trim();
-      this.violate('kind_not_in_force', field, { kind: unit.kind, period });
+      const from = kind?.validFrom;
+      const to = kind?.validTo;
+      const period = reason(from && to ? 'period_between' : from ? 'period_from' : 'period_until');
+      this.violate('kind_not_in_force', field, { kind: unit.kind, period, from: from ?? '', to: to ?? '' });
       return;
     }
     if (unit.parentId === null) {
@@ -308,7 +310,8 @@ class Simulation {
           const parent = this.refs.get(op.parentRef);
           if (parent === undefined) {
             this.violate('validation_failed', `${field}.parentRef`, {
-              reason: 'no earlier operation creates a unit with this ref',
+              reason: reason('no_ref'),
+              ref: op.parentRef,
             });
             return;
           }
@@ -318,7 +321,8 @@ class Simulation {
         if (unit && op.ref !== undefined) {
           if (this.refs.has(op.ref)) {
             this.violate('validation_failed', `${field}.ref`, {
-              reason: 'an earlier operation already uses this ref',
+              reason: reason('dup_ref'),
+              ref: op.ref,
             });
           }
           this.refs.set(op.ref, unit.unitId);
@@ -371,6 +375,11 @@ class Simulation {
       case 'split': {
         await this.split(index, field, op);
         return;
+      }
+      default: {
+        // Orders from files (CLI) reach here unvalidated by the HTTP schema: never skip silently.
+        const type = String((op as { type?: unknown }).type);
+        this.violate('validation_failed', `${field}.type`, { reason: reason('unknown_operation'), type });
       }
     }
   }
@@ -484,7 +493,7 @@ class Simulation {
     if (allocations.filter((a) => a.takesRemainder).length > 1) {
       this.violate('split_allocation', `${field}.parts`, {
         unit: who,
-        problem: 'more than one part takes the remainder',
+        problem: reason('split_two_remainders'),
       });
     }
     const seen = new Map<number, number>();
@@ -493,12 +502,14 @@ class Simulation {
         if (!childIds.has(id)) {
           this.violate('split_allocation', `${field}.parts.${p}.childIds`, {
             unit: who,
-            problem: `${this.label(id)} is not under it`,
+            problem: reason('split_not_child'),
+            child: this.label(id),
           });
         } else if (seen.has(id)) {
           this.violate('split_allocation', `${field}.parts.${p}.childIds`, {
             unit: who,
-            problem: `${this.label(id)} is listed twice`,
+            problem: reason('split_twice'),
+            child: this.label(id),
           });
         }
         seen.set(id, p);
@@ -508,7 +519,8 @@ class Simulation {
       if (allocateToSplitPart(allocations, child.unitId) < 0) {
         this.violate('split_allocation', `${field}.parts`, {
           unit: who,
-          problem: `${this.label(child.unitId)} goes nowhere`,
+          problem: reason('split_nowhere'),
+          child: this.label(child.unitId),
         });
       }
     }

@@ -6,9 +6,15 @@ const UnitId = Type.Integer({ minimum: 1 });
 const Code = Type.String({
   minLength: 1,
   maxLength: 50,
+  pattern: '\\S',
   description: 'Unit code, unique among units live on the same day.',
 });
-const Name = Type.String({ minLength: 1, maxLength: 300, description: 'Unit name, in any script.' });
+const Name = Type.String({
+  minLength: 1,
+  pattern: '\\S',
+  maxLength: 300,
+  description: 'Unit name, in any script.',
+});
 const Kind = Type.String({ minLength: 1, description: 'Unit kind code from the rule pack.' });
 const Attributes = Type.Record(
   Type.String(),

@@ -3,6 +3,7 @@ import {
   type ApiLanguage,
   AppError,
   formatText,
+  reason,
   type IsoDate,
   type ReorgOperation,
   type RuleViolation,
@@ -266,7 +267,7 @@ export async function draftReversal(
     if (date < order.effectiveDate) {
       throw new AppError('validation_failed', {
         field: 'effectiveDate',
-        params: { reason: `it must be on or after ${order.effectiveDate}` },
+        params: { reason: reason('on_or_after'), after: order.effectiveDate },
       });
     }
     const unitIds = await findOrderUnitIds(trx, id);

@@ -65,6 +65,16 @@ describe('units over HTTP', () => {
     expect(early.json()).toMatchObject({ liveOnDate: false, unit: null });
   });
 
+  it('refuses a blank name, naming the field', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/units',
+      payload: { code: uniqueCode('B'), name: '   ', kind: 'grassroots_cell', parentId: tree.commune },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'validation_failed', field: 'name' });
+  });
+
   it('refuses a reused code in the language asked, naming the holder', async () => {
     const code = uniqueCode('D');
     await t.app.inject({

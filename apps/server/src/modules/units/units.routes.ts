@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError, type RuleViolation } from '@rollbook/domain';
+import { AppError, reason, type RuleViolation } from '@rollbook/domain';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { AsOfQuery, decodeCursor, encodeCursor, PageOf, ProblemSchema } from '../../http/conventions.js';
@@ -62,7 +62,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         if (parentId === undefined) {
           throw new AppError('validation_failed', {
             field: 'parentId',
-            params: { reason: 'give parentId (or root) or q' },
+            params: { reason: reason('parent_or_query') },
           });
         }
         const all = await findChildren(ctx.db, parentId === 'root' ? null : Number(parentId), asOf);

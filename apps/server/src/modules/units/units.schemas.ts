@@ -82,7 +82,8 @@ export const HistorySchema = Type.Object({
       attributes: AttributesOut,
       order: Type.Union([OrderSummarySchema, Type.Null()]),
       changes: Type.Array(Type.String(), {
-        description: 'What changed from the version before: created, code, name, kind, parent, attributes.',
+        description:
+          'What changed from the version before: created, reinstated, code, name, kind, parent, attributes (none on superseded versions).',
       }),
       recordedAt: Type.String(),
       supersededAt: Nullable(Type.String(), {
@@ -177,8 +178,8 @@ export const DecisionSchema = Type.Object(
 
 export const CreateUnitBody = Type.Object(
   {
-    code: Type.String({ minLength: 1, maxLength: 50 }),
-    name: Type.String({ minLength: 1, maxLength: 300 }),
+    code: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }),
+    name: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
     kind: Type.String({ minLength: 1 }),
     parentId: Nullable(Type.Integer({ minimum: 1 })),
     effectiveDate: Type.Optional(

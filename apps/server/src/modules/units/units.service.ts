@@ -161,7 +161,7 @@ export interface HistoryEntry {
   parentName: string | null;
   attributes: Record<string, unknown>;
   order: OrderSummary | null;
-  changes: Array<'created' | 'code' | 'name' | 'kind' | 'parent' | 'attributes'>;
+  changes: Array<'created' | 'reinstated' | 'code' | 'name' | 'kind' | 'parent' | 'attributes'>;
   recordedAt: string;
   supersededAt: string | null;
 }
@@ -197,10 +197,14 @@ export async function getUnitHistory(
   ]);
   let previous: UnitVersionRow | undefined;
   const entries: HistoryEntry[] = versions.map((v) => {
-    const prior = v.supersededAt === null ? previous : undefined;
+    // Superseded versions are the record's corrections; only current ones tell the unit's story.
+    const prior = previous;
     const changes: HistoryEntry['changes'] = [];
-    if (!prior) changes.push('created');
+    if (v.supersededAt !== null) {
+      // no change label: this version was later replaced
+    } else if (!prior) changes.push('created');
     else {
+      if (prior.valid.to !== v.valid.from) changes.push('reinstated');
       if (prior.code !== v.code) changes.push('code');
       if (prior.name !== v.name) changes.push('name');
       if (prior.kind !== v.kind) changes.push('kind');
