@@ -25,6 +25,20 @@ describe('data folder lock', () => {
     DataDirLock.acquire(dir).release();
   });
 
+  it('takes over a lock left by an earlier run that had the same pid (pid 1 in a restarted container)', () => {
+    const dir = tempDir();
+    const earlier = {
+      pid: process.pid,
+      host: os.hostname(),
+      command: 'rollbook serve',
+      startedAt: '2026-01-01T00:00:00Z',
+    };
+    fs.writeFileSync(path.join(dir, 'rollbook.lock'), JSON.stringify(earlier));
+    const lock = DataDirLock.acquire(dir);
+    expect(() => DataDirLock.acquire(dir)).toThrow(/in use/);
+    lock.release();
+  });
+
   it('takes over the lock of a process that no longer runs', () => {
     const dir = tempDir();
     // A pid above the kernel's maximum (4,194,304) cannot be running.

@@ -16,6 +16,9 @@ interface LockHolder {
  * name of the first.
  */
 export class DataDirLock {
+  /** Folders this process holds: a lock naming our own pid is ours only if we took it. */
+  private static readonly held = new Set<string>();
+
   private constructor(private readonly file: string) {}
 
   static acquire(dataDir: string): DataDirLock {
@@ -33,11 +36,12 @@ export class DataDirLock {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
+        DataDirLock.held.add(file);
         return new DataDirLock(file);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const holder = readHolder(file);
-        if (holder && isAlive(holder)) {
+        if (holder && isAlive(holder, DataDirLock.held.has(file))) {
           throw new Error(
             `The data folder ${dataDir} is in use by process ${holder.pid} on ${holder.host} ` +
               `(“${holder.command}”, started ${holder.startedAt}). Stop that process first, ` +
@@ -52,6 +56,7 @@ export class DataDirLock {
   }
 
   release(): void {
+    DataDirLock.held.delete(this.file);
     fs.rmSync(this.file, { force: true });
   }
 }
@@ -64,9 +69,11 @@ function readHolder(file: string): LockHolder | undefined {
   }
 }
 
-function isAlive(holder: LockHolder): boolean {
+function isAlive(holder: LockHolder, heldHere: boolean): boolean {
   if (holder.host !== os.hostname()) return true; // Another machine on a shared folder: assume it is running.
-  if (holder.pid === process.pid) return true; // This very process already has it open.
+  // Our own pid: ours if we took it; otherwise a previous run that had the same pid (pid 1 in a
+  // container restarted after a crash) left it behind.
+  if (holder.pid === process.pid) return heldHere;
   try {
     process.kill(holder.pid, 0);
     return true;

@@ -28,3 +28,6 @@ from (
 ) changes
 group by ancestor_id, kind, day
 having sum(delta) <> 0;
+
+-- Changes that cancel out are deleted after each order; this keeps finding them cheap.
+create index unit_rollup_cancelled on unit_rollup (ancestor_id) where delta = 0;

@@ -109,6 +109,17 @@ export async function findOrderById(db: Db, id: number, forUpdate = false): Prom
   return row ? toOrder(row as RawOrder) : undefined;
 }
 
+/** Orders by id (any order of ids; missing ones are skipped). */
+export async function findOrdersByIds(db: Db, ids: readonly number[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('reorg_order')
+    .select(columns)
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return rows.map((r) => toOrder(r as RawOrder));
+}
+
 /** Writes the draft's new content if its version is still the expected one; returns undefined otherwise. */
 export async function updateDraft(
   db: Db,

@@ -19,6 +19,7 @@ import {
   findPathAt,
   findVersionsAt,
 } from '../units/units.repository.js';
+import { type FiguresSnapshot, toSnapshot } from '../units/units.service.js';
 import { applyPlan } from './apply-plan.js';
 import { type OrderPlan, type PlannedChange, planOrder } from './plan-order.js';
 import {
@@ -44,11 +45,6 @@ export function orderState(order: OrderRow, today: IsoDate): OrderState {
   return order.effectiveDate > today ? 'planned' : 'in-effect';
 }
 
-export interface FiguresSnapshot {
-  total: number;
-  byKind: Array<{ kind: string; count: number }>;
-}
-
 export interface OrderPreview {
   violations: RuleViolation[];
   changes: PlannedChange[];
@@ -58,11 +54,6 @@ export interface OrderPreview {
     before: FiguresSnapshot;
     after: FiguresSnapshot | null;
   } | null;
-}
-
-export function toSnapshot(byKind: Record<string, number>): FiguresSnapshot {
-  const entries = Object.entries(byKind).map(([kind, count]) => ({ kind, count }));
-  return { total: entries.reduce((n, e) => n + e.count, 0), byKind: entries };
 }
 
 class RollbackPreview extends Error {

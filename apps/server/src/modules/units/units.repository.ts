@@ -463,3 +463,95 @@ export async function rebuildTreeFrom(db: Db, unitIds: readonly number[], date: 
   await sql`delete from unit_rollup where delta = 0`.execute(db);
   return affected;
 }
+
+/** The applied order that ended a unit's last version on a day (its dissolution, merger or split). */
+export async function findOrderEndingUnit(db: Db, unitId: number, day: IsoDate): Promise<number | undefined> {
+  const rows = await sql<{ order_id: number }>`
+    select order_id from reorg_order_unit ou join reorg_order o on o.id = ou.order_id
+    where ou.unit_id = ${unitId} and o.effective_date = ${day}::date and o.status = 'applied'
+    order by o.id desc limit 1`.execute(db);
+  return rows.rows[0]?.order_id;
+}
+
+/** Merges and splits in a unit's ancestry and descendance, and the partners it merged with. */
+export async function findLineageEdges(db: Db, unitId: number) {
+  const rows = await sql<{
+    kind: 'merge' | 'split';
+    predecessor_id: number;
+    successor_id: number;
+    effective_date: string;
+    order_id: number;
+  }>`
+    with recursive
+    up (id) as (select ${unitId}::bigint union select l.predecessor_id from unit_lineage l join up on l.successor_id = up.id where l.superseded_at is null),
+    down (id) as (select ${unitId}::bigint union select l.successor_id from unit_lineage l join down on l.predecessor_id = down.id where l.superseded_at is null)
+    select distinct l.kind, l.predecessor_id, l.successor_id, l.effective_date, l.order_id
+    from unit_lineage l
+    where l.superseded_at is null
+      and (l.successor_id in (select id from up) or l.predecessor_id in (select id from down)
+        or l.successor_id in (select id from down))
+    order by l.effective_date`.execute(db);
+  return rows.rows;
+}
+
+/** Each unit's latest facts and the span of days it existed. */
+export async function findUnitSpans(db: Db, unitIds: readonly number[]) {
+  const rows = await sql<{
+    unit_id: number;
+    code: string;
+    name: string;
+    kind: string;
+    from: string;
+    to: string | null;
+  }>`
+    select distinct on (unit_id) unit_id, code, name, kind,
+      (select min(lower(valid)) from unit_version x where x.unit_id = v.unit_id and x.superseded_at is null)::text as from,
+      (select case when bool_or(upper_inf(valid)) then null else max(upper(valid)) end from unit_version x
+        where x.unit_id = v.unit_id and x.superseded_at is null)::text as to
+    from unit_version v where unit_id = any(${[...unitIds]}::bigint[]) and superseded_at is null
+    order by unit_id, lower(valid) desc`.execute(db);
+  return rows.rows;
+}
+
+/** The units a unit was made from, through merges and splits, that were live on a day. */
+export async function findPredecessorsLiveOn(db: Db, unitId: number, date: IsoDate): Promise<number[]> {
+  const rows = await sql<{ id: number }>`
+    with recursive up (id, depth) as (
+      select predecessor_id, 1 from unit_lineage where successor_id = ${unitId} and superseded_at is null
+      union
+      select l.predecessor_id, up.depth + 1 from unit_lineage l join up on l.successor_id = up.id
+      where l.superseded_at is null and up.depth < 50
+    )
+    select distinct up.id from up
+    join unit_version v on v.unit_id = up.id and v.superseded_at is null and v.valid @> ${date}::date`.execute(
+    db,
+  );
+  return rows.rows.map((r) => r.id);
+}
+
+/** Applied orders dated in (from, to] that touched a unit inside these subtrees, as they stood then. */
+export async function findOrdersTouchingSubtrees(
+  db: Db,
+  rootIds: readonly number[],
+  from: IsoDate,
+  to: IsoDate,
+): Promise<number[]> {
+  if (rootIds.length === 0) return [];
+  const rows = await sql<{ id: number }>`
+    select distinct o.id from reorg_order o
+    join reorg_order_unit ou on ou.order_id = o.id
+    where o.status = 'applied' and o.effective_date > ${from}::date and o.effective_date <= ${to}::date
+      and exists (
+        select 1 from unit_tree t join unit_tree r on r.unit_id = any(${[...rootIds]}::bigint[])
+        where t.unit_id = ou.unit_id
+          and ((t.valid @> o.effective_date and r.valid @> o.effective_date)
+            or (t.valid @> (o.effective_date - 1) and r.valid @> (o.effective_date - 1)))
+          and t.path <@ r.path)
+    order by o.id`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/** Whether a unit exists at all, on any day. */
+export async function unitExists(db: Db, unitId: number): Promise<boolean> {
+  return !!(await db.selectFrom('unit').select('id').where('id', '=', unitId).executeTakeFirst());
+}

@@ -1,7 +1,5 @@
 import { AppError, type IsoDate, type KindRules } from '@rollbook/domain';
-import { sql } from 'kysely';
-import { type FiguresSnapshot, toSnapshot } from '../reorg/reorg.service.js';
-import { type OrderRow } from '../reorg/reorg.repository.js';
+import { findOrdersByIds, type OrderRow } from '../reorg/reorg.repository.js';
 import {
   countByKindAt,
   countChildrenByKindAt,
@@ -13,7 +11,24 @@ import {
   findVersionsAt,
   searchUnitsAt,
   type UnitVersionRow,
+  findLineageEdges,
+  findOrderEndingUnit,
+  findOrdersTouchingSubtrees,
+  findPredecessorsLiveOn,
+  findUnitSpans,
+  unitExists,
 } from './units.repository.js';
+
+/** Units by kind, with their total. */
+export interface FiguresSnapshot {
+  total: number;
+  byKind: Array<{ kind: string; count: number }>;
+}
+
+export function toSnapshot(byKind: Record<string, number>): FiguresSnapshot {
+  const entries = Object.entries(byKind).map(([kind, count]) => ({ kind, count }));
+  return { total: entries.reduce((n, e) => n + e.count, 0), byKind: entries };
+}
 
 /** A unit as one day sees it. */
 export interface UnitView {
@@ -58,8 +73,8 @@ export async function findChildren(db: Db, parentId: number | null, date: IsoDat
 }
 
 async function assertUnitExists(db: Db, unitId: number): Promise<void> {
-  const row = await db.selectFrom('unit').select('id').where('id', '=', unitId).executeTakeFirst();
-  if (!row) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  if (!(await unitExists(db, unitId)))
+    throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
 }
 
 /** Units whose name or code contains the text, ignoring case and diacritics, on a date. */
@@ -119,25 +134,7 @@ export interface OrderSummary {
 }
 
 async function orderSummaries(db: Db, ids: number[]): Promise<Map<number, OrderSummary>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('reorg_order')
-    .select(['id', 'effective_date', 'title', 'decision_number', 'decision_date', 'issued_by'])
-    .where('id', 'in', [...new Set(ids)])
-    .execute();
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        id: r.id,
-        effectiveDate: r.effective_date,
-        title: r.title,
-        decisionNumber: r.decision_number,
-        decisionDate: r.decision_date,
-        issuedBy: r.issued_by,
-      },
-    ]),
-  );
+  return new Map((await findOrdersByIds(db, ids)).map((o) => [o.id, summarizeOrder(o)]));
 }
 
 export function summarizeOrder(o: OrderRow): OrderSummary {
@@ -183,14 +180,7 @@ export async function getUnitHistory(
     if (p) parentNames.set(`${v.parentId}@${v.valid.from}`, `${p.code} ${p.name}`);
   }
   const last = current[current.length - 1];
-  const endOrderId = last?.valid.to
-    ? (
-        await sql<{ order_id: number }>`
-          select order_id from reorg_order_unit ou join reorg_order o on o.id = ou.order_id
-          where ou.unit_id = ${unitId} and o.effective_date = ${last.valid.to}::date and o.status = 'applied'
-          order by o.id desc limit 1`.execute(db)
-      ).rows[0]?.order_id
-    : undefined;
+  const endOrderId = last?.valid.to ? await findOrderEndingUnit(db, unitId, last.valid.to) : undefined;
   const orders = await orderSummaries(db, [
     ...versions.map((v) => v.orderId),
     ...(endOrderId ? [endOrderId] : []),
@@ -249,40 +239,11 @@ export interface Lineage {
 /** Every unit a unit came from and went into, through merges and splits, transitively. */
 export async function getLineage(db: Db, unitId: number): Promise<Lineage> {
   await assertUnitExists(db, unitId);
-  const edges = await sql<{
-    kind: 'merge' | 'split';
-    predecessor_id: number;
-    successor_id: number;
-    effective_date: string;
-    order_id: number;
-  }>`
-    with recursive
-    up (id) as (select ${unitId}::bigint union select l.predecessor_id from unit_lineage l join up on l.successor_id = up.id where l.superseded_at is null),
-    down (id) as (select ${unitId}::bigint union select l.successor_id from unit_lineage l join down on l.predecessor_id = down.id where l.superseded_at is null)
-    select distinct l.kind, l.predecessor_id, l.successor_id, l.effective_date, l.order_id
-    from unit_lineage l
-    where l.superseded_at is null
-      -- Its ancestry, its descendants, and the partners it merged with.
-      and (l.successor_id in (select id from up) or l.predecessor_id in (select id from down)
-        or l.successor_id in (select id from down))
-    order by l.effective_date`.execute(db);
-  const ids = [...new Set([unitId, ...edges.rows.flatMap((e) => [e.predecessor_id, e.successor_id])])];
-  const spans = await sql<{
-    unit_id: number;
-    code: string;
-    name: string;
-    kind: string;
-    from: string;
-    to: string | null;
-  }>`
-    select distinct on (unit_id) unit_id, code, name, kind,
-      (select min(lower(valid)) from unit_version x where x.unit_id = v.unit_id and x.superseded_at is null)::text as from,
-      (select case when bool_or(upper_inf(valid)) then null else max(upper(valid)) end from unit_version x
-        where x.unit_id = v.unit_id and x.superseded_at is null)::text as to
-    from unit_version v where unit_id = any(${ids}::bigint[]) and superseded_at is null
-    order by unit_id, lower(valid) desc`.execute(db);
+  const edges = await findLineageEdges(db, unitId);
+  const ids = [...new Set([unitId, ...edges.flatMap((e) => [e.predecessor_id, e.successor_id])])];
+  const spans = await findUnitSpans(db, ids);
   return {
-    nodes: spans.rows.map((s) => ({
+    nodes: spans.map((s) => ({
       id: s.unit_id,
       code: s.code,
       name: s.name,
@@ -290,7 +251,7 @@ export async function getLineage(db: Db, unitId: number): Promise<Lineage> {
       from: s.from,
       to: s.to,
     })),
-    edges: edges.rows.map((e) => ({
+    edges: edges.map((e) => ({
       kind: e.kind,
       predecessorId: e.predecessor_id,
       successorId: e.successor_id,
@@ -337,17 +298,7 @@ async function basisOn(db: Db, unitId: number, date: IsoDate): Promise<number[]>
   const live = await findVersionsAt(db, [unitId], date);
   if (live.length) return [unitId];
   await assertUnitExists(db, unitId);
-  const rows = await sql<{ id: number }>`
-    with recursive up (id, depth) as (
-      select predecessor_id, 1 from unit_lineage where successor_id = ${unitId} and superseded_at is null
-      union
-      select l.predecessor_id, up.depth + 1 from unit_lineage l join up on l.successor_id = up.id
-      where l.superseded_at is null and up.depth < 50
-    )
-    select distinct up.id from up join unit_version v on v.unit_id = up.id and v.superseded_at is null and v.valid @> ${date}::date`.execute(
-    db,
-  );
-  return rows.rows.map((r) => r.id);
+  return findPredecessorsLiveOn(db, unitId, date);
 }
 
 /** How a subtree changed between two dates, by kind, and the orders that changed it. */
@@ -358,23 +309,7 @@ export async function compareFigures(db: Db, unitId: number, from: IsoDate, to: 
   const [lo, hi] = from <= to ? [from, to] : [to, from];
   // Orders dated in (lo, hi] that touched a unit inside the subtree, as it stood on either side.
   const roots = [...new Set([...a.basis, ...b.basis])];
-  const orderRows = roots.length
-    ? await sql<{ id: number }>`
-        select distinct o.id from reorg_order o
-        join reorg_order_unit ou on ou.order_id = o.id
-        where o.status = 'applied' and o.effective_date > ${lo}::date and o.effective_date <= ${hi}::date
-          and exists (
-            select 1 from unit_tree t join unit_tree r on r.unit_id = any(${roots}::bigint[])
-            where t.unit_id = ou.unit_id
-              and ((t.valid @> o.effective_date and r.valid @> o.effective_date)
-                or (t.valid @> (o.effective_date - 1) and r.valid @> (o.effective_date - 1)))
-              and t.path <@ r.path)
-        order by o.id`.execute(db)
-    : { rows: [] };
-  const orders = await orderSummaries(
-    db,
-    orderRows.rows.map((r) => r.id),
-  );
+  const orders = await orderSummaries(db, await findOrdersTouchingSubtrees(db, roots, lo, hi));
   return {
     from: a,
     to: b,
