@@ -198,6 +198,7 @@ const REASONS: Record<string, Record<ApiLanguage, string>> = {
     ar: 'ليس نوع عملية معروفًا',
   },
   invalid: { en: 'it is not valid', vi: 'không hợp lệ', ar: 'غير صالح' },
+  choose_unit: { en: 'choose a unit', vi: 'hãy chọn một tổ chức', ar: 'اختر وحدة' },
   json: { en: 'it is not valid JSON', vi: 'không phải JSON hợp lệ', ar: 'ليس JSON صالحًا' },
   positive_integer: {
     en: '“{value}” is not a positive whole number',

@@ -140,9 +140,12 @@ export function schemaFailureToError(
       params: { value: String(valueAt(data, first.instancePath) ?? '') },
     });
   }
+  // A unit id of 0 is how a form says "none chosen yet".
+  const unitField = /(^|\.)(unitId|parentId|unitIds\.\d+|childIds\.\d+)$/.test(field);
+  const why = first?.keyword === 'minimum' && unitField ? 'choose_unit' : (first?.keyword ?? 'invalid');
   return new AppError('validation_failed', {
     field,
-    params: { reason: reason(first?.keyword ?? 'invalid') },
+    params: { reason: reason(why) },
   });
 }
 

@@ -168,6 +168,13 @@ describe('orders over HTTP', () => {
       'operations.0',
     ],
     ['a missing field', { operations: [] }, 400, 'validation_failed', 'effectiveDate'],
+    [
+      'a unit not chosen',
+      { effectiveDate: '2024-01-01', operations: [{ type: 'dissolve', unitId: 0 }] },
+      400,
+      'validation_failed',
+      'operations.0.unitId',
+    ],
   ])('refuses %s', async (_name, body, status, code, field) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/orders', ...json(body) });
     expect(res.statusCode).toBe(status);
@@ -223,6 +230,19 @@ describe('orders over HTTP', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().violations.map((v: { code: string }) => v.code)).toContain(code);
     expect(res.json().violations[0].message).toBeTruthy();
+  });
+
+  it('asks to choose a unit when a form sends none, in the language asked', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders/preview',
+      headers: { 'content-type': 'application/json', 'accept-language': 'vi' },
+      payload: JSON.stringify({
+        effectiveDate: '2024-01-01',
+        operations: [{ type: 'move', unitId: 0, parentId: tree.commune }],
+      }),
+    });
+    expect(res.json().detail).toContain('hãy chọn một tổ chức');
   });
 
   it('answers 404 for an order that does not exist', async () => {
