@@ -35,6 +35,61 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * What kind of failure a code is. The HTTP status and the CLI exit code both follow from it, so a
+ * new code is classified once (the compiler insists) and both edges agree.
+ */
+export type ErrorCategory =
+  | 'invalid' // the input is malformed
+  | 'not_found' // the thing asked for does not exist (or is out of reach)
+  | 'rule_broken' // well-formed, but a rule of the statute or the tree says no
+  | 'conflict' // it clashes with the state of the record (already applied, a later order…)
+  | 'precondition_required' // a write without the version it was based on
+  | 'stale' // a write based on a version someone else has replaced
+  | 'internal';
+
+export function errorCategory(code: ErrorCode): ErrorCategory {
+  switch (code) {
+    case 'validation_failed':
+    case 'invalid_date':
+      return 'invalid';
+    case 'not_found':
+    case 'unit_not_found':
+    case 'order_not_found':
+      return 'not_found';
+    case 'unknown_kind':
+    case 'kind_not_in_force':
+    case 'wrong_parent_kind':
+    case 'parent_required':
+    case 'cycle':
+    case 'code_in_use':
+    case 'unit_not_live':
+    case 'unit_still_live':
+    case 'has_children':
+    case 'merge_needs_two':
+    case 'split_needs_two':
+    case 'split_allocation':
+    case 'duplicate_unit_in_operation':
+    case 'order_has_violations':
+      return 'rule_broken';
+    case 'later_change_conflict':
+    case 'order_not_draft':
+    case 'order_already_reversed':
+    case 'order_not_applied':
+    case 'integrity_conflict':
+    case 'demo_needs_empty_database':
+      return 'conflict';
+    case 'precondition_required':
+      return 'precondition_required';
+    case 'version_conflict':
+      return 'stale';
+    case 'internal_error':
+      return 'internal';
+    default:
+      return assertNever(code);
+  }
+}
+
 /** Values substituted into a message: unit codes, dates, kind names, order numbers. */
 export type ErrorParams = Record<string, string | number>;
 

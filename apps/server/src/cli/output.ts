@@ -1,48 +1,30 @@
-import { AppError, assertNever, type ErrorCode, formatMessage, negotiateLanguage } from '@rollbook/domain';
+import {
+  AppError,
+  type ErrorCategory,
+  errorCategory,
+  type ErrorCode,
+  formatMessage,
+  negotiateLanguage,
+} from '@rollbook/domain';
 import { fromDatabaseError, localizeViolation } from '../http/errors.js';
 import type { AppContext } from '../context.js';
 
 /** Exit codes scripts can branch on. */
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3, ruleBroken: 4, conflict: 5 } as const;
 
+const EXIT_BY_CATEGORY: Record<ErrorCategory, number> = {
+  invalid: EXIT.invalid,
+  not_found: EXIT.notFound,
+  rule_broken: EXIT.ruleBroken,
+  conflict: EXIT.conflict,
+  precondition_required: EXIT.conflict,
+  stale: EXIT.conflict,
+  internal: EXIT.failure,
+};
+
+/** The exit code of an error code, by its category. */
 export function exitCodeFor(code: ErrorCode): number {
-  switch (code) {
-    case 'validation_failed':
-    case 'invalid_date':
-      return EXIT.invalid;
-    case 'not_found':
-    case 'unit_not_found':
-    case 'order_not_found':
-      return EXIT.notFound;
-    case 'unknown_kind':
-    case 'kind_not_in_force':
-    case 'wrong_parent_kind':
-    case 'parent_required':
-    case 'cycle':
-    case 'code_in_use':
-    case 'unit_not_live':
-    case 'unit_still_live':
-    case 'has_children':
-    case 'merge_needs_two':
-    case 'split_needs_two':
-    case 'split_allocation':
-    case 'duplicate_unit_in_operation':
-    case 'order_has_violations':
-      return EXIT.ruleBroken;
-    case 'later_change_conflict':
-    case 'order_not_draft':
-    case 'order_already_reversed':
-    case 'order_not_applied':
-    case 'integrity_conflict':
-    case 'demo_needs_empty_database':
-    case 'precondition_required':
-    case 'version_conflict':
-      return EXIT.conflict;
-    case 'internal_error':
-      return EXIT.failure;
-    default:
-      return assertNever(code);
-  }
+  return EXIT_BY_CATEGORY[errorCategory(code)];
 }
 
 /** The language of CLI messages: --lang, ROLLBOOK_LANG, or the shell's LANG. */

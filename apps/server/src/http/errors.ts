@@ -1,7 +1,8 @@
 import {
   AppError,
-  assertNever,
   type ApiLanguage,
+  type ErrorCategory,
+  errorCategory,
   type ErrorCode,
   type ErrorParams,
   formatMessage,
@@ -12,47 +13,19 @@ import {
 } from '@rollbook/domain';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-/** The HTTP status of each error code: one table, checked for completeness by the compiler. */
+const STATUS: Record<ErrorCategory, number> = {
+  invalid: 400,
+  not_found: 404,
+  rule_broken: 422,
+  conflict: 409,
+  precondition_required: 428,
+  stale: 412,
+  internal: 500,
+};
+
+/** The HTTP status of an error code, by its category. */
 export function httpStatus(code: ErrorCode): number {
-  switch (code) {
-    case 'validation_failed':
-    case 'invalid_date':
-      return 400;
-    case 'not_found':
-    case 'unit_not_found':
-    case 'order_not_found':
-      return 404;
-    case 'unknown_kind':
-    case 'kind_not_in_force':
-    case 'wrong_parent_kind':
-    case 'parent_required':
-    case 'cycle':
-    case 'code_in_use':
-    case 'unit_not_live':
-    case 'unit_still_live':
-    case 'has_children':
-    case 'merge_needs_two':
-    case 'split_needs_two':
-    case 'split_allocation':
-    case 'duplicate_unit_in_operation':
-    case 'order_has_violations':
-      return 422;
-    case 'later_change_conflict':
-    case 'order_not_draft':
-    case 'order_already_reversed':
-    case 'order_not_applied':
-    case 'integrity_conflict':
-    case 'demo_needs_empty_database':
-      return 409;
-    case 'precondition_required':
-      return 428;
-    case 'version_conflict':
-      return 412;
-    case 'internal_error':
-      return 500;
-    default:
-      return assertNever(code);
-  }
+  return STATUS[errorCategory(code)];
 }
 
 export interface Problem {

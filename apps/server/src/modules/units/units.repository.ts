@@ -333,18 +333,18 @@ export async function countChildrenAt(
   return new Map(rows.rows.map((r) => [r.parent_id, Number(r.n)]));
 }
 
+/** A name search: the text, the day, optionally a subtree and a kind, and keyset paging. */
+export interface UnitSearch {
+  query: string;
+  date: IsoDate;
+  underUnitId?: number;
+  kind?: string;
+  after?: { code: string; id: number };
+  limit: number;
+}
+
 /** Searches names and codes live on a date, ignoring case and diacritics, optionally inside a subtree. */
-export async function searchUnitsAt(
-  db: Db,
-  args: {
-    query: string;
-    date: IsoDate;
-    underUnitId?: number;
-    kind?: string;
-    after?: { code: string; id: number };
-    limit: number;
-  },
-): Promise<UnitVersionRow[]> {
+export async function searchUnitsAt(db: Db, args: UnitSearch): Promise<UnitVersionRow[]> {
   let q = db
     .selectFrom('unit_version as v')
     .select(versionColumns)

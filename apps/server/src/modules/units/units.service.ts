@@ -10,6 +10,7 @@ import {
   findUnitHistory,
   findVersionsAt,
   searchUnitsAt,
+  type UnitSearch,
   type UnitVersionRow,
   findLineageEdges,
   findOrderEndingUnit,
@@ -78,17 +79,7 @@ async function assertUnitExists(db: Db, unitId: number): Promise<void> {
 }
 
 /** Units whose name or code contains the text, ignoring case and diacritics, on a date. */
-export async function searchUnits(
-  db: Db,
-  args: {
-    query: string;
-    date: IsoDate;
-    underUnitId?: number;
-    kind?: string;
-    after?: { code: string; id: number };
-    limit: number;
-  },
-): Promise<UnitView[]> {
+export async function searchUnits(db: Db, args: UnitSearch): Promise<UnitView[]> {
   return withChildCounts(db, await searchUnitsAt(db, args), args.date);
 }
 

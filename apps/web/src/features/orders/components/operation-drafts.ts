@@ -1,17 +1,9 @@
+import { REORG_OPERATION_TYPES } from '@rollbook/domain';
 import type { ReorgOperation, SplitPart } from '../../../api/types';
 
 export type OperationType = ReorgOperation['type'];
 
-export const OPERATION_TYPES: OperationType[] = [
-  'create',
-  'rename',
-  'change',
-  'move',
-  'merge',
-  'split',
-  'dissolve',
-  'reinstate',
-];
+export const OPERATION_TYPES: readonly OperationType[] = REORG_OPERATION_TYPES;
 
 /**
  * A blank operation of each type. Unit ids of 0 mean "not chosen yet"; the server names the missing
