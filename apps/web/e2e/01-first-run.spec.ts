@@ -22,4 +22,12 @@ test('first run offers the demo organization and loads it', async ({ page, reque
   await result.click();
   await expect(page.getByTestId('unit-title')).toHaveText('Đảng bộ tỉnh An Giang');
   await expect(page.getByTestId('figures')).toBeVisible();
+  // The merged province (2025-07-01): the seeds' figure "N grassroots organizations", and its lineage.
+  await expect(page.getByTestId('figure-group-grassroots_organizations')).toContainText('20');
+  await expect(page.getByTestId('lineage')).toContainText('Đảng bộ tỉnh Kiên Giang');
+
+  // The day before the merger it did not exist; its figures are those of the two provinces it came from.
+  await page.getByTestId('as-of').fill('2025-06-30');
+  await expect(page.getByTestId('figures-basis')).toBeVisible();
+  await expect(page.getByTestId('figure-total')).toHaveText('36');
 });
