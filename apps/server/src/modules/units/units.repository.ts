@@ -272,22 +272,6 @@ export async function findPathAt(db: Db, unitId: number, date: IsoDate): Promise
   return row ? row.path.split('.').map(Number) : undefined;
 }
 
-/** Number of units in each one's subtree (itself excluded) on the date. */
-export async function countDescendantsAt(
-  db: Db,
-  unitIds: readonly number[],
-  date: IsoDate,
-): Promise<Map<number, number>> {
-  if (unitIds.length === 0) return new Map();
-  const rows = await sql<{ unit_id: number; n: number }>`
-    select r.unit_id, count(t.unit_id) - 1 as n
-    from unit_tree r
-    join unit_tree t on t.path <@ r.path and t.valid @> ${date}::date
-    where r.unit_id = any(${[...unitIds]}::bigint[]) and r.valid @> ${date}::date
-    group by r.unit_id`.execute(db);
-  return new Map(rows.rows.map((r) => [r.unit_id, Number(r.n)]));
-}
-
 /**
  * Units in a subtree on a date, counted by kind; the root itself is not counted. Reads the
  * pre-aggregated changes of unit_rollup, so the cost does not grow with the subtree.
