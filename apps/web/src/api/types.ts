@@ -2,26 +2,8 @@ import type { DecisionReference, IsoDate, ReorgOperation, SplitPart } from '@rol
 
 export type { DecisionReference, IsoDate, ReorgOperation, SplitPart };
 
-/** Text in several languages, keyed by language code (en, vi, ar). */
-export type LocalizedText = Record<string, string>;
-
-export interface RulePackKind {
-  code: string;
-  names: LocalizedText;
-  plural?: LocalizedText;
-  root?: boolean;
-  parents: string[];
-  validFrom?: IsoDate;
-  validTo?: IsoDate;
-}
-
-export interface RulePackDto {
-  id: string;
-  name: LocalizedText;
-  kinds: RulePackKind[];
-  /** Kinds counted together in figures ("grassroots organizations"). */
-  groups?: { code: string; names: LocalizedText; kinds: string[] }[];
-}
+/** The rule pack as GET /api/v1/rule-pack serves it: the domain's own types. */
+export type { LocalizedText, RulePack as RulePackDto, UnitKind as RulePackKind } from '@rollbook/domain';
 
 export type UnitAttributes = Record<string, string | number | boolean | null>;
 

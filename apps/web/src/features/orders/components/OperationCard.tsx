@@ -52,6 +52,20 @@ interface FormProps<T extends ReorgOperation['type']> {
 
 const pick = (id: number | null | undefined) => (id && id > 0 ? id : null);
 
+/** What every unit picker of an operation shares: the date it searches on, its error, read-only, test id. */
+function pickerWiring(
+  form: Pick<FormProps<ReorgOperation['type']>, 'date' | 'err' | 'readOnly' | 'testId'>,
+  field: string,
+  suffix: string,
+) {
+  return {
+    asOf: form.date,
+    error: form.err(field),
+    disabled: form.readOnly,
+    testId: `${form.testId}-${suffix}`,
+  };
+}
+
 /** One operation of an order, with the small form of its type and the rule violations that name it. */
 export function OperationCard(props: OperationCardProps) {
   const { op, index, count, lookupDate, violations, readOnly, onChange, onRemove, onMove } = props;
@@ -164,10 +178,7 @@ function CreateForm({ op, set, date, err, readOnly, testId }: FormProps<'create'
         description={t('operation.parentTopHelp')}
         value={pick(op.parentId)}
         onChange={(id) => set({ ...op, parentId: id })}
-        asOf={date}
-        error={err('parentId')}
-        disabled={readOnly}
-        testId={`${testId}-parent`}
+        {...pickerWiring({ date, err, readOnly, testId }, 'parentId', 'parent')}
       />
       <KindSelect
         label={t('unit.kind')}
@@ -209,10 +220,7 @@ function RenameForm({ op, set, date, err, readOnly, testId }: FormProps<'rename'
         label={t('operation.unit')}
         value={pick(op.unitId)}
         onChange={(id) => set({ ...op, unitId: id ?? 0 })}
-        asOf={date}
-        error={err('unitId')}
-        disabled={readOnly}
-        testId={`${testId}-unit`}
+        {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
       />
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <TextInput
@@ -248,10 +256,7 @@ function ChangeForm({ op, set, date, err, readOnly, testId }: FormProps<'change'
         label={t('operation.unit')}
         value={pick(op.unitId)}
         onChange={(id) => set({ ...op, unitId: id ?? 0 })}
-        asOf={date}
-        error={err('unitId')}
-        disabled={readOnly}
-        testId={`${testId}-unit`}
+        {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
       />
       <KindSelect
         label={t('operation.newKind')}
@@ -275,19 +280,13 @@ function MoveForm({ op, set, date, err, readOnly, testId }: FormProps<'move'>) {
         label={t('operation.unit')}
         value={pick(op.unitId)}
         onChange={(id) => set({ ...op, unitId: id ?? 0 })}
-        asOf={date}
-        error={err('unitId')}
-        disabled={readOnly}
-        testId={`${testId}-unit`}
+        {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
       />
       <UnitPicker
         label={t('operation.newParent')}
         value={pick(op.parentId)}
         onChange={(id) => set({ ...op, parentId: id ?? 0 })}
-        asOf={date}
-        error={err('parentId')}
-        disabled={readOnly}
-        testId={`${testId}-parent`}
+        {...pickerWiring({ date, err, readOnly, testId }, 'parentId', 'parent')}
       />
     </SimpleGrid>
   );
@@ -300,10 +299,7 @@ function DissolveForm({ op, set, date, err, readOnly, testId }: FormProps<'disso
       label={t('operation.unit')}
       value={pick(op.unitId)}
       onChange={(id) => set({ ...op, unitId: id ?? 0 })}
-      asOf={date}
-      error={err('unitId')}
-      disabled={readOnly}
-      testId={`${testId}-unit`}
+      {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
     />
   );
 }
@@ -318,20 +314,14 @@ function ReinstateForm({ op, set, date, err, readOnly, testId }: FormProps<'rein
           description={t('operation.dissolvedHelp')}
           value={pick(op.unitId)}
           onChange={(id) => set({ ...op, unitId: id ?? 0 })}
-          asOf={date}
-          error={err('unitId')}
-          disabled={readOnly}
-          testId={`${testId}-unit`}
+          {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
         />
         <UnitPicker
           label={t('operation.parent')}
           description={t('operation.parentTopHelp')}
           value={pick(op.parentId)}
           onChange={(id) => set({ ...op, parentId: id })}
-          asOf={date}
-          error={err('parentId')}
-          disabled={readOnly}
-          testId={`${testId}-parent`}
+          {...pickerWiring({ date, err, readOnly, testId }, 'parentId', 'parent')}
         />
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
@@ -445,10 +435,7 @@ function MergeForm({ op, set, date, err, readOnly, testId }: FormProps<'merge'>)
           description={t('operation.survivorUnitHelp')}
           value={pick(into.unitId)}
           onChange={(id) => set({ ...op, into: { unitId: id ?? 0 } })}
-          asOf={date}
-          error={err('into.unitId')}
-          disabled={readOnly}
-          testId={`${testId}-survivor`}
+          {...pickerWiring({ date, err, readOnly, testId }, 'into.unitId', 'survivor')}
         />
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -456,10 +443,7 @@ function MergeForm({ op, set, date, err, readOnly, testId }: FormProps<'merge'>)
             label={t('operation.parent')}
             value={pick(into.parentId)}
             onChange={(id) => set({ ...op, into: { ...into, parentId: id } })}
-            asOf={date}
-            error={err('into.parentId')}
-            disabled={readOnly}
-            testId={`${testId}-new-parent`}
+            {...pickerWiring({ date, err, readOnly, testId }, 'into.parentId', 'new-parent')}
           />
           <KindSelect
             label={t('unit.kind')}
@@ -523,10 +507,7 @@ function SplitForm({ op, set, date, err, readOnly, testId }: FormProps<'split'>)
         onChange={(id) =>
           set({ ...op, unitId: id ?? 0, parts: op.parts.map((p) => ({ ...p, childIds: [] })) })
         }
-        asOf={date}
-        error={err('unitId')}
-        disabled={readOnly}
-        testId={`${testId}-unit`}
+        {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
       />
       <Text size="sm" fw={600}>
         {t('operation.parts')}
