@@ -34,7 +34,11 @@ import {
   getUnitHistory,
   searchUnits,
 } from './modules/units/units.service.js';
+import { EVERYWHERE, localOperator } from './modules/access/actor.js';
 import { VERSION } from './version.js';
+
+/** The CLI works on the database it was pointed at, as its operator (audited as cli:<user>@<host>). */
+const operator = () => localOperator('cli');
 
 /** Options every command shares; each has an environment twin. */
 interface Globals {
@@ -170,7 +174,7 @@ export function buildProgram(): Command {
     .description('load the demo organization into an empty database')
     .action(
       withContext(async (ctx, globals) => {
-        const result = await loadDemo(ctx);
+        const result = await loadDemo(ctx, operator());
         if (!globals.json)
           console.log(`Loaded the demo organization: ${result.units} units, ${result.orders} orders.`);
         return result;
@@ -189,8 +193,13 @@ export function buildProgram(): Command {
       withContext(async (ctx, globals, options: { parent?: string; search?: string; asOf?: string }) => {
         const asOf = options.asOf ? date(options.asOf, '--as-of') : ctx.today();
         const items = options.search
-          ? await searchUnits(ctx.db, { query: options.search, date: asOf, limit: 200 })
-          : await findChildren(ctx.db, options.parent ? id(options.parent, '--parent') : null, asOf);
+          ? await searchUnits(ctx.db, { query: options.search, date: asOf, limit: 200, scope: EVERYWHERE })
+          : await findChildren(
+              ctx.db,
+              options.parent ? id(options.parent, '--parent') : null,
+              asOf,
+              EVERYWHERE,
+            );
         if (!globals.json)
           printTable(
             items.map((u) => ({ ...u, kind: ctx.rules.name(u.kind) })),
@@ -207,7 +216,7 @@ export function buildProgram(): Command {
     .action(
       withContext(async (ctx, globals, unitId: string, options: { asOf?: string }) => {
         const asOf = options.asOf ? date(options.asOf, '--as-of') : ctx.today();
-        const detail = await getUnit(ctx.db, id(unitId, 'id'), asOf);
+        const detail = await getUnit(ctx.db, id(unitId, 'id'), asOf, EVERYWHERE);
         if (!globals.json) {
           const u = detail.unit ?? detail.lastKnown;
           console.log(`${u.code}  ${u.name}  (${ctx.rules.name(u.kind)})`);
@@ -226,7 +235,10 @@ export function buildProgram(): Command {
     .description("a unit's versions and the orders behind them")
     .action(
       withContext(async (ctx, globals, unitId: string) => {
-        const history = await getUnitHistory(ctx.db, id(unitId, 'id'));
+        const history = await getUnitHistory(ctx.db, id(unitId, 'id'), {
+          scope: EVERYWHERE,
+          date: ctx.today(),
+        });
         if (!globals.json) {
           printTable(
             history.versions.map((v) => ({
@@ -248,7 +260,7 @@ export function buildProgram(): Command {
     .description('predecessors and successors through merges and splits')
     .action(
       withContext(async (ctx, globals, unitId: string) => {
-        const lineage = await getLineage(ctx.db, id(unitId, 'id'));
+        const lineage = await getLineage(ctx.db, id(unitId, 'id'), EVERYWHERE, ctx.today());
         if (!globals.json) {
           const name = new Map(lineage.nodes.map((n) => [n.id, `${n.code} ${n.name}`]));
           for (const e of lineage.edges)
@@ -273,8 +285,8 @@ export function buildProgram(): Command {
           const change = await compareFigures(
             ctx.db,
             id(unitId, 'id'),
-            date(options.compareWith, '--compare-with'),
-            asOf,
+            { from: date(options.compareWith, '--compare-with'), to: asOf },
+            EVERYWHERE,
             ctx.rules,
           );
           if (!globals.json) {
@@ -287,7 +299,7 @@ export function buildProgram(): Command {
           }
           return change;
         }
-        const figures = await getFigures(ctx.db, id(unitId, 'id'), asOf, ctx.rules);
+        const figures = await getFigures(ctx.db, id(unitId, 'id'), asOf, EVERYWHERE, ctx.rules);
         if (!globals.json) {
           printTable(
             figures.byKind.map((k) => ({ ...k, kind: ctx.rules.name(k.kind) })),
@@ -324,7 +336,7 @@ export function buildProgram(): Command {
           },
         ) => {
           const effectiveDate = options.date ? date(options.date, '--date') : ctx.today();
-          const order = await createAndApplyOrder(ctx, {
+          const order = await createAndApplyOrder(ctx, operator(), {
             effectiveDate,
             title: `${options.code} ${options.name}`,
             decision: { number: options.decision ?? null },
@@ -369,7 +381,7 @@ export function buildProgram(): Command {
     .action(
       withContext(async (ctx, globals, options: { state?: 'draft' | 'planned' | 'in-effect' }) => {
         const rows = (
-          await findOrders(ctx, { limit: 500, ...(options.state && { state: options.state }) })
+          await findOrders(ctx, operator(), { limit: 500, ...(options.state && { state: options.state }) })
         ).map((o) => presentOrder(o, ctx.today()));
         if (!globals.json)
           printTable(
@@ -385,7 +397,7 @@ export function buildProgram(): Command {
     .description('one order')
     .action(
       withContext(async (ctx, globals, orderId: string) => {
-        const order = presentOrder(await getOrder(ctx.db, id(orderId, 'id')), ctx.today());
+        const order = presentOrder(await getOrder(ctx.db, operator(), id(orderId, 'id')), ctx.today());
         if (!globals.json) console.log(JSON.stringify(order, null, 2));
         return globals.json ? order : undefined;
       }),
@@ -400,7 +412,9 @@ export function buildProgram(): Command {
     .action(
       withContext(async (ctx, globals, file: string, options: { apply?: boolean }) => {
         const body = readOrderFile(file);
-        const order = options.apply ? await createAndApplyOrder(ctx, body) : await createOrder(ctx.db, body);
+        const order = options.apply
+          ? await createAndApplyOrder(ctx, operator(), body)
+          : await createOrder(ctx, operator(), body);
         if (!globals.json)
           console.log(
             `${options.apply ? 'applied' : 'drafted'} order #${order.id} (version ${order.version})`,
@@ -414,8 +428,10 @@ export function buildProgram(): Command {
     .description('what an order (a draft id, or a JSON file) would change, and the rules it would break')
     .action(
       withContext(async (ctx, globals, target: string) => {
-        const order = /^\d+$/.test(target) ? await getOrder(ctx.db, Number(target)) : readOrderFile(target);
-        const preview = await previewOrder(ctx, order);
+        const order = /^\d+$/.test(target)
+          ? await getOrder(ctx.db, operator(), Number(target))
+          : readOrderFile(target);
+        const preview = await previewOrder(ctx, operator(), order);
         if (!globals.json) {
           for (const c of preview.changes)
             console.log(
@@ -448,9 +464,10 @@ export function buildProgram(): Command {
     .addOption(twin('--expect-version <n>', 'the draft version you reviewed (default: the current one)'))
     .action(
       withContext(async (ctx, globals, orderId: string, options: { expectVersion?: string }) => {
-        const order = await getOrder(ctx.db, id(orderId, 'id'));
+        const order = await getOrder(ctx.db, operator(), id(orderId, 'id'));
         const applied = await applyOrder(
           ctx,
+          operator(),
           order.id,
           options.expectVersion ? id(options.expectVersion, '--expect-version') : order.version,
         );
@@ -469,6 +486,7 @@ export function buildProgram(): Command {
       withContext(async (ctx, globals, orderId: string, options: { date?: string }) => {
         const draft = await draftReversal(
           ctx,
+          operator(),
           id(orderId, 'id'),
           options.date ? date(options.date, '--date') : undefined,
           cliLanguage(globals.lang),
@@ -483,8 +501,8 @@ export function buildProgram(): Command {
     .description('delete a draft')
     .action(
       withContext(async (ctx, globals, orderId: string) => {
-        const order = await getOrder(ctx.db, id(orderId, 'id'));
-        await deleteOrder(ctx.db, order.id, order.version);
+        const order = await getOrder(ctx.db, operator(), id(orderId, 'id'));
+        await deleteOrder(ctx, operator(), order.id, order.version);
         if (!globals.json) console.log(`deleted draft #${order.id}`);
         return { deleted: order.id };
       }),

@@ -16,6 +16,40 @@ export interface Config {
   timeZone: string;
   /** pino log level (`LOG_LEVEL`). */
   logLevel: string;
+  /** Failed sign-ins in a row that lock an account (`ROLLBOOK_LOCKOUT_THRESHOLD`). */
+  lockoutThreshold: number;
+  /** How long a locked account stays locked (`ROLLBOOK_LOCKOUT_MINUTES`). */
+  lockoutMinutes: number;
+  /** Sign-in attempts allowed per client address per minute (`ROLLBOOK_SIGN_IN_RATE`). */
+  signInRatePerMinute: number;
+  /**
+   * Mark the session cookie Secure (`ROLLBOOK_SECURE_COOKIE`: `true`, `false`, or `auto` = when the
+   * request came over HTTPS).
+   */
+  secureCookie: 'auto' | boolean;
+  /** Single sign-on by OpenID Connect; off unless an issuer is set. */
+  oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  /** The provider's issuer URL, where its discovery document lives (`ROLLBOOK_OIDC_ISSUER`). */
+  issuer: string;
+  /** This server's client id and secret at the provider (`ROLLBOOK_OIDC_CLIENT_ID`, `ROLLBOOK_OIDC_CLIENT_SECRET`). */
+  clientId: string;
+  clientSecret: string | undefined;
+  /** The public address of Rollbook, for the redirect URL (`ROLLBOOK_PUBLIC_URL`). */
+  publicUrl: string;
+  /** Label of the sign-in button (`ROLLBOOK_OIDC_LABEL`). */
+  label: string;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a whole number above 0, not “${raw}”.`);
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,5 +64,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rulePackFile: env.ROLLBOOK_RULE_PACK || undefined,
     timeZone: env.ROLLBOOK_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     logLevel: env.LOG_LEVEL || 'info',
+    lockoutThreshold: positiveInteger(env, 'ROLLBOOK_LOCKOUT_THRESHOLD', 5),
+    lockoutMinutes: positiveInteger(env, 'ROLLBOOK_LOCKOUT_MINUTES', 15),
+    signInRatePerMinute: positiveInteger(env, 'ROLLBOOK_SIGN_IN_RATE', 10),
+    secureCookie:
+      env.ROLLBOOK_SECURE_COOKIE === 'true' ? true : env.ROLLBOOK_SECURE_COOKIE === 'false' ? false : 'auto',
+    oidc: env.ROLLBOOK_OIDC_ISSUER
+      ? {
+          issuer: env.ROLLBOOK_OIDC_ISSUER,
+          clientId: env.ROLLBOOK_OIDC_CLIENT_ID || 'rollbook',
+          clientSecret: env.ROLLBOOK_OIDC_CLIENT_SECRET || undefined,
+          publicUrl: (env.ROLLBOOK_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+          label: env.ROLLBOOK_OIDC_LABEL || 'Single sign-on',
+        }
+      : undefined,
   };
 }

@@ -30,6 +30,25 @@ export const ERROR_CODES = [
   'precondition_required',
   'version_conflict',
   'demo_needs_empty_database',
+  'unauthenticated',
+  'sign_in_failed',
+  'forbidden',
+  'csrf_token_invalid',
+  'too_many_requests',
+  'setup_already_done',
+  'user_not_found',
+  'role_not_found',
+  'grant_not_found',
+  'token_not_found',
+  'audit_event_not_found',
+  'username_taken',
+  'role_code_taken',
+  'role_in_use',
+  'builtin_role',
+  'weak_password',
+  'last_administrator',
+  'single_sign_on_failed',
+  'single_sign_on_not_configured',
   'internal_error',
 ] as const;
 
@@ -46,6 +65,9 @@ export type ErrorCategory =
   | 'conflict' // it clashes with the state of the record (already applied, a later order…)
   | 'precondition_required' // a write without the version it was based on
   | 'stale' // a write based on a version someone else has replaced
+  | 'unauthenticated' // nobody is signed in, or the sign-in failed
+  | 'forbidden' // signed in, but the role does not allow it
+  | 'rate_limited' // too many attempts in a short time
   | 'internal';
 
 export function errorCategory(code: ErrorCode): ErrorCategory {
@@ -56,7 +78,23 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'not_found':
     case 'unit_not_found':
     case 'order_not_found':
+    case 'user_not_found':
+    case 'role_not_found':
+    case 'grant_not_found':
+    case 'token_not_found':
+    case 'audit_event_not_found':
       return 'not_found';
+    case 'weak_password':
+      return 'invalid';
+    case 'unauthenticated':
+    case 'sign_in_failed':
+    case 'single_sign_on_failed':
+      return 'unauthenticated';
+    case 'forbidden':
+    case 'csrf_token_invalid':
+      return 'forbidden';
+    case 'too_many_requests':
+      return 'rate_limited';
     case 'unknown_kind':
     case 'kind_not_in_force':
     case 'wrong_parent_kind':
@@ -78,6 +116,13 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'order_not_applied':
     case 'integrity_conflict':
     case 'demo_needs_empty_database':
+    case 'setup_already_done':
+    case 'username_taken':
+    case 'role_code_taken':
+    case 'role_in_use':
+    case 'builtin_role':
+    case 'last_administrator':
+    case 'single_sign_on_not_configured':
       return 'conflict';
     case 'precondition_required':
       return 'precondition_required';

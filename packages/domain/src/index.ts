@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './messages.js';
 export * from './reorg.js';
 export * from './rule-pack.js';
+export * from './permissions.js';

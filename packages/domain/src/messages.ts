@@ -146,6 +146,101 @@ const CATALOG: Catalog = {
     vi: 'Chỉ có thể nạp tổ chức mẫu vào cơ sở dữ liệu trống.',
     ar: 'لا يمكن تحميل المنظمة التجريبية إلا في قاعدة بيانات فارغة.',
   },
+  unauthenticated: {
+    en: 'You are not signed in, or your session has ended. Sign in and try again.',
+    vi: 'Bạn chưa đăng nhập hoặc phiên làm việc đã hết hạn. Hãy đăng nhập rồi thử lại.',
+    ar: 'لم تسجّل الدخول أو انتهت جلستك. سجّل الدخول وحاول مجددًا.',
+  },
+  sign_in_failed: {
+    en: 'Sign-in failed: the user name or password is wrong, or the account is locked for a while. Check them and try again later, or ask an administrator.',
+    vi: 'Đăng nhập không thành công: tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa. Hãy kiểm tra và thử lại sau, hoặc liên hệ quản trị viên.',
+    ar: 'تعذّر تسجيل الدخول: اسم المستخدم أو كلمة المرور غير صحيحة، أو أن الحساب مقفل مؤقتًا. تحقّق منهما وحاول لاحقًا، أو اسأل المسؤول.',
+  },
+  forbidden: {
+    en: 'Your role does not allow this ({permission}). Ask an administrator if you need it.',
+    vi: 'Vai trò của bạn không cho phép thao tác này ({permission}). Hãy đề nghị quản trị viên nếu bạn cần.',
+    ar: 'دورك لا يسمح بهذا ({permission}). اطلب ذلك من المسؤول إن احتجت إليه.',
+  },
+  csrf_token_invalid: {
+    en: 'This request did not carry the page’s security token. Reload the page and try again.',
+    vi: 'Yêu cầu thiếu mã bảo mật của trang. Hãy tải lại trang rồi thử lại.',
+    ar: 'لم يحمل هذا الطلب رمز الأمان الخاص بالصفحة. أعد تحميل الصفحة وحاول مجددًا.',
+  },
+  too_many_requests: {
+    en: 'Too many attempts. Wait {retry} and try again.',
+    vi: 'Quá nhiều lần thử. Hãy chờ {retry} rồi thử lại.',
+    ar: 'محاولات كثيرة جدًا. انتظر {retry} ثم حاول مجددًا.',
+  },
+  setup_already_done: {
+    en: 'The first administrator already exists. Sign in instead.',
+    vi: 'Quản trị viên đầu tiên đã được tạo. Hãy đăng nhập.',
+    ar: 'المسؤول الأول موجود بالفعل. سجّل الدخول بدلًا من ذلك.',
+  },
+  user_not_found: {
+    en: 'User {user} does not exist.',
+    vi: 'Người dùng {user} không tồn tại.',
+    ar: 'المستخدم {user} غير موجود.',
+  },
+  role_not_found: {
+    en: 'There is no role “{role}”.',
+    vi: 'Không có vai trò “{role}”.',
+    ar: 'لا يوجد دور «{role}».',
+  },
+  grant_not_found: {
+    en: 'Grant {grant} does not exist.',
+    vi: 'Phân quyền {grant} không tồn tại.',
+    ar: 'التفويض {grant} غير موجود.',
+  },
+  token_not_found: {
+    en: 'API token {token} does not exist.',
+    vi: 'Mã truy cập API {token} không tồn tại.',
+    ar: 'رمز الواجهة البرمجية {token} غير موجود.',
+  },
+  audit_event_not_found: {
+    en: 'Audit event {event} does not exist.',
+    vi: 'Sự kiện nhật ký {event} không tồn tại.',
+    ar: 'حدث التدقيق {event} غير موجود.',
+  },
+  username_taken: {
+    en: 'The user name “{username}” is already taken. Choose another.',
+    vi: 'Tên đăng nhập “{username}” đã được dùng. Hãy chọn tên khác.',
+    ar: 'اسم المستخدم «{username}» مستخدم بالفعل. اختر اسمًا آخر.',
+  },
+  role_code_taken: {
+    en: 'A role with the code “{role}” already exists.',
+    vi: 'Đã có vai trò mang mã “{role}”.',
+    ar: 'يوجد دور بالرمز «{role}» بالفعل.',
+  },
+  role_in_use: {
+    en: 'Role “{role}” is still granted to {count} people. Revoke those grants first.',
+    vi: 'Vai trò “{role}” vẫn đang được giao cho {count} người. Hãy thu hồi trước.',
+    ar: 'الدور «{role}» ما زال ممنوحًا لـ {count} أشخاص. ألغِ هذه التفويضات أولًا.',
+  },
+  builtin_role: {
+    en: 'Role “{role}” comes with Rollbook and cannot be changed or deleted. Define a role of your own instead.',
+    vi: 'Vai trò “{role}” có sẵn trong Rollbook, không thể sửa hay xóa. Hãy tạo vai trò riêng.',
+    ar: 'الدور «{role}» مدمج في Rollbook ولا يمكن تعديله أو حذفه. عرّف دورًا خاصًا بك بدلًا منه.',
+  },
+  weak_password: {
+    en: 'The password is too weak: {reason}.',
+    vi: 'Mật khẩu quá yếu: {reason}.',
+    ar: 'كلمة المرور ضعيفة: {reason}.',
+  },
+  last_administrator: {
+    en: 'This would leave nobody able to manage users across the whole organization. Give another person that role first.',
+    vi: 'Thao tác này sẽ khiến không còn ai quản lý người dùng toàn tổ chức. Hãy giao vai trò đó cho người khác trước.',
+    ar: 'سيؤدي هذا إلى عدم وجود أحد يدير المستخدمين على مستوى المنظمة كلها. امنح هذا الدور لشخص آخر أولًا.',
+  },
+  single_sign_on_failed: {
+    en: 'Single sign-on did not complete: {reason}. Try again, or sign in with your password.',
+    vi: 'Đăng nhập một lần không thành công: {reason}. Hãy thử lại hoặc đăng nhập bằng mật khẩu.',
+    ar: 'لم يكتمل الدخول الموحّد: {reason}. حاول مجددًا أو سجّل الدخول بكلمة المرور.',
+  },
+  single_sign_on_not_configured: {
+    en: 'Single sign-on is not set up on this server. Sign in with your password.',
+    vi: 'Máy chủ này chưa cấu hình đăng nhập một lần. Hãy đăng nhập bằng mật khẩu.',
+    ar: 'لم يُعدّ الدخول الموحّد على هذا الخادم. سجّل الدخول بكلمة المرور.',
+  },
   internal_error: {
     en: 'Something went wrong on the server. The change was not saved.',
     vi: 'Máy chủ gặp lỗi. Thay đổi chưa được lưu.',
@@ -264,6 +359,36 @@ const REASONS: Record<string, Record<ApiLanguage, string>> = {
     en: '{child} goes to no part',
     vi: '{child} không được phân về phần nào',
     ar: '{child} لا تذهب إلى أي جزء',
+  },
+  password_length: {
+    en: 'use at least {min} characters',
+    vi: 'cần ít nhất {min} ký tự',
+    ar: 'استخدم {min} أحرف على الأقل',
+  },
+  password_like_username: {
+    en: 'it must not contain the user name',
+    vi: 'không được chứa tên đăng nhập',
+    ar: 'يجب ألا تحتوي على اسم المستخدم',
+  },
+  unknown_permission: {
+    en: '“{value}” is not a permission',
+    vi: '“{value}” không phải là một quyền',
+    ar: '«{value}» ليست صلاحية',
+  },
+  sso_state: {
+    en: 'the sign-in took too long or was started elsewhere',
+    vi: 'quá trình đăng nhập quá lâu hoặc được bắt đầu ở nơi khác',
+    ar: 'استغرق تسجيل الدخول وقتًا طويلًا أو بدأ في مكان آخر',
+  },
+  sso_no_user: {
+    en: 'no Rollbook user is linked to this identity; ask an administrator to link it',
+    vi: 'chưa có người dùng Rollbook nào gắn với danh tính này; hãy đề nghị quản trị viên liên kết',
+    ar: 'لا يوجد مستخدم في Rollbook مرتبط بهذه الهوية؛ اطلب من المسؤول ربطها',
+  },
+  sso_provider: {
+    en: 'the identity provider answered with an error',
+    vi: 'nhà cung cấp danh tính trả về lỗi',
+    ar: 'أعاد مزوّد الهوية خطأً',
   },
   period_from: { en: 'from {from}', vi: 'từ {from}', ar: 'من {from}' },
   period_until: { en: 'until {to}', vi: 'đến trước {to}', ar: 'حتى {to}' },

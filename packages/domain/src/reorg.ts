@@ -100,3 +100,26 @@ export interface DecisionReference {
   issuedBy?: string | null;
   note?: string | null;
 }
+
+/**
+ * The stored units an operation names (the units it changes and the parents it places under);
+ * `null` stands for "the top of the tree". Whoever writes the order must reach all of them.
+ */
+export function unitsNamedBy(op: ReorgOperation): Array<number | null> {
+  switch (op.type) {
+    case 'create':
+      return op.parentRef ? [] : [op.parentId];
+    case 'rename':
+    case 'change':
+    case 'dissolve':
+      return [op.unitId];
+    case 'move':
+      return [op.unitId, op.parentId];
+    case 'merge':
+      return [...op.unitIds, 'unitId' in op.into ? op.into.unitId : op.into.parentId];
+    case 'split':
+      return [op.unitId];
+    case 'reinstate':
+      return [op.unitId, op.parentId];
+  }
+}

@@ -1,3 +1,4 @@
+import { localOperator } from '../modules/access/actor.js';
 import type { IsoDate, ReorgOperation } from '@rollbook/domain';
 import type { AppContext } from '../context.js';
 import { createAndApplyOrder } from '../modules/reorg/reorg.service.js';
@@ -48,7 +49,7 @@ export async function applyHistory(
   const timings: OrderTiming[] = [];
   const apply = async (kind: string, title: string, effectiveDate: IsoDate, operations: ReorgOperation[]) => {
     const started = performance.now();
-    const order = await createAndApplyOrder(ctx, {
+    const order = await createAndApplyOrder(ctx, localOperator('bench'), {
       effectiveDate,
       title,
       operations,

@@ -2,6 +2,7 @@
 // reads the product promises (tree as of a date, units by kind for a subtree, name search) and
 // checks that a long query on PGlite leaves the HTTP thread responsive. `npm run bench`; options
 // BENCH_UNITS, BENCH_ITERATIONS, BENCH_ENGINES, DATABASE_URL, BENCH_OUT.
+import { EVERYWHERE } from '../modules/access/actor.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -157,28 +158,28 @@ async function measureReads(
 
   for (const d of dateSets) {
     await measure('tree as of a date', 'children of the root (provinces)', d.words, (rng) =>
-      findChildren(db, rootId, d.pick(rng)),
+      findChildren(db, rootId, d.pick(rng), EVERYWHERE),
     );
     await measure('tree as of a date', 'children of a random province', d.words, (rng) => {
       const date = d.pick(rng);
-      return findChildren(db, rng.pick(liveOn('province', date)), date);
+      return findChildren(db, rng.pick(liveOn('province', date)), date, EVERYWHERE);
     });
     await measure('tree as of a date', 'children of a random commune', d.words, (rng) => {
       const date = d.pick(rng);
-      return findChildren(db, rng.pick(liveOn('commune', date)), date);
+      return findChildren(db, rng.pick(liveOn('commune', date)), date, EVERYWHERE);
     });
   }
   for (const d of dateSets) {
     await measure('units by kind for a subtree', 'root (whole tree)', d.words, (rng) =>
-      getFigures(db, rootId, d.pick(rng), rules),
+      getFigures(db, rootId, d.pick(rng), EVERYWHERE, rules),
     );
     await measure('units by kind for a subtree', 'a random province', d.words, (rng) => {
       const date = d.pick(rng);
-      return getFigures(db, rng.pick(liveOn('province', date)), date, rules);
+      return getFigures(db, rng.pick(liveOn('province', date)), date, EVERYWHERE, rules);
     });
     await measure('units by kind for a subtree', 'a random commune', d.words, (rng) => {
       const date = d.pick(rng);
-      return getFigures(db, rng.pick(liveOn('commune', date)), date, rules);
+      return getFigures(db, rng.pick(liveOn('commune', date)), date, EVERYWHERE, rules);
     });
   }
   const queries: Array<[label: string, query: string]> = [
@@ -191,7 +192,7 @@ async function measureReads(
   for (const [label, query] of queries) {
     for (const d of dateSets) {
       await measure('name search', label, d.words, (rng) =>
-        searchUnits(db, { query, date: d.pick(rng), limit: SEARCH_LIMIT }),
+        searchUnits(db, { query, date: d.pick(rng), limit: SEARCH_LIMIT, scope: EVERYWHERE }),
       );
     }
   }
@@ -201,6 +202,7 @@ async function measureReads(
       date: options.today,
       underUnitId: rng.pick(liveOn('province', options.today)),
       limit: SEARCH_LIMIT,
+      scope: EVERYWHERE,
     }),
   );
   return measurements;

@@ -10,7 +10,15 @@ import { fromDatabaseError, localizeViolation } from '../http/errors.js';
 import type { AppContext } from '../context.js';
 
 /** Exit codes scripts can branch on. */
-export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3, ruleBroken: 4, conflict: 5 } as const;
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  invalid: 2,
+  notFound: 3,
+  ruleBroken: 4,
+  conflict: 5,
+  denied: 6,
+} as const;
 
 const EXIT_BY_CATEGORY: Record<ErrorCategory, number> = {
   invalid: EXIT.invalid,
@@ -19,6 +27,9 @@ const EXIT_BY_CATEGORY: Record<ErrorCategory, number> = {
   conflict: EXIT.conflict,
   precondition_required: EXIT.conflict,
   stale: EXIT.conflict,
+  unauthenticated: EXIT.denied,
+  forbidden: EXIT.denied,
+  rate_limited: EXIT.denied,
   internal: EXIT.failure,
 };
 

@@ -12,7 +12,7 @@ afterAll(() => handle?.close());
 
 describe('database engine', () => {
   it('runs the migrations and reports the level', async () => {
-    expect(await migrationLevel(handle.db)).toBe('0002_unit_rollup');
+    expect(await migrationLevel(handle.db)).toBe('0004_audit');
   });
 
   it('folds names for search the way each script needs', async () => {

@@ -29,6 +29,9 @@ export interface OpenOptions {
 // numbers (ids stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// bigint[] (oid 1016): the same numbers, in an array.
+const parseBigintArray = pg.types.getTypeParser(1016 as never) as (v: string) => string[];
+pg.types.setTypeParser(1016 as never, (v: string) => parseBigintArray(v).map(Number));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 /** Opens PGlite (in a worker thread, behind a Unix socket) or a PostgreSQL server, with one Kysely on top. */

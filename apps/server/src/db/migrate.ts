@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { syncBuiltinRoles } from '../modules/access/users.service.js';
 import type { Database } from './types.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -34,6 +35,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  await syncBuiltinRoles(db);
   return { applied, level: await migrationLevel(db) };
 }
 

@@ -9,6 +9,12 @@ export interface Database {
   unit_lineage: UnitLineageTable;
   reorg_order_unit: ReorgOrderUnitTable;
   unit_rollup: UnitRollupTable;
+  app_user: AppUserTable;
+  role: RoleTable;
+  role_grant: RoleGrantTable;
+  user_session: UserSessionTable;
+  api_token: ApiTokenTable;
+  audit_event: AuditEventTable;
 }
 
 /** A timestamptz the database fills in (now()) unless given. */
@@ -28,6 +34,7 @@ export interface ReorgOrderTable {
   result: ColumnType<unknown, string | null, string | null> | null;
   reverses_order_id: number | null;
   reversed_by_order_id: number | null;
+  created_by: number | null;
   version: Generated<number>;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -85,4 +92,81 @@ export interface UnitRollupTable {
   kind: string;
   day: string;
   delta: number;
+}
+
+export interface AppUserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  email: string | null;
+  password_hash: string | null;
+  active: Generated<boolean>;
+  failed_sign_ins: Generated<number>;
+  locked_until: NullableTimestamp;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RoleTable {
+  id: Generated<number>;
+  code: string;
+  name: Generated<string>;
+  description: Generated<string>;
+  permissions: string[];
+  builtin: Generated<boolean>;
+  version: Generated<number>;
+}
+
+export interface RoleGrantTable {
+  id: Generated<number>;
+  user_id: number;
+  role_id: number;
+  unit_id: number | null;
+  /** A daterange literal, e.g. `[2026-01-01,)`. */
+  valid: string;
+  ended_by_order_id: number | null;
+  created_at: Timestamp;
+  created_by: number | null;
+}
+
+export interface UserSessionTable {
+  id: Generated<number>;
+  secret_hash: Buffer;
+  user_id: number;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  source_address: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  secret_hash: Buffer;
+  permissions: string[] | null;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+/** Generated columns are read-only: the body is the record. */
+export interface AuditEventTable {
+  seq: number;
+  body: string;
+  prev_hash: Buffer | null;
+  hash: Buffer;
+  at: ColumnType<string, never, never>;
+  actor_id: ColumnType<number | null, never, never>;
+  actor_name: ColumnType<string | null, never, never>;
+  action: ColumnType<string, never, never>;
+  entity_type: ColumnType<string | null, never, never>;
+  entity_id: ColumnType<string | null, never, never>;
+  unit_ids: ColumnType<number[], never, never>;
 }

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -9,10 +11,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, negotiateLanguage } from '@rollbook/domain';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { accessRoutes } from '../modules/access/access.routes.js';
+import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { demoRoutes } from '../modules/demo/demo.routes.js';
 import { reorgRoutes } from '../modules/reorg/reorg.routes.js';
 import { systemRoutes } from '../modules/system/system.routes.js';
 import { unitRoutes } from '../modules/units/units.routes.js';
+import { installAuth } from './auth.js';
 import { createErrorHandler, toProblem } from './errors.js';
 import { createAjv } from './validation.js';
 
@@ -28,7 +33,13 @@ export interface AppOptions {
 
 /** Builds the HTTP server: the API under /api/v1, its OpenAPI document and reference, and the web app. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<App> {
-  const app = Fastify({ logger: options.logger ?? false }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Request ids tie an audit event to the log lines of its request; unique across restarts.
+    genReqId: () => randomUUID(),
+    // Bodies are orders and forms; bulk data comes as files through the import endpoints.
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
   // Query strings and paths are text, so their numbers and booleans are coerced; JSON bodies are
   // taken as sent (coercion would turn null into "" and 3 into "3").
   const validators = { coercing: createAjv('array'), exact: createAjv(false) };
@@ -61,6 +72,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       tags: [
         { name: 'units', description: 'The unit tree as of any date' },
         { name: 'orders', description: 'Reorganization orders: draft, preview, apply, reverse' },
+        { name: 'access', description: 'Sign-in, sessions, API tokens, users, grants and roles' },
+        { name: 'audit', description: 'The hash-chained audit trail' },
         { name: 'system', description: 'Health, rule pack and demo data' },
       ],
     },
@@ -69,11 +82,19 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   app.setErrorHandler(createErrorHandler(ctx.rules));
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('too_many_requests', { params: { retry: context.after } }),
+  });
+  await installAuth(app, ctx);
 
   await app.register(systemRoutes(ctx), { prefix: '/api' });
   await app.register(unitRoutes(ctx), { prefix: '/api/v1' });
   await app.register(reorgRoutes(ctx), { prefix: '/api/v1' });
   await app.register(demoRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(accessRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
 
   const serveWeb = (options.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.

@@ -20,6 +20,9 @@ const STATUS: Record<ErrorCategory, number> = {
   conflict: 409,
   precondition_required: 428,
   stale: 412,
+  unauthenticated: 401,
+  forbidden: 403,
+  rate_limited: 429,
   internal: 500,
 };
 

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { type AppContext, createContext } from '../context.js';
 import type { DatabaseHandle } from '../db/engine.js';
 import { createAndApplyOrder } from '../modules/reorg/reorg.service.js';
+import { localOperator } from '../modules/access/actor.js';
 import { createTestDatabase } from './test-database.js';
 
 /** A context over a fresh test database, with "today" pinned so dates in tests never drift. */
@@ -19,6 +20,9 @@ export async function createTestContext(
   return { ctx: { ...ctx, today: () => today }, handle };
 }
 
+/** Tests that exercise the tree, not access, act as the local operator (every permission). */
+export const TEST_OPERATOR = localOperator('test');
+
 let counter = 0;
 /** A code no other test uses. */
 export function uniqueCode(prefix = 'U'): string {
@@ -32,7 +36,7 @@ export async function applyOps(
   effectiveDate: string,
   operations: ReorgOperation[],
 ): Promise<number[]> {
-  const order = await createAndApplyOrder(ctx, { effectiveDate, operations });
+  const order = await createAndApplyOrder(ctx, TEST_OPERATOR, { effectiveDate, operations });
   return Object.keys(order.result?.createdUnitIds ?? {})
     .map(Number)
     .sort((a, b) => a - b)

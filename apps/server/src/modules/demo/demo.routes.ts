@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { actorOf } from '../../http/auth.js';
 import { ProblemSchema } from '../../http/conventions.js';
 import { loadDemo } from './demo.service.js';
 
@@ -9,6 +10,7 @@ export function demoRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/demo',
       {
+        config: { access: 'system.manage' },
         schema: {
           tags: ['system'],
           summary: 'Load the demo organization into an empty database (first run)',
@@ -18,8 +20,8 @@ export function demoRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           },
         },
       },
-      async (_request, reply) => {
-        const result = await loadDemo(ctx);
+      async (request, reply) => {
+        const result = await loadDemo(ctx, actorOf(request));
         return reply.status(201).send(result);
       },
     );

@@ -2,6 +2,7 @@ import { AppError, type ReorgOperation } from '@rollbook/domain';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/types.js';
+import { type Actor, requireEverywhere } from '../access/actor.js';
 import { createAndApplyOrderIn } from '../reorg/reorg.service.js';
 import { DEMO_DECISIONS, DEMO_START, DEMO_TREE, type DemoTree } from './demo-organization.js';
 
@@ -16,7 +17,8 @@ export interface DemoResult {
  * the founding tree (2020), a split of a hospital cell (2023), the merger of two school cells (2024),
  * the merger of two provinces (2025-07-01) and a planned rename (2027).
  */
-export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
+export async function loadDemo(ctx: AppContext, actor: Actor): Promise<DemoResult> {
+  requireEverywhere(actor, 'system.manage');
   return ctx.db.transaction().execute(async (trx) => {
     const any = await trx.selectFrom('unit').select('id').limit(1).executeTakeFirst();
     if (any) throw new AppError('demo_needs_empty_database');
@@ -39,6 +41,7 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
     const founding = await apply(
       trx,
       ctx,
+      actor,
       DEMO_START,
       'Thành lập (dữ liệu mẫu)',
       DEMO_DECISIONS.founding,
@@ -52,7 +55,7 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
     );
     const id = (code: string) => ids.get(code)!;
 
-    await apply(trx, ctx, '2023-03-01', 'Tách Chi bộ Khối Nội', DEMO_DECISIONS.hospitalSplit, [
+    await apply(trx, ctx, actor, '2023-03-01', 'Tách Chi bộ Khối Nội', DEMO_DECISIONS.hospitalSplit, [
       {
         type: 'split',
         unitId: id('AG-CD-BV-NOI'),
@@ -67,21 +70,30 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
         ],
       },
     ]);
-    await apply(trx, ctx, '2024-09-01', 'Hợp nhất hai chi bộ trường tiểu học', DEMO_DECISIONS.schoolCells, [
-      {
-        type: 'merge',
-        unitIds: [id('AG-MHH-THA'), id('AG-MHH-THB')],
-        into: {
-          parentId: id('AG-MHH'),
-          code: 'AG-MHH-TH',
-          name: 'Chi bộ Trường Tiểu học Mỹ Hòa Hưng',
-          kind: 'grassroots_cell',
-        },
-      },
-    ]);
     await apply(
       trx,
       ctx,
+      actor,
+      '2024-09-01',
+      'Hợp nhất hai chi bộ trường tiểu học',
+      DEMO_DECISIONS.schoolCells,
+      [
+        {
+          type: 'merge',
+          unitIds: [id('AG-MHH-THA'), id('AG-MHH-THB')],
+          into: {
+            parentId: id('AG-MHH'),
+            code: 'AG-MHH-TH',
+            name: 'Chi bộ Trường Tiểu học Mỹ Hòa Hưng',
+            kind: 'grassroots_cell',
+          },
+        },
+      ],
+    );
+    await apply(
+      trx,
+      ctx,
+      actor,
       '2025-07-01',
       'Hợp nhất Đảng bộ tỉnh An Giang và Đảng bộ tỉnh Kiên Giang',
       DEMO_DECISIONS.provinces,
@@ -93,7 +105,7 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
         },
       ],
     );
-    await apply(trx, ctx, '2027-01-01', 'Đổi tên Chi bộ Trạm Y tế', DEMO_DECISIONS.planned, [
+    await apply(trx, ctx, actor, '2027-01-01', 'Đổi tên Chi bộ Trạm Y tế', DEMO_DECISIONS.planned, [
       { type: 'rename', unitId: id('AG-MHH-YT'), name: 'Chi bộ Trung tâm Y tế xã Mỹ Hòa Hưng' },
     ]);
     const units = await trx
@@ -111,10 +123,11 @@ export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
 function apply(
   trx: Transaction<Database>,
   ctx: AppContext,
+  actor: Actor,
   effectiveDate: string,
   title: string,
   decision: (typeof DEMO_DECISIONS)[keyof typeof DEMO_DECISIONS],
   operations: ReorgOperation[],
 ) {
-  return createAndApplyOrderIn(trx, ctx, { effectiveDate, title, decision, operations });
+  return createAndApplyOrderIn(trx, ctx, actor, { effectiveDate, title, decision, operations });
 }

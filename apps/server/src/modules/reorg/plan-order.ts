@@ -1,3 +1,4 @@
+import { EVERYWHERE } from '../access/actor.js';
 import {
   allocateToSplitPart,
   type ErrorParams,
@@ -157,7 +158,7 @@ class Simulation {
   private async children(parentId: number): Promise<SimUnit[]> {
     if (parentId > 0 && !this.childrenLoaded.has(parentId)) {
       this.childrenLoaded.add(parentId);
-      const rows = await findChildVersionsAt(this.db, parentId, this.date);
+      const rows = await findChildVersionsAt(this.db, parentId, this.date, EVERYWHERE);
       await this.load(rows.map((r) => r.unitId));
     }
     return [...this.units.values()].filter((u) => u.live && u.parentId === parentId);

@@ -1,5 +1,7 @@
 import type { DecisionReference, IsoDate, ReorgOperation } from '@rollbook/domain';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
+import type { Scope } from '../access/actor.js';
+import { unitInScope } from '../access/scope.js';
 import type { Db } from '../units/units.repository.js';
 
 /** An order as stored. */
@@ -81,6 +83,21 @@ export interface OrderInput {
   decision?: DecisionReference | undefined;
   operations: ReorgOperation[];
   reversesOrderId?: number | null;
+  /** The user who drafted it (null: the local operator, or an internal step). */
+  createdBy?: number | null;
+}
+
+/**
+ * SQL: a reader may see the order (alias `o`). An order is seen by whoever reaches one of the units
+ * it names or touched, as they stood on its effective date or the day before; a draft naming none
+ * yet is its author's. Organization-wide readers see every order.
+ */
+export function orderVisibleTo(scope: Scope, userId: number | null): RawBuilder<boolean> {
+  if (scope.all) return sql<boolean>`true`;
+  return sql<boolean>`(o.created_by = ${userId ?? -1} or exists (
+    select 1 from unnest(rb_order_unit_ids(o.operations) || array(select unit_id from reorg_order_unit where order_id = o.id)) as named (id)
+    where ${unitInScope(scope, sql`named.id`, sql`o.effective_date`)}
+       or ${unitInScope(scope, sql`named.id`, sql`(o.effective_date - 1)`)}))`;
 }
 
 export async function insertOrder(db: Db, input: OrderInput): Promise<OrderRow> {
@@ -96,14 +113,21 @@ export async function insertOrder(db: Db, input: OrderInput): Promise<OrderRow> 
       note: input.decision?.note ?? null,
       operations: JSON.stringify(input.operations),
       reverses_order_id: input.reversesOrderId ?? null,
+      created_by: input.createdBy ?? null,
     })
     .returning(columns)
     .executeTakeFirstOrThrow();
   return toOrder(row as RawOrder);
 }
 
-export async function findOrderById(db: Db, id: number, forUpdate = false): Promise<OrderRow | undefined> {
-  let q = db.selectFrom('reorg_order').select(columns).where('id', '=', id);
+export async function findOrderById(
+  db: Db,
+  id: number,
+  forUpdate = false,
+  reader?: { scope: Scope; userId: number | null },
+): Promise<OrderRow | undefined> {
+  let q = db.selectFrom('reorg_order as o').select(columns).where('id', '=', id);
+  if (reader) q = q.where(orderVisibleTo(reader.scope, reader.userId));
   if (forUpdate) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row ? toOrder(row as RawOrder) : undefined;
@@ -201,9 +225,11 @@ export async function findOrders(
     beforeId?: number;
     limit: number;
     touchingUnitId?: number;
+    scope: Scope;
+    userId: number | null;
   },
 ): Promise<OrderRow[]> {
-  let q = db.selectFrom('reorg_order').select(columns);
+  let q = db.selectFrom('reorg_order as o').select(columns).where(orderVisibleTo(args.scope, args.userId));
   if (args.state === 'draft') q = q.where('status', '=', 'draft');
   if (args.state === 'planned')
     q = q.where('status', '=', 'applied').where('effective_date', '>', args.today);

@@ -17,7 +17,7 @@ const json = (body: unknown) => ({
 
 describe('orders over HTTP', () => {
   it('drafts, previews, applies with If-Match, and refuses a stale or missing If-Match', async () => {
-    const created = await t.app.inject({
+    const created = await t.inject({
       method: 'POST',
       url: '/api/v1/orders',
       ...json({
@@ -38,12 +38,12 @@ describe('orders over HTTP', () => {
     expect(created.headers.etag).toBe(`"${order.version}"`);
     expect(order.state).toBe('draft');
 
-    const preview = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/preview` });
+    const preview = await t.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/preview` });
     expect(preview.statusCode).toBe(200);
     expect(preview.json().figures.before.total).toBe(2);
     expect(preview.json().figures.after.total).toBe(1);
 
-    const renamed = await t.app.inject({
+    const renamed = await t.inject({
       method: 'PATCH',
       url: `/api/v1/orders/${order.id}`,
       headers: { 'content-type': 'application/json', 'if-match': created.headers.etag as string },
@@ -51,9 +51,9 @@ describe('orders over HTTP', () => {
     });
     expect(renamed.statusCode).toBe(200);
 
-    const missing = await t.app.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/apply` });
+    const missing = await t.inject({ method: 'POST', url: `/api/v1/orders/${order.id}/apply` });
     expect(missing.statusCode).toBe(428);
-    const stale = await t.app.inject({
+    const stale = await t.inject({
       method: 'POST',
       url: `/api/v1/orders/${order.id}/apply`,
       headers: { 'if-match': created.headers.etag as string },
@@ -61,7 +61,7 @@ describe('orders over HTTP', () => {
     expect(stale.statusCode).toBe(412);
     expect(stale.json().code).toBe('version_conflict');
 
-    const applied = await t.app.inject({
+    const applied = await t.inject({
       method: 'POST',
       url: `/api/v1/orders/${order.id}/apply`,
       headers: { 'if-match': renamed.headers.etag as string },
@@ -69,7 +69,7 @@ describe('orders over HTTP', () => {
     expect(applied.statusCode).toBe(200);
     expect(applied.json()).toMatchObject({ status: 'applied', state: 'in-effect' });
 
-    const edit = await t.app.inject({
+    const edit = await t.inject({
       method: 'PATCH',
       url: `/api/v1/orders/${order.id}`,
       headers: { 'content-type': 'application/json', 'if-match': applied.headers.etag as string },
@@ -78,7 +78,7 @@ describe('orders over HTTP', () => {
     expect(edit.statusCode).toBe(409);
     expect(edit.json().code).toBe('order_not_draft');
 
-    const reversal = await t.app.inject({
+    const reversal = await t.inject({
       method: 'POST',
       url: `/api/v1/orders/${order.id}/reversal`,
       headers: { 'content-type': 'application/json', 'accept-language': 'vi' },
@@ -96,8 +96,8 @@ describe('orders over HTTP', () => {
       effectiveDate: '2024-01-01',
       operations: [{ type: 'create', parentId: tree.gCell, code: uniqueCode(), name: 'X', kind: 'cell' }],
     };
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/orders', ...json(body) });
-    const res = await t.app.inject({
+    const created = await t.inject({ method: 'POST', url: '/api/v1/orders', ...json(body) });
+    const res = await t.inject({
       method: 'POST',
       url: `/api/v1/orders/${created.json().id}/apply`,
       headers: { 'if-match': created.headers.etag as string, 'accept-language': 'vi' },
@@ -108,12 +108,12 @@ describe('orders over HTTP', () => {
     expect(problem).toMatchObject({ code: 'wrong_parent_kind', field: 'operations.0.kind' });
     expect(problem.detail).toContain('không thể trực thuộc');
     expect(problem.detail).toContain('chi bộ cơ sở');
-    const still = await t.app.inject({ method: 'GET', url: `/api/v1/orders/${created.json().id}` });
+    const still = await t.inject({ method: 'GET', url: `/api/v1/orders/${created.json().id}` });
     expect(still.json().status).toBe('draft');
   });
 
   it('keeps JSON values as sent: null stays null, numbers stay numbers', async () => {
-    const created = await t.app.inject({
+    const created = await t.inject({
       method: 'POST',
       url: '/api/v1/orders',
       ...json({
@@ -132,20 +132,20 @@ describe('orders over HTTP', () => {
       }),
     });
     expect(created.json().decision).toMatchObject({ number: null, issuedBy: null });
-    const applied = await t.app.inject({
+    const applied = await t.inject({
       method: 'POST',
       url: `/api/v1/orders/${created.json().id}/apply`,
       headers: { 'if-match': created.headers.etag as string },
     });
     const unitId = applied.json().createdUnitIds['0'][0];
-    const unit = await t.app.inject({ method: 'GET', url: `/api/v1/units/${unitId}?asOf=2024-03-01` });
+    const unit = await t.inject({ method: 'GET', url: `/api/v1/units/${unitId}?asOf=2024-03-01` });
     expect(unit.json().unit.attributes).toEqual({ households: 3, rural: false });
   });
 
   it('pages through orders with a cursor', async () => {
-    const first = await t.app.inject({ method: 'GET', url: '/api/v1/orders?limit=2' });
+    const first = await t.inject({ method: 'GET', url: '/api/v1/orders?limit=2' });
     expect(first.json().items).toHaveLength(2);
-    const next = await t.app.inject({
+    const next = await t.inject({
       method: 'GET',
       url: `/api/v1/orders?limit=2&cursor=${first.json().nextCursor}`,
     });
@@ -176,7 +176,7 @@ describe('orders over HTTP', () => {
       'operations.0.unitId',
     ],
   ])('refuses %s', async (_name, body, status, code, field) => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/orders', ...json(body) });
+    const res = await t.inject({ method: 'POST', url: '/api/v1/orders', ...json(body) });
     expect(res.statusCode).toBe(status);
     expect(res.json()).toMatchObject({ code, field });
   });
@@ -222,7 +222,7 @@ describe('orders over HTTP', () => {
       'split_allocation',
     ],
   ])('previews %s as a broken rule', async (_name, ops, code, date = '2024-01-01') => {
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: '/api/v1/orders/preview',
       ...json({ effectiveDate: date, operations: ops(tree) }),
@@ -233,7 +233,7 @@ describe('orders over HTTP', () => {
   });
 
   it('asks to choose a unit when a form sends none, in the language asked', async () => {
-    const res = await t.app.inject({
+    const res = await t.inject({
       method: 'POST',
       url: '/api/v1/orders/preview',
       headers: { 'content-type': 'application/json', 'accept-language': 'vi' },
@@ -246,7 +246,7 @@ describe('orders over HTTP', () => {
   });
 
   it('answers 404 for an order that does not exist', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/orders/987654' });
+    const res = await t.inject({ method: 'GET', url: '/api/v1/orders/987654' });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('order_not_found');
   });

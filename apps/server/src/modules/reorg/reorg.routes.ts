@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { negotiateLanguage, type ReorgOperation } from '@rollbook/domain';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { actorOf } from '../../http/auth.js';
 import { decodeCursor, encodeCursor, etag, ProblemSchema, requireIfMatch } from '../../http/conventions.js';
 import { localizeViolation } from '../../http/errors.js';
 import { presentOrder } from './reorg.present.js';
@@ -50,6 +51,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/orders',
       {
+        config: { access: 'orders.read' },
         schema: {
           tags: ['orders'],
           summary: 'List orders, newest first',
@@ -60,7 +62,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const { state, unitId, cursor, limit = 50 } = request.query;
         const beforeId = decodeCursor<{ id: number }>(cursor)?.id;
-        const rows = await findOrders(ctx, {
+        const rows = await findOrders(ctx, actorOf(request), {
           limit: limit + 1,
           ...(state && { state }),
           ...(unitId !== undefined && { unitId }),
@@ -78,6 +80,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/orders',
       {
+        config: { access: 'orders.write' },
         schema: {
           tags: ['orders'],
           summary: 'Create a draft order',
@@ -86,7 +89,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const order = await createOrder(ctx.db, {
+        const order = await createOrder(ctx, actorOf(request), {
           ...request.body,
           operations: request.body.operations as ReorgOperation[],
         });
@@ -101,6 +104,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/orders/preview',
       {
+        config: { access: 'orders.write' },
         schema: {
           tags: ['orders'],
           summary: 'Preview an unsaved order: what changes, figures before and after, broken rules',
@@ -110,7 +114,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request) =>
         localize(
-          await previewOrder(ctx, {
+          await previewOrder(ctx, actorOf(request), {
             effectiveDate: request.body.effectiveDate,
             operations: request.body.operations as ReorgOperation[],
           }),
@@ -121,6 +125,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/orders/:id',
       {
+        config: { access: 'orders.read' },
         schema: {
           tags: ['orders'],
           summary: 'One order',
@@ -129,7 +134,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const order = await getOrder(ctx.db, request.params.id);
+        const order = await getOrder(ctx.db, actorOf(request), request.params.id);
         reply.header('etag', etag(order.version));
         return presentOrder(order, ctx.today());
       },
@@ -138,6 +143,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.patch(
       '/orders/:id',
       {
+        config: { access: 'orders.write' },
         schema: {
           tags: ['orders'],
           summary: 'Change a draft (If-Match required)',
@@ -149,7 +155,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const version = requireIfMatch(request);
         const { operations, ...rest } = request.body;
-        const order = await updateOrder(ctx.db, request.params.id, version, {
+        const order = await updateOrder(ctx, actorOf(request), request.params.id, version, {
           ...rest,
           ...(operations && { operations: operations as ReorgOperation[] }),
         });
@@ -161,6 +167,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.delete(
       '/orders/:id',
       {
+        config: { access: 'orders.write' },
         schema: {
           tags: ['orders'],
           summary: 'Delete a draft (If-Match required)',
@@ -169,7 +176,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        await deleteOrder(ctx.db, request.params.id, requireIfMatch(request));
+        await deleteOrder(ctx, actorOf(request), request.params.id, requireIfMatch(request));
         return reply.status(204).send(null);
       },
     );
@@ -177,6 +184,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/orders/:id/preview',
       {
+        config: { access: 'orders.write' },
         schema: {
           tags: ['orders'],
           summary: 'Preview a saved draft',
@@ -185,14 +193,16 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const order = await getOrder(ctx.db, request.params.id);
-        return localize(await previewOrder(ctx, order), request.headers['accept-language']);
+        const actor = actorOf(request);
+        const order = await getOrder(ctx.db, actor, request.params.id, 'orders.write');
+        return localize(await previewOrder(ctx, actor, order), request.headers['accept-language']);
       },
     );
 
     app.post(
       '/orders/:id/apply',
       {
+        config: { access: 'orders.apply' },
         schema: {
           tags: ['orders'],
           summary: 'Apply a draft on its effective date, atomically (If-Match required)',
@@ -201,7 +211,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const order = await applyOrder(ctx, request.params.id, requireIfMatch(request));
+        const order = await applyOrder(ctx, actorOf(request), request.params.id, requireIfMatch(request));
         reply.header('etag', etag(order.version));
         return presentOrder(order, ctx.today());
       },
@@ -210,6 +220,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/orders/:id/reversal',
       {
+        config: { access: 'orders.write' },
         schema: {
           tags: ['orders'],
           summary: 'Draft the order that undoes an applied one',
@@ -221,6 +232,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const order = await draftReversal(
           ctx,
+          actorOf(request),
           request.params.id,
           request.body?.effectiveDate,
           negotiateLanguage(request.headers['accept-language']),

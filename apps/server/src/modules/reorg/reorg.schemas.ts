@@ -258,6 +258,16 @@ export const PreviewSchema = Type.Object({
     }),
     Type.Null(),
   ]),
+  endingGrants: Type.Array(
+    Type.Object({
+      grantId: Type.Integer(),
+      userId: Type.Integer(),
+      username: Type.String(),
+      role: Type.String(),
+      unitId: Type.Integer(),
+    }),
+    { description: 'Grants on units the order ends: they end with the unit on its effective date.' },
+  ),
 });
 
 export const OrderListSchema = Type.Object({

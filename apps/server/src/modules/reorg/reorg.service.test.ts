@@ -9,8 +9,10 @@ import {
   buildUnit,
   createTestContext,
   uniqueCode,
+  TEST_OPERATOR as OP,
 } from '../../test/test-context.js';
 import { countByKindAt, findFirstTreeGap } from '../units/units.repository.js';
+import { EVERYWHERE } from '../access/actor.js';
 import { findChildren, getFigures, getLineage, getUnit, getUnitHistory } from '../units/units.service.js';
 import {
   applyOrder,
@@ -28,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => handle?.close());
 
 const childNames = async (parentId: number, date: string) =>
-  (await findChildren(ctx.db, parentId, date)).map((u) => u.name).sort();
+  (await findChildren(ctx.db, parentId, date, EVERYWHERE)).map((u) => u.name).sort();
 
 async function expectRefused(promise: Promise<unknown>, code: string) {
   const error = await promise.then(
@@ -52,17 +54,17 @@ describe('reorganization orders', () => {
     ]);
     expect(await childNames(t.committee, '2024-08-31')).toEqual(['Chi bộ Giáo viên 1', 'Chi bộ Giáo viên 2']);
     expect(await childNames(t.committee, '2024-09-01')).toEqual(['Chi bộ Giáo viên']);
-    const figuresBefore = await getFigures(ctx.db, t.province, '2024-08-31', ctx.rules);
-    const figuresAfter = await getFigures(ctx.db, t.province, '2024-09-01', ctx.rules);
+    const figuresBefore = await getFigures(ctx.db, t.province, '2024-08-31', EVERYWHERE, ctx.rules);
+    const figuresAfter = await getFigures(ctx.db, t.province, '2024-09-01', EVERYWHERE, ctx.rules);
     // "grassroots organizations" = grassroots committees + grassroots cells (the rule pack's group)
     expect(figuresAfter.groups).toEqual([{ group: 'grassroots_organizations', count: 2 }]);
     expect(figuresAfter.direct).toMatchObject({ total: 1, byKind: [{ kind: 'commune', count: 1 }] });
     expect(figuresBefore.byKind.find((k) => k.kind === 'cell')?.count).toBe(2);
     expect(figuresAfter.byKind.find((k) => k.kind === 'cell')?.count).toBe(1);
-    const lineage = await getLineage(ctx.db, t.cellA);
+    const lineage = await getLineage(ctx.db, t.cellA, EVERYWHERE, ctx.today());
     expect(lineage.edges).toHaveLength(2);
     expect(lineage.edges.every((e) => e.kind === 'merge' && e.effectiveDate === '2024-09-01')).toBe(true);
-    const gone = await getUnit(ctx.db, t.cellA, '2025-01-01');
+    const gone = await getUnit(ctx.db, t.cellA, '2025-01-01', EVERYWHERE);
     expect(gone.liveOnDate).toBe(false);
     expect(gone.existence).toEqual({ from: '2000-01-01', to: '2024-09-01' });
   });
@@ -75,10 +77,10 @@ describe('reorganization orders', () => {
       name: 'Đảng bộ tỉnh Kiên Giang',
     });
     await applyOps(ctx, '2025-07-01', [{ type: 'move', unitId: t.commune, parentId: other }]);
-    expect((await getFigures(ctx.db, other, '2025-06-30')).total).toBe(0);
-    expect((await getFigures(ctx.db, other, '2025-07-01')).total).toBe(5);
-    expect((await getFigures(ctx.db, t.province, '2025-07-01')).total).toBe(0);
-    const cell = await getUnit(ctx.db, t.cellA, '2025-07-01');
+    expect((await getFigures(ctx.db, other, '2025-06-30', EVERYWHERE)).total).toBe(0);
+    expect((await getFigures(ctx.db, other, '2025-07-01', EVERYWHERE)).total).toBe(5);
+    expect((await getFigures(ctx.db, t.province, '2025-07-01', EVERYWHERE)).total).toBe(0);
+    const cell = await getUnit(ctx.db, t.cellA, '2025-07-01', EVERYWHERE);
     expect(cell.ancestors.map((a) => a.id)).toEqual([t.central, other, t.commune, t.committee]);
   });
 
@@ -96,9 +98,9 @@ describe('reorganization orders', () => {
     ]);
     expect(await childNames(partA!, '2023-01-01')).toEqual(['Chi bộ Giáo viên 1']);
     expect(await childNames(partB!, '2023-01-01')).toEqual(['Chi bộ Giáo viên 2']);
-    expect((await getLineage(ctx.db, t.committee)).edges.map((e) => e.successorId).sort()).toEqual(
-      [partA, partB].sort(),
-    );
+    expect(
+      (await getLineage(ctx.db, t.committee, EVERYWHERE, ctx.today())).edges.map((e) => e.successorId).sort(),
+    ).toEqual([partA, partB].sort());
   });
 
   it('builds a whole subtree in one order, new units under new units by ref', async () => {
@@ -121,13 +123,13 @@ describe('reorganization orders', () => {
         kind: 'cell',
       },
     ]);
-    expect((await getUnit(ctx.db, cell!, '2021-01-01')).ancestors.map((a) => a.id)).toEqual([
+    expect((await getUnit(ctx.db, cell!, '2021-01-01', EVERYWHERE)).ancestors.map((a) => a.id)).toEqual([
       t.central,
       t.province,
       t.commune,
       committee,
     ]);
-    const unknown = await previewOrder(ctx, {
+    const unknown = await previewOrder(ctx, OP, {
       effectiveDate: '2021-01-01',
       operations: [
         { type: 'create', parentId: null, parentRef: 'nowhere', code: uniqueCode(), name: 'X', kind: 'cell' },
@@ -141,8 +143,10 @@ describe('reorganization orders', () => {
   it('keeps a future-dated order out of today and in the tree of its date', async () => {
     const t = await buildSmallTree(ctx);
     await applyOps(ctx, '2099-01-01', [{ type: 'rename', unitId: t.gCell, name: 'Chi bộ Trung tâm Y tế' }]);
-    expect((await getUnit(ctx.db, t.gCell, ctx.today())).unit?.name).toBe('Chi bộ Trạm Y tế');
-    expect((await getUnit(ctx.db, t.gCell, '2099-01-01')).unit?.name).toBe('Chi bộ Trung tâm Y tế');
+    expect((await getUnit(ctx.db, t.gCell, ctx.today(), EVERYWHERE)).unit?.name).toBe('Chi bộ Trạm Y tế');
+    expect((await getUnit(ctx.db, t.gCell, '2099-01-01', EVERYWHERE)).unit?.name).toBe(
+      'Chi bộ Trung tâm Y tế',
+    );
   });
 
   it('refuses an order that cuts across a later planned one, naming it', async () => {
@@ -163,7 +167,7 @@ describe('reorganization orders', () => {
       'later_change_conflict',
     );
     expect(error.params.laterDate).toBe('2027-07-01');
-    expect((await getUnit(ctx.db, t.cellA, '2028-01-01')).liveOnDate).toBe(false);
+    expect((await getUnit(ctx.db, t.cellA, '2028-01-01', EVERYWHERE)).liveOnDate).toBe(false);
   });
 
   it('refuses a back-dated order that would leave a later planned placement without a parent or in a loop', async () => {
@@ -181,12 +185,14 @@ describe('reorganization orders', () => {
       'later_change_conflict',
     );
     expect(gone.params.laterDate).toBe('2028-01-01');
-    expect((await getUnit(ctx.db, t.cellA, '2028-06-01')).ancestors.map((a) => a.id)).toContain(other);
+    expect((await getUnit(ctx.db, t.cellA, '2028-06-01', EVERYWHERE)).ancestors.map((a) => a.id)).toContain(
+      other,
+    );
   });
 
   it('reverses the last of two orders on one day, and refuses to reverse the first before it', async () => {
     const t = await buildSmallTree(ctx);
-    const first = await createAndApplyOrder(ctx, {
+    const first = await createAndApplyOrder(ctx, OP, {
       effectiveDate: '2022-02-01',
       operations: [
         {
@@ -199,48 +205,52 @@ describe('reorganization orders', () => {
       ],
     });
     const unitId = first.result!.createdUnitIds!['0']![0]!;
-    const second = await createAndApplyOrder(ctx, {
+    const second = await createAndApplyOrder(ctx, OP, {
       effectiveDate: '2022-02-01',
       operations: [{ type: 'rename', unitId, name: 'Chi bộ Khóm Một' }],
     });
-    await expectRefused(draftReversal(ctx, first.id), 'later_change_conflict');
-    const reversal = await draftReversal(ctx, second.id);
+    await expectRefused(draftReversal(ctx, OP, first.id), 'later_change_conflict');
+    const reversal = await draftReversal(ctx, OP, second.id);
     expect(reversal.operations).toEqual([
       { type: 'rename', unitId, code: expect.any(String), name: 'Chi bộ Khóm 1' },
     ]);
-    await applyOrder(ctx, reversal.id, reversal.version);
-    expect((await getUnit(ctx.db, unitId, '2022-02-01')).unit?.name).toBe('Chi bộ Khóm 1');
+    await applyOrder(ctx, OP, reversal.id, reversal.version);
+    expect((await getUnit(ctx.db, unitId, '2022-02-01', EVERYWHERE)).unit?.name).toBe('Chi bộ Khóm 1');
     // Both undone now, in order: the unit's creation can be reversed too.
-    const undoFirst = await draftReversal(ctx, first.id);
+    const undoFirst = await draftReversal(ctx, OP, first.id);
     expect(undoFirst.operations).toEqual([{ type: 'dissolve', unitId }]);
   });
 
   it('reverses a merger later than its date: the merger stays history, the units come back', async () => {
     const t = await buildSmallTree(ctx);
-    const merger = await createAndApplyOrder(ctx, {
+    const merger = await createAndApplyOrder(ctx, OP, {
       effectiveDate: '2024-09-01',
       operations: [{ type: 'merge', unitIds: [t.cellA], into: { unitId: t.cellB } }],
     });
-    const reversal = await draftReversal(ctx, merger.id, '2025-01-01');
-    await applyOrder(ctx, reversal.id, reversal.version);
+    const reversal = await draftReversal(ctx, OP, merger.id, '2025-01-01');
+    await applyOrder(ctx, OP, reversal.id, reversal.version);
     expect(await childNames(t.committee, '2024-12-31')).toEqual(['Chi bộ Giáo viên 2']);
     expect(await childNames(t.committee, '2025-01-01')).toEqual(['Chi bộ Giáo viên 1', 'Chi bộ Giáo viên 2']);
-    expect((await getLineage(ctx.db, t.cellA)).edges).toHaveLength(1);
-    const history = await getUnitHistory(ctx.db, t.cellA);
+    expect((await getLineage(ctx.db, t.cellA, EVERYWHERE, ctx.today())).edges).toHaveLength(1);
+    const history = await getUnitHistory(ctx.db, t.cellA, { scope: EVERYWHERE, date: ctx.today() });
     expect(history.versions.map((v) => [v.validFrom, v.validTo])).toEqual([
       ['2000-01-01', '2024-09-01'],
       ['2025-01-01', null],
     ]);
-    await expectRefused(applyOrder(ctx, reversal.id, reversal.version + 1), 'order_not_draft');
+    await expectRefused(applyOrder(ctx, OP, reversal.id, reversal.version + 1), 'order_not_draft');
     await expectRefused(
-      draftReversal(ctx, (await createOrder(ctx.db, { effectiveDate: '2025-01-01', operations: [] })).id),
+      draftReversal(
+        ctx,
+        OP,
+        (await createOrder(ctx, OP, { effectiveDate: '2025-01-01', operations: [] })).id,
+      ),
       'order_not_applied',
     );
   });
 
   it('previews without writing: changes, figures before and after, and broken rules', async () => {
     const t = await buildSmallTree(ctx);
-    const preview = await previewOrder(ctx, {
+    const preview = await previewOrder(ctx, OP, {
       effectiveDate: '2024-01-01',
       operations: [{ type: 'merge', unitIds: [t.cellA], into: { unitId: t.cellB } }],
     });
@@ -251,7 +261,7 @@ describe('reorganization orders', () => {
     expect(preview.figures?.after?.total).toBe(1);
     expect(await childNames(t.committee, '2024-01-01')).toHaveLength(2);
 
-    const bad = await previewOrder(ctx, {
+    const bad = await previewOrder(ctx, OP, {
       effectiveDate: '2024-01-01',
       operations: [
         { type: 'move', unitId: t.province, parentId: t.cellA },
@@ -313,12 +323,12 @@ describe('reorganization orders', () => {
         into: { parentId: t.committee, code, name: 'Merged', kind: 'cell' },
       },
     ]);
-    expect((await getUnit(ctx.db, merged!, '2020-01-01')).unit?.code).toBe(code);
+    expect((await getUnit(ctx.db, merged!, '2020-01-01', EVERYWHERE)).unit?.code).toBe(code);
   });
 
   it('reverses an applied order with a new order; on the same date the history reads as before', async () => {
     const t = await buildSmallTree(ctx);
-    const draft = await createOrder(ctx.db, {
+    const draft = await createOrder(ctx, OP, {
       effectiveDate: '2024-09-01',
       operations: [
         {
@@ -328,30 +338,34 @@ describe('reorganization orders', () => {
         },
       ],
     });
-    const applied = await applyOrder(ctx, draft.id, draft.version);
-    const reversal = await draftReversal(ctx, applied.id);
+    const applied = await applyOrder(ctx, OP, draft.id, draft.version);
+    const reversal = await draftReversal(ctx, OP, applied.id);
     expect(reversal.operations.map((o) => o.type)).toEqual(['reinstate', 'reinstate', 'dissolve']);
-    const done = await applyOrder(ctx, reversal.id, reversal.version);
+    const done = await applyOrder(ctx, OP, reversal.id, reversal.version);
     expect(done.reversesOrderId).toBe(applied.id);
     expect(await childNames(t.committee, '2024-09-01')).toEqual(['Chi bộ Giáo viên 1', 'Chi bộ Giáo viên 2']);
-    const history = await getUnitHistory(ctx.db, t.cellA);
+    const history = await getUnitHistory(ctx.db, t.cellA, { scope: EVERYWHERE, date: ctx.today() });
     expect(history.versions).toHaveLength(1);
     expect(history.versions[0]).toMatchObject({ validFrom: '2000-01-01', validTo: null });
-    expect((await getLineage(ctx.db, t.cellA)).edges).toHaveLength(0);
-    const withCorrections = await getUnitHistory(ctx.db, t.cellA, true);
+    expect((await getLineage(ctx.db, t.cellA, EVERYWHERE, ctx.today())).edges).toHaveLength(0);
+    const withCorrections = await getUnitHistory(ctx.db, t.cellA, {
+      includeSuperseded: true,
+      scope: EVERYWHERE,
+      date: ctx.today(),
+    });
     expect(withCorrections.versions.filter((v) => v.supersededAt).length).toBeGreaterThan(0);
-    await expectRefused(draftReversal(ctx, applied.id), 'order_already_reversed');
+    await expectRefused(draftReversal(ctx, OP, applied.id), 'order_already_reversed');
   });
 
   it('refuses a stale version and edits of an applied order', async () => {
     const t = await buildSmallTree(ctx);
-    const draft = await createOrder(ctx.db, {
+    const draft = await createOrder(ctx, OP, {
       effectiveDate: '2024-01-01',
       operations: [{ type: 'rename', unitId: t.gCell, name: 'New' }],
     });
-    await expectRefused(applyOrder(ctx, draft.id, draft.version + 1), 'version_conflict');
-    await applyOrder(ctx, draft.id, draft.version);
-    await expectRefused(applyOrder(ctx, draft.id, draft.version + 1), 'order_not_draft');
+    await expectRefused(applyOrder(ctx, OP, draft.id, draft.version + 1), 'version_conflict');
+    await applyOrder(ctx, OP, draft.id, draft.version);
+    await expectRefused(applyOrder(ctx, OP, draft.id, draft.version + 1), 'order_not_draft');
   });
 
   it('serializes concurrent orders: two claiming one code cannot both land', async () => {

@@ -8,6 +8,8 @@ import {
   type ReorgOperation,
   type RuleViolation,
   type UnitAttributes,
+  unitsNamedBy,
+  type Permission,
 } from '@rollbook/domain';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
@@ -20,6 +22,10 @@ import {
   findVersionsAt,
 } from '../units/units.repository.js';
 import { type FiguresSnapshot, toSnapshot } from '../units/units.service.js';
+import { endGrantsOnEndedUnits } from '../access/access.repository.js';
+import { type Actor, requireScope, type Scope } from '../access/actor.js';
+import { isUnitVisible } from '../access/scope.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { applyPlan } from './apply-plan.js';
 import { type OrderPlan, type PlannedChange, planOrder } from './plan-order.js';
 import {
@@ -54,6 +60,16 @@ export interface OrderPreview {
     before: FiguresSnapshot;
     after: FiguresSnapshot | null;
   } | null;
+  /** Grants on units the order ends: they end with the unit on its effective date. */
+  endingGrants: EndingGrant[];
+}
+
+export interface EndingGrant {
+  grantId: number;
+  userId: number;
+  username: string;
+  role: string;
+  unitId: number;
 }
 
 class RollbackPreview extends Error {
@@ -62,37 +78,133 @@ class RollbackPreview extends Error {
   }
 }
 
-export async function getOrder(db: Db, id: number): Promise<OrderRow> {
-  const order = await findOrderById(db, id);
+/** An order the actor may see with a permission; one out of reach answers like a missing one. */
+export async function getOrder(
+  db: Db,
+  actor: Actor,
+  id: number,
+  permission: Permission = 'orders.read',
+  forUpdate = false,
+): Promise<OrderRow> {
+  const scope = requireScope(actor, permission);
+  const order = await findOrderById(db, id, forUpdate, { scope, userId: actor.userId });
   if (!order) throw new AppError('order_not_found', { params: { order: `#${id}` } });
   return order;
 }
 
 export async function findOrders(
   ctx: AppContext,
+  actor: Actor,
   args: { state?: OrderState; beforeId?: number; limit: number; unitId?: number },
 ): Promise<OrderRow[]> {
-  return findOrderRows(ctx.db, { ...args, today: ctx.today(), touchingUnitId: args.unitId });
+  const scope = requireScope(actor, 'orders.read');
+  return findOrderRows(ctx.db, {
+    ...args,
+    today: ctx.today(),
+    touchingUnitId: args.unitId,
+    scope,
+    userId: actor.userId,
+  });
 }
 
-export async function createOrder(db: Db, input: OrderInput): Promise<OrderRow> {
-  return insertOrder(db, input);
+/**
+ * Refuses an order that names a unit outside the actor's reach for a permission, as it stands on
+ * the order's date (a unit out of reach is reported exactly like a missing one); placing a unit at
+ * the top of the tree needs an organization-wide grant.
+ */
+export async function assertOrderInScope(
+  db: Db,
+  actor: Actor,
+  permission: Permission,
+  order: { effectiveDate: IsoDate; operations: ReorgOperation[] },
+): Promise<Scope> {
+  const scope = requireScope(actor, permission);
+  if (scope.all) return scope;
+  for (const [i, op] of order.operations.entries()) {
+    for (const unitId of unitsNamedBy(op)) {
+      if (unitId === null)
+        throw new AppError('forbidden', { field: `operations.${i}`, params: { permission } });
+      if (unitId < 0) continue;
+      if (!(await isUnitVisible(db, scope, unitId, order.effectiveDate))) {
+        throw new AppError('unit_not_found', { field: `operations.${i}`, params: { unit: `#${unitId}` } });
+      }
+    }
+  }
+  return scope;
+}
+
+function orderRecord(order: OrderRow | OrderInput) {
+  return {
+    effectiveDate: order.effectiveDate,
+    title: order.title ?? '',
+    decision: order.decision ?? {},
+    operations: order.operations,
+  };
+}
+
+function namedUnits(operations: ReorgOperation[]): number[] {
+  return operations.flatMap(unitsNamedBy).filter((id): id is number => id !== null && id > 0);
+}
+
+export async function createOrder(ctx: AppContext, actor: Actor, input: OrderInput): Promise<OrderRow> {
+  await assertOrderInScope(ctx.db, actor, 'orders.write', input);
+  return ctx.db.transaction().execute(async (trx) => {
+    const order = await insertOrder(trx, { ...input, createdBy: actor.userId });
+    await recordAudit(trx, actor, {
+      action: 'order.create',
+      entity: { type: 'order', id: order.id },
+      unitIds: namedUnits(order.operations),
+      decision: order.decision,
+      after: orderRecord(order),
+    });
+    return order;
+  });
 }
 
 export async function updateOrder(
-  db: Db,
+  ctx: AppContext,
+  actor: Actor,
   id: number,
   expectedVersion: number,
   patch: Partial<OrderInput>,
 ): Promise<OrderRow> {
-  const updated = await updateDraft(db, id, expectedVersion, patch);
-  if (updated) return updated;
-  throw await whyNotWritable(db, id);
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await getOrder(trx, actor, id, 'orders.write');
+    await assertOrderInScope(trx, actor, 'orders.write', {
+      effectiveDate: patch.effectiveDate ?? before.effectiveDate,
+      operations: patch.operations ?? before.operations,
+    });
+    const updated = await updateDraft(trx, id, expectedVersion, patch);
+    if (!updated) throw await whyNotWritable(trx, id);
+    await recordAudit(trx, actor, {
+      action: 'order.update',
+      entity: { type: 'order', id },
+      unitIds: namedUnits([...before.operations, ...updated.operations]),
+      decision: updated.decision,
+      before: orderRecord(before),
+      after: orderRecord(updated),
+    });
+    return updated;
+  });
 }
 
-export async function deleteOrder(db: Db, id: number, expectedVersion: number): Promise<void> {
-  if (await deleteDraft(db, id, expectedVersion)) return;
-  throw await whyNotWritable(db, id);
+export async function deleteOrder(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  expectedVersion: number,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const before = await getOrder(trx, actor, id, 'orders.write');
+    await assertOrderInScope(trx, actor, 'orders.write', before);
+    if (!(await deleteDraft(trx, id, expectedVersion))) throw await whyNotWritable(trx, id);
+    await recordAudit(trx, actor, {
+      action: 'order.delete',
+      entity: { type: 'order', id },
+      unitIds: namedUnits(before.operations),
+      before: orderRecord(before),
+    });
+  });
 }
 
 /** The error for a write that matched no row: missing, no longer a draft, or a stale version. */
@@ -110,8 +222,10 @@ async function whyNotWritable(db: Db, id: number): Promise<AppError> {
  */
 export async function previewOrder(
   ctx: AppContext,
+  actor: Actor,
   order: { effectiveDate: IsoDate; operations: ReorgOperation[] },
 ): Promise<OrderPreview> {
+  await assertOrderInScope(ctx.db, actor, 'orders.write', order);
   try {
     await ctx.db.transaction().execute(async (trx) => {
       await lockTree(trx);
@@ -119,10 +233,15 @@ export async function previewOrder(
       const scope = await scopeOf(trx, plan);
       const before = scope ? toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate)) : null;
       let after: FiguresSnapshot | null = null;
+      let endingGrants: EndingGrant[] = [];
       if (plan.violations.length === 0) {
         const draft = await insertOrder(trx, { ...order, title: 'preview' });
         const applied = await applyPlan(trx, plan, draft.id, ctx.rules);
         plan.violations.push(...applied.violations);
+        endingGrants = await describeGrants(
+          trx,
+          await endGrantsOnEndedUnits(trx, draft.id, order.effectiveDate),
+        );
         if (scope && applied.violations.length === 0) {
           after = toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate));
         }
@@ -131,6 +250,7 @@ export async function previewOrder(
         violations: plan.violations,
         changes: plan.changes,
         figures: scope && before ? { ...scope, before, after } : null,
+        endingGrants,
       });
     });
   } catch (error) {
@@ -138,6 +258,32 @@ export async function previewOrder(
     throw error;
   }
   throw new Error('unreachable');
+}
+
+async function describeGrants(
+  db: Db,
+  ended: Array<{ id: number; user_id: number; unit_id: number }>,
+): Promise<EndingGrant[]> {
+  if (ended.length === 0) return [];
+  const rows = await db
+    .selectFrom('role_grant as g')
+    .innerJoin('app_user as u', 'u.id', 'g.user_id')
+    .innerJoin('role as r', 'r.id', 'g.role_id')
+    .select(['g.id', 'g.user_id', 'u.username', 'r.code', 'g.unit_id'])
+    .where(
+      'g.id',
+      'in',
+      ended.map((g) => g.id),
+    )
+    .orderBy('g.id')
+    .execute();
+  return rows.map((r) => ({
+    grantId: r.id,
+    userId: r.user_id,
+    username: r.username,
+    role: r.code,
+    unitId: r.unit_id!,
+  }));
 }
 
 /** The lowest unit above everything the order touches: where its figures change. */
@@ -183,20 +329,30 @@ function refuse(violations: RuleViolation[]): never {
  * Applies a draft order: checks every rule against the tree on its effective date and writes it
  * all, or nothing. If-Match must name the draft's current version.
  */
-export async function applyOrder(ctx: AppContext, id: number, expectedVersion: number): Promise<OrderRow> {
+export async function applyOrder(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  expectedVersion: number,
+): Promise<OrderRow> {
   return ctx.db.transaction().execute(async (trx) => {
     await lockTree(trx);
-    const order = await findOrderById(trx, id, true);
-    if (!order) throw new AppError('order_not_found', { params: { order: `#${id}` } });
+    const order = await getOrder(trx, actor, id, 'orders.apply', true);
+    await assertOrderInScope(trx, actor, 'orders.apply', order);
     if (order.status !== 'draft') throw new AppError('order_not_draft', { params: { order: `#${id}` } });
     if (order.version !== expectedVersion) {
       throw new AppError('version_conflict', { field: 'If-Match', params: { current: order.version } });
     }
-    return applyLocked(ctx, trx, order);
+    return applyLocked(ctx, trx, actor, order);
   });
 }
 
-async function applyLocked(ctx: AppContext, trx: Transaction<Database>, order: OrderRow): Promise<OrderRow> {
+async function applyLocked(
+  ctx: AppContext,
+  trx: Transaction<Database>,
+  actor: Actor,
+  order: OrderRow,
+): Promise<OrderRow> {
   const plan = await planOrder(trx, ctx.rules, order);
   if (plan.violations.length) refuse(plan.violations);
   const { ids, violations } = await applyPlan(trx, plan, order.id, ctx.rules);
@@ -215,23 +371,52 @@ async function applyLocked(ctx: AppContext, trx: Transaction<Database>, order: O
     }
     await markReversed(trx, order.reversesOrderId, order.id, reversed?.effectiveDate === order.effectiveDate);
   }
-  return markApplied(trx, order.id, { createdUnitIds });
+  const applied = await markApplied(trx, order.id, { createdUnitIds });
+  const touched = await findOrderUnitIds(trx, order.id);
+  await recordAudit(trx, actor, {
+    action: 'order.apply',
+    entity: { type: 'order', id: order.id },
+    unitIds: touched,
+    decision: order.decision,
+    after: { ...orderRecord(order), createdUnitIds },
+  });
+  // A unit that ends takes its grants with it (BRIEF capability 9); the preview listed them.
+  for (const grant of await describeGrants(
+    trx,
+    await endGrantsOnEndedUnits(trx, order.id, order.effectiveDate),
+  )) {
+    await recordAudit(trx, actor, {
+      action: 'grant.end',
+      entity: { type: 'grant', id: grant.grantId },
+      unitIds: [grant.unitId],
+      decision: order.decision,
+      after: { ...grant, to: order.effectiveDate, orderId: order.id },
+    });
+  }
+  return applied;
 }
 
 /** Creates and applies an order in one transaction (quick edits, the CLI's --apply). */
-export async function createAndApplyOrder(ctx: AppContext, input: OrderInput): Promise<OrderRow> {
-  return ctx.db.transaction().execute((trx) => createAndApplyOrderIn(trx, ctx, input));
+export async function createAndApplyOrder(
+  ctx: AppContext,
+  actor: Actor,
+  input: OrderInput,
+): Promise<OrderRow> {
+  await assertOrderInScope(ctx.db, actor, 'orders.write', input);
+  await assertOrderInScope(ctx.db, actor, 'orders.apply', input);
+  return ctx.db.transaction().execute((trx) => createAndApplyOrderIn(trx, ctx, actor, input));
 }
 
 /** The same inside a caller's transaction, so several orders can land together (demo data, imports). */
 export async function createAndApplyOrderIn(
   trx: Transaction<Database>,
   ctx: AppContext,
+  actor: Actor,
   input: OrderInput,
 ): Promise<OrderRow> {
   await lockTree(trx);
-  const order = await insertOrder(trx, input);
-  return applyLocked(ctx, trx, order);
+  const order = await insertOrder(trx, { ...input, createdBy: actor.userId });
+  return applyLocked(ctx, trx, actor, order);
 }
 
 /**
@@ -241,13 +426,13 @@ export async function createAndApplyOrderIn(
  */
 export async function draftReversal(
   ctx: AppContext,
+  actor: Actor,
   id: number,
   effectiveDate?: IsoDate,
   lang: ApiLanguage = 'en',
 ): Promise<OrderRow> {
   return ctx.db.transaction().execute(async (trx) => {
-    const order = await findOrderById(trx, id, true);
-    if (!order) throw new AppError('order_not_found', { params: { order: `#${id}` } });
+    const order = await getOrder(trx, actor, id, 'orders.write', true);
     if (order.status !== 'applied') throw new AppError('order_not_applied', { params: { order: `#${id}` } });
     if (order.reversedByOrderId) {
       throw new AppError('order_already_reversed', {
@@ -338,12 +523,21 @@ export async function draftReversal(
       ...restore,
       ...dissolve.sort((a, b) => b.depth - a.depth).map((d) => d.op),
     ];
-    return insertOrder(trx, {
+    await assertOrderInScope(trx, actor, 'orders.write', { effectiveDate: date, operations });
+    const reversal = await insertOrder(trx, {
       effectiveDate: date,
       title: formatText('reversal_title', lang, { order: id, title: order.title ? ` (${order.title})` : '' }),
       decision: {},
       operations,
       reversesOrderId: id,
+      createdBy: actor.userId,
     });
+    await recordAudit(trx, actor, {
+      action: 'order.create',
+      entity: { type: 'order', id: reversal.id },
+      unitIds: unitIds,
+      after: { ...orderRecord(reversal), reversesOrderId: id },
+    });
+    return reversal;
   });
 }

@@ -14,6 +14,7 @@ export function systemRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/health',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['system'],
           summary: 'Whether the server and its database answer',
@@ -47,6 +48,7 @@ export function systemRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/v1/rule-pack',
       {
+        config: { access: 'signed-in' },
         schema: {
           tags: ['system'],
           summary: 'The rule pack in force: unit kinds, their names and where they may sit',

@@ -1,6 +1,8 @@
 import type { IsoDate } from '@rollbook/domain';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/types.js';
+import type { Scope } from '../access/actor.js';
+import { pathInScope } from '../access/scope.js';
 import { parseDaterange, type Period } from './daterange.js';
 
 /** Any executor: the database or a transaction. Reads take it so they run where the caller is. */
@@ -60,12 +62,40 @@ export async function findVersionsAt(
   return rows.map(toVersion);
 }
 
-/** Current versions of the units live under a parent on the date (the roots when parentId is null). */
+/**
+ * Current versions of the units live under a parent on the date. With parentId null: the top of
+ * what the scope reaches — the top units for an organization-wide reader, the highest units of
+ * the scope otherwise (a grant inside another grant's subtree is not a second top).
+ */
 export async function findChildVersionsAt(
   db: Db,
   parentId: number | null,
   date: IsoDate,
+  scope: Scope,
 ): Promise<UnitVersionRow[]> {
+  if (parentId === null && !scope.all) {
+    const rows = await db
+      .selectFrom('unit_version as v')
+      .innerJoin('unit_tree as t', (join) =>
+        join.onRef('t.unit_id', '=', 'v.unit_id').on(sql<boolean>`t.valid @> ${date}::date`),
+      )
+      .select(versionColumns)
+      .where('v.superseded_at', 'is', null)
+      .where(sql<boolean>`v.valid @> ${date}::date`)
+      .where(
+        sql<boolean>`t.path = any(scope_paths.paths) and not exists (
+          select 1 from unnest(scope_paths.paths) p where p @> t.path and p <> t.path)`,
+      )
+      .innerJoin(
+        sql<{
+          paths: string[];
+        }>`(select rb_scope_paths(${[...scope.roots]}::bigint[], ${date}::date) as paths)`.as('scope_paths'),
+        (join) => join.onTrue(),
+      )
+      .orderBy('v.code')
+      .execute();
+    return rows.map(toVersion);
+  }
   const rows = await db
     .selectFrom('unit_version as v')
     .select(versionColumns)
@@ -325,6 +355,7 @@ export interface UnitSearch {
   kind?: string;
   after?: { code: string; id: number };
   limit: number;
+  scope: Scope;
 }
 
 /** Searches names and codes live on a date, ignoring case and diacritics, optionally inside a subtree. */
@@ -337,6 +368,12 @@ export async function searchUnitsAt(db: Db, args: UnitSearch): Promise<UnitVersi
     // The text is matched literally: % and _ typed by a user are not wildcards.
     .where(sql<boolean>`v.search_text like '%' || rb_fold(${escapeLike(args.query)}) || '%'`);
   if (args.kind) q = q.where('v.kind', '=', args.kind);
+  if (!args.scope.all) {
+    q = q.where(
+      sql<boolean>`exists (select 1 from unit_tree t where t.unit_id = v.unit_id and t.valid @> ${args.date}::date
+        and ${pathInScope(args.scope, sql`t.path`, args.date)})`,
+    );
+  }
   if (args.underUnitId !== undefined) {
     q = q.where(
       sql<boolean>`exists (select 1 from unit_tree t join unit_tree r on r.unit_id = ${args.underUnitId} and r.valid @> ${args.date}::date

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError, reason, type RuleViolation } from '@rollbook/domain';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { scopeOf } from '../../http/auth.js';
 import { AsOfQuery, decodeCursor, encodeCursor, PageOf, ProblemSchema } from '../../http/conventions.js';
 import { createAndApplyOrder } from '../reorg/reorg.service.js';
 import { OrderSchema } from '../reorg/reorg.schemas.js';
@@ -38,6 +39,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/units',
       {
+        config: { access: 'units.read' },
         schema: {
           tags: ['units'],
           summary: 'List the units under a parent, or search units by name or code, as of a date',
@@ -46,6 +48,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
+        const { scope } = scopeOf(request);
         const { asOf = ctx.today(), parentId, q, kind, under, cursor, limit = 50 } = request.query;
         if (q) {
           const after = decodeCursor<{ code: string; id: number }>(cursor);
@@ -53,6 +56,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             query: q,
             date: asOf,
             limit: limit + 1,
+            scope,
             ...(under !== undefined && { underUnitId: under }),
             ...(kind !== undefined && { kind }),
             ...(after && { after }),
@@ -65,7 +69,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             params: { reason: reason('parent_or_query') },
           });
         }
-        const all = await findChildren(ctx.db, parentId === 'root' ? null : Number(parentId), asOf);
+        const all = await findChildren(ctx.db, parentId === 'root' ? null : Number(parentId), asOf, scope);
         // Children of one unit are few (hundreds at most); the cursor is a position in the ordered list.
         const offset = decodeCursor<{ offset: number }>(cursor)?.offset ?? 0;
         const items = all.slice(offset, offset + limit);
@@ -79,6 +83,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/units',
       {
+        config: { access: 'orders.apply' },
         schema: {
           tags: ['units'],
           summary: 'Add a unit: makes and applies a one-operation reorganization order',
@@ -101,7 +106,8 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           parentId,
           attributes,
         } = request.body;
-        const order = await createAndApplyOrder(ctx, {
+        const { actor } = scopeOf(request, 'orders.write');
+        const order = await createAndApplyOrder(ctx, actor, {
           effectiveDate,
           title: `${code} ${name}`,
           decision,
@@ -110,7 +116,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           throw asBodyFields(error);
         });
         const id = order.result?.createdUnitIds?.['0']?.[0];
-        const detail = await getUnit(ctx.db, id!, effectiveDate);
+        const detail = await getUnit(ctx.db, id!, effectiveDate, scopeOf(request, 'units.read').scope);
         reply.status(201).header('location', `/api/v1/units/${id}`);
         return { unit: detail.unit!, order: presentOrder(order, ctx.today()) };
       },
@@ -119,6 +125,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.get(
       '/units/:id',
       {
+        config: { access: 'units.read' },
         schema: {
           tags: ['units'],
           summary: 'A unit as of a date, with its place in the tree',
@@ -127,12 +134,14 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: UnitDetailSchema, ...problems },
         },
       },
-      async (request) => getUnit(ctx.db, request.params.id, request.query.asOf ?? ctx.today()),
+      async (request) =>
+        getUnit(ctx.db, request.params.id, request.query.asOf ?? ctx.today(), scopeOf(request).scope),
     );
 
     app.get(
       '/units/:id/history',
       {
+        config: { access: 'units.read' },
         schema: {
           tags: ['units'],
           summary: "A unit's timeline: every version and the order behind it",
@@ -141,25 +150,34 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: HistorySchema, ...problems },
         },
       },
-      async (request) => getUnitHistory(ctx.db, request.params.id, request.query.includeSuperseded ?? false),
+      async (request) =>
+        getUnitHistory(ctx.db, request.params.id, {
+          includeSuperseded: request.query.includeSuperseded ?? false,
+          scope: scopeOf(request).scope,
+          date: request.query.asOf ?? ctx.today(),
+        }),
     );
 
     app.get(
       '/units/:id/lineage',
       {
+        config: { access: 'units.read' },
         schema: {
           tags: ['units'],
           summary: 'Predecessors and successors through merges and splits',
           params: UnitParams,
+          querystring: AsOfQuery,
           response: { 200: LineageSchema, ...problems },
         },
       },
-      async (request) => getLineage(ctx.db, request.params.id),
+      async (request) =>
+        getLineage(ctx.db, request.params.id, scopeOf(request).scope, request.query.asOf ?? ctx.today()),
     );
 
     app.get(
       '/units/:id/figures',
       {
+        config: { access: 'units.read' },
         schema: {
           tags: ['units'],
           summary: 'Units in the subtree by kind, as of a date',
@@ -168,12 +186,20 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: FiguresSchema, ...problems },
         },
       },
-      async (request) => getFigures(ctx.db, request.params.id, request.query.asOf ?? ctx.today(), ctx.rules),
+      async (request) =>
+        getFigures(
+          ctx.db,
+          request.params.id,
+          request.query.asOf ?? ctx.today(),
+          scopeOf(request).scope,
+          ctx.rules,
+        ),
     );
 
     app.get(
       '/units/:id/figures/change',
       {
+        config: { access: 'units.read' },
         schema: {
           tags: ['units'],
           summary: 'How the subtree changed between two dates, and the orders that changed it',
@@ -186,8 +212,8 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         compareFigures(
           ctx.db,
           request.params.id,
-          request.query.from,
-          request.query.to ?? ctx.today(),
+          { from: request.query.from, to: request.query.to ?? ctx.today() },
+          scopeOf(request).scope,
           ctx.rules,
         ),
     );

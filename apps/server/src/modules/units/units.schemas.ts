@@ -98,6 +98,12 @@ export const HistorySchema = Type.Object({
 });
 
 export const HistoryQuery = Type.Object({
+  asOf: Type.Optional(
+    Type.String({
+      format: 'date',
+      description: 'The day whose scope decides whether you may read it (default: today).',
+    }),
+  ),
   includeSuperseded: Type.Optional(
     Type.Boolean({ default: false, description: 'Also list versions replaced by corrections.' }),
   ),

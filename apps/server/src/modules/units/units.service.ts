@@ -1,4 +1,6 @@
 import { AppError, type IsoDate, type KindRules } from '@rollbook/domain';
+import type { Scope } from '../access/actor.js';
+import { isUnitVisible, keepInScope } from '../access/scope.js';
 import { findOrdersByIds, type OrderRow } from '../reorg/reorg.repository.js';
 import {
   countByKindAt,
@@ -67,19 +69,29 @@ async function withChildCounts(db: Db, versions: UnitVersionRow[], date: IsoDate
   return versions.map((v) => toUnitView(v, counts.get(v.unitId) ?? 0));
 }
 
-/** The units directly under a parent (or the top units) on a date. */
-export async function findChildren(db: Db, parentId: number | null, date: IsoDate): Promise<UnitView[]> {
-  if (parentId !== null) await assertUnitExists(db, parentId);
-  return withChildCounts(db, await findChildVersionsAt(db, parentId, date), date);
+/** The units directly under a parent (or the top of the scope) on a date. */
+export async function findChildren(
+  db: Db,
+  parentId: number | null,
+  date: IsoDate,
+  scope: Scope,
+): Promise<UnitView[]> {
+  if (parentId !== null) await assertUnitVisible(db, parentId, date, scope);
+  return withChildCounts(db, await findChildVersionsAt(db, parentId, date, scope), date);
 }
 
-async function assertUnitExists(db: Db, unitId: number): Promise<void> {
-  if (!(await unitExists(db, unitId)))
-    throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+/**
+ * A unit that does not exist and one outside the reader's scope get the same answer, so the
+ * answer never tells that something is there (house style: access in one place).
+ */
+export async function assertUnitVisible(db: Db, unitId: number, date: IsoDate, scope: Scope): Promise<void> {
+  const visible = scope.all ? await unitExists(db, unitId) : await isUnitVisible(db, scope, unitId, date);
+  if (!visible) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
 }
 
 /** Units whose name or code contains the text, ignoring case and diacritics, on a date. */
 export async function searchUnits(db: Db, args: UnitSearch): Promise<UnitView[]> {
+  if (args.underUnitId !== undefined) await assertUnitVisible(db, args.underUnitId, args.date, args.scope);
   return withChildCounts(db, await searchUnitsAt(db, args), args.date);
 }
 
@@ -93,13 +105,15 @@ export interface UnitDetail {
 }
 
 /** A unit on a date, with where it stood in the tree; a unit not live that day shows its last known state. */
-export async function getUnit(db: Db, unitId: number, date: IsoDate): Promise<UnitDetail> {
+export async function getUnit(db: Db, unitId: number, date: IsoDate, scope: Scope): Promise<UnitDetail> {
+  await assertUnitVisible(db, unitId, date, scope);
   const history = await findUnitHistory(db, unitId);
   if (history.length === 0) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
   const onDate = history.find((v) => v.valid.from <= date && (v.valid.to === null || date < v.valid.to));
   const last = history[history.length - 1]!;
   const path = onDate ? ((await findPathAt(db, unitId, date)) ?? []) : [];
-  const ancestorIds = path.slice(0, -1);
+  // The way up is shown only as far as the reader's scope reaches.
+  const ancestorIds = await keepInScope(db, scope, path.slice(0, -1), date);
   const ancestorVersions = new Map((await findVersionsAt(db, ancestorIds, date)).map((v) => [v.unitId, v]));
   const childCount = onDate ? ((await countChildrenAt(db, [unitId], date)).get(unitId) ?? 0) : 0;
   return {
@@ -158,9 +172,10 @@ export interface HistoryEntry {
 export async function getUnitHistory(
   db: Db,
   unitId: number,
-  includeSuperseded = false,
+  options: { includeSuperseded?: boolean; scope: Scope; date: IsoDate },
 ): Promise<{ versions: HistoryEntry[]; end: { date: IsoDate; order: OrderSummary | null } | null }> {
-  const versions = await findUnitHistory(db, unitId, includeSuperseded);
+  await assertUnitVisible(db, unitId, options.date, options.scope);
+  const versions = await findUnitHistory(db, unitId, options.includeSuperseded ?? false);
   if (versions.length === 0) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
   const current = versions.filter((v) => v.supersededAt === null);
   // Parents are named as they were on the first day of each version.
@@ -228,10 +243,15 @@ export interface Lineage {
 }
 
 /** Every unit a unit came from and went into, through merges and splits, transitively. */
-export async function getLineage(db: Db, unitId: number): Promise<Lineage> {
-  await assertUnitExists(db, unitId);
-  const edges = await findLineageEdges(db, unitId);
-  const ids = [...new Set([unitId, ...edges.flatMap((e) => [e.predecessor_id, e.successor_id])])];
+export async function getLineage(db: Db, unitId: number, scope: Scope, date: IsoDate): Promise<Lineage> {
+  await assertUnitVisible(db, unitId, date, scope);
+  const allEdges = await findLineageEdges(db, unitId);
+  const linked = [...new Set(allEdges.flatMap((e) => [e.predecessor_id, e.successor_id]))];
+  // Units the reader could not open themselves are left out, with the edges that lead to them.
+  const visible = new Set([unitId]);
+  for (const id of linked) if (scope.all || (await isUnitVisible(db, scope, id, date))) visible.add(id);
+  const edges = allEdges.filter((e) => visible.has(e.predecessor_id) && visible.has(e.successor_id));
+  const ids = [...visible];
   const spans = await findUnitSpans(db, ids);
   return {
     nodes: spans.map((s) => ({
@@ -268,8 +288,16 @@ export interface Figures extends FiguresSnapshot {
  * On a day before the unit existed, its predecessors stand in for it, so a merged province can be
  * compared with the provinces it was made from.
  */
-export async function getFigures(db: Db, unitId: number, date: IsoDate, rules?: KindRules): Promise<Figures> {
-  const basis = await basisOn(db, unitId, date);
+export async function getFigures(
+  db: Db,
+  unitId: number,
+  date: IsoDate,
+  scope: Scope,
+  rules?: KindRules,
+): Promise<Figures> {
+  await assertUnitVisible(db, unitId, date, scope);
+  // A subtree inside the scope is inside it whole; only predecessors standing in need checking.
+  const basis = await keepInScope(db, scope, await basisOn(db, unitId, date), date);
   const byKind = await countByKindAt(db, basis, date);
   const groups = (rules?.groups() ?? []).map((g) => ({
     group: g.code,
@@ -288,13 +316,22 @@ export async function getFigures(db: Db, unitId: number, date: IsoDate, rules?: 
 async function basisOn(db: Db, unitId: number, date: IsoDate): Promise<number[]> {
   const live = await findVersionsAt(db, [unitId], date);
   if (live.length) return [unitId];
-  await assertUnitExists(db, unitId);
   return findPredecessorsLiveOn(db, unitId, date);
 }
 
 /** How a subtree changed between two dates, by kind, and the orders that changed it. */
-export async function compareFigures(db: Db, unitId: number, from: IsoDate, to: IsoDate, rules?: KindRules) {
-  const [a, b] = [await getFigures(db, unitId, from, rules), await getFigures(db, unitId, to, rules)];
+export async function compareFigures(
+  db: Db,
+  unitId: number,
+  range: { from: IsoDate; to: IsoDate },
+  scope: Scope,
+  rules?: KindRules,
+) {
+  const { from, to } = range;
+  const [a, b] = [
+    await getFigures(db, unitId, from, scope, rules),
+    await getFigures(db, unitId, to, scope, rules),
+  ];
   const kinds = [...new Set([...a.byKind, ...b.byKind].map((k) => k.kind))];
   const count = (f: Figures, kind: string) => f.byKind.find((k) => k.kind === kind)?.count ?? 0;
   const [lo, hi] = from <= to ? [from, to] : [to, from];
