@@ -115,3 +115,51 @@ describe('rollbook CLI', () => {
     expect(missing.code).toBe(3);
   });
 });
+
+describe('rollbook user and audit', () => {
+  it('creates the first administrator without any default password, and verifies the audit chain', async () => {
+    process.env.ROLLBOOK_PASSWORD = 'short';
+    const weak = await cli('user', 'create', 'admin', '--name', 'Quản trị', '--admin');
+    expect(weak.code).toBe(2);
+    expect(weak.err).toContain('password');
+    process.env.ROLLBOOK_PASSWORD = 'a long enough secret';
+    try {
+      const made = await cli('--json', 'user', 'create', 'admin', '--name', 'Quản trị', '--admin');
+      expect(made.code).toBe(0);
+      expect(JSON.parse(made.out).username).toBe('admin');
+      expect((await cli('user', 'create', 'Admin', '--name', 'Again', '--admin')).code).toBe(5);
+      const clerk = await cli(
+        'user',
+        'create',
+        'clerk',
+        '--name',
+        'Văn thư',
+        '--role',
+        'viewer',
+        '--unit',
+        'everywhere',
+      );
+      expect(clerk.code).toBe(0);
+    } finally {
+      delete process.env.ROLLBOOK_PASSWORD;
+    }
+    const listed = JSON.parse((await cli('--json', 'user', 'list')).out);
+    expect(listed.map((u: { username: string }) => u.username)).toEqual(
+      expect.arrayContaining(['admin', 'clerk']),
+    );
+    expect((await cli('user', 'deactivate', 'clerk')).code).toBe(0);
+
+    const verified = await cli('--json', 'audit', 'verify');
+    expect(verified.code).toBe(0);
+    const report = JSON.parse(verified.out);
+    expect(report).toMatchObject({ ok: true, broken: null });
+    expect(report.events).toBeGreaterThan(5);
+    const anchored = await cli('audit', 'verify', '--anchor', `${report.head.seq}:${report.head.hash}`);
+    expect(anchored.code).toBe(0);
+    expect(anchored.out).toContain('intact');
+    const wrongAnchor = await cli('audit', 'verify', '--anchor', `${report.head.seq}:${'0'.repeat(64)}`);
+    expect(wrongAnchor.code).toBe(7);
+    const events = JSON.parse((await cli('--json', 'audit', 'list', '--action', 'user.create')).out);
+    expect(events.map((e: { actor: { name: string } }) => e.actor.name)[0]).toMatch(/^cli:/);
+  });
+});

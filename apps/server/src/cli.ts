@@ -34,14 +34,13 @@ import {
   getUnitHistory,
   searchUnits,
 } from './modules/units/units.service.js';
-import { EVERYWHERE, localOperator } from './modules/access/actor.js';
+import { EVERYWHERE } from './modules/access/actor.js';
+import { operator } from './cli/operator.js';
+import { addAuditCommands, addUserCommands } from './cli/access-commands.js';
 import { VERSION } from './version.js';
 
-/** The CLI works on the database it was pointed at, as its operator (audited as cli:<user>@<host>). */
-const operator = () => localOperator('cli');
-
 /** Options every command shares; each has an environment twin. */
-interface Globals {
+export interface Globals {
   json?: boolean;
   lang?: string;
   dataDir?: string;
@@ -57,6 +56,11 @@ function twin(flags: string, description: string): Option {
   const long = /--([a-z-]+)/.exec(flags)?.[1] ?? '';
   return new Option(flags, description).env(`ROLLBOOK_${long.replaceAll('-', '_').toUpperCase()}`);
 }
+
+/** Runs a command body against the database; failures become messages and exit codes. */
+export type WithContext = <A extends unknown[]>(
+  body: (ctx: AppContext, globals: Globals, ...args: A) => Promise<unknown>,
+) => (...args: A) => Promise<void>;
 
 /** The `rollbook` command and its subcommands. */
 export function buildProgram(): Command {
@@ -507,6 +511,8 @@ export function buildProgram(): Command {
         return { deleted: order.id };
       }),
     );
+  addUserCommands(program, withContext, { date, id });
+  addAuditCommands(program, withContext);
   return program;
 }
 

@@ -375,6 +375,16 @@ const REASONS: Record<string, Record<ApiLanguage, string>> = {
     vi: '“{value}” không phải là một quyền',
     ar: '«{value}» ليست صلاحية',
   },
+  passwords_differ: {
+    en: 'the two passwords typed differ',
+    vi: 'hai lần nhập mật khẩu không khớp',
+    ar: 'كلمتا المرور المكتوبتان مختلفتان',
+  },
+  anchor: {
+    en: 'write it as seq:hash, as printed by a previous verify',
+    vi: 'hãy ghi dạng seq:hash như lần kiểm tra trước đã in ra',
+    ar: 'اكتبه بالصيغة seq:hash كما طبعه تحقق سابق',
+  },
   sso_state: {
     en: 'the sign-in took too long or was started elsewhere',
     vi: 'quá trình đăng nhập quá lâu hoặc được bắt đầu ở nơi khác',

@@ -18,6 +18,8 @@ export const EXIT = {
   ruleBroken: 4,
   conflict: 5,
   denied: 6,
+  /** `audit verify` found the chain broken. */
+  tampered: 7,
 } as const;
 
 const EXIT_BY_CATEGORY: Record<ErrorCategory, number> = {

@@ -23,6 +23,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
   }
+  interface FastifyInstance {
+    /** Every API route and its access rule: the permission-matrix test walks it. */
+    accessTable: Array<{ method: string; url: string; access: Access }>;
+  }
   interface FastifyRequest {
     actor: Actor | null;
     sessionId: number | null;
@@ -57,10 +61,17 @@ export async function installAuth(app: FastifyInstance, ctx: AppContext): Promis
   app.decorateRequest('sessionId', null);
   app.decorateRequest('csrfToken', null);
 
+  const table: FastifyInstance['accessTable'] = [];
+  app.decorate('accessTable', table);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api') || isDocumentation(route.url)) return;
-    if (!route.config?.access) {
+    const access = route.config?.access;
+    if (!access) {
       throw new Error(`${String(route.method)} ${route.url} declares no access rule (config.access).`);
+    }
+    for (const method of [route.method].flat()) {
+      // Fastify adds HEAD for every GET; it is the same route.
+      if (method !== 'HEAD') table.push({ method, url: route.url, access });
     }
   });
 

@@ -19,7 +19,7 @@ export interface SignedInUser {
  */
 export async function signedInUser(
   ctx: AppContext,
-  grants: Array<{ role: string; unitId: number | null }>,
+  grants: Array<{ role: string; unitId: number | null; from?: string }>,
   options: { username?: string; password?: string } = {},
 ): Promise<SignedInUser> {
   const username = options.username ?? uniqueCode('user').toLowerCase();

@@ -186,12 +186,32 @@ export async function findRoles(db: Db): Promise<RoleRow[]> {
  * Grants in force on a day on units an order ends that day (merged away, dissolved): they end with
  * the unit. Returns what was ended; the preview lists the same by running this in its rollback.
  */
-export async function endGrantsOnEndedUnits(db: Db, orderId: number, day: IsoDate) {
-  const rows = await sql<{ id: number; user_id: number; unit_id: number }>`
-    update role_grant g set valid = daterange(lower(g.valid), ${day}::date), ended_by_order_id = ${orderId}
+export async function endGrantsOnEndedUnits(db: Db, orderId: number, day: IsoDate): Promise<EndedGrant[]> {
+  const affected = await sql<EndedGrant & { began: boolean }>`
+    select g.id as "grantId", g.user_id as "userId", u.username, r.code as role, g.unit_id as "unitId",
+      lower(g.valid) < ${day}::date as began
+    from role_grant g join app_user u on u.id = g.user_id join role r on r.id = g.role_id
     where g.unit_id in (select unit_id from reorg_order_unit where order_id = ${orderId})
-      and g.valid @> ${day}::date and lower(g.valid) < ${day}::date
+      and (upper_inf(g.valid) or upper(g.valid) > ${day}::date)
       and not exists (select 1 from unit_tree t where t.unit_id = g.unit_id and t.valid @> ${day}::date)
-    returning g.id, g.user_id, g.unit_id`.execute(db);
-  return rows.rows;
+    order by g.id`.execute(db);
+  const began = affected.rows.filter((g) => g.began).map((g) => g.grantId);
+  const notYet = affected.rows.filter((g) => !g.began).map((g) => g.grantId);
+  if (began.length) {
+    await sql`update role_grant set valid = daterange(lower(valid), ${day}::date), ended_by_order_id = ${orderId}
+      where id = any(${began}::bigint[])`.execute(db);
+  }
+  // A grant that began on or after the day (the order is back-dated) never reached a live unit:
+  // it is withdrawn, as a revoked grant that had not begun is.
+  if (notYet.length) await sql`delete from role_grant where id = any(${notYet}::bigint[])`.execute(db);
+  return affected.rows.map(({ began: _began, ...grant }) => grant);
+}
+
+/** A grant that ended (or was withdrawn) because the unit it was on ended. */
+export interface EndedGrant {
+  grantId: number;
+  userId: number;
+  username: string;
+  role: string;
+  unitId: number;
 }

@@ -22,7 +22,7 @@ import {
   findVersionsAt,
 } from '../units/units.repository.js';
 import { type FiguresSnapshot, toSnapshot } from '../units/units.service.js';
-import { endGrantsOnEndedUnits } from '../access/access.repository.js';
+import { type EndedGrant, endGrantsOnEndedUnits } from '../access/access.repository.js';
 import { type Actor, requireScope, type Scope } from '../access/actor.js';
 import { isUnitVisible } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -61,15 +61,7 @@ export interface OrderPreview {
     after: FiguresSnapshot | null;
   } | null;
   /** Grants on units the order ends: they end with the unit on its effective date. */
-  endingGrants: EndingGrant[];
-}
-
-export interface EndingGrant {
-  grantId: number;
-  userId: number;
-  username: string;
-  role: string;
-  unitId: number;
+  endingGrants: EndedGrant[];
 }
 
 class RollbackPreview extends Error {
@@ -233,15 +225,12 @@ export async function previewOrder(
       const scope = await scopeOf(trx, plan);
       const before = scope ? toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate)) : null;
       let after: FiguresSnapshot | null = null;
-      let endingGrants: EndingGrant[] = [];
+      let endingGrants: EndedGrant[] = [];
       if (plan.violations.length === 0) {
         const draft = await insertOrder(trx, { ...order, title: 'preview' });
         const applied = await applyPlan(trx, plan, draft.id, ctx.rules);
         plan.violations.push(...applied.violations);
-        endingGrants = await describeGrants(
-          trx,
-          await endGrantsOnEndedUnits(trx, draft.id, order.effectiveDate),
-        );
+        endingGrants = await endGrantsOnEndedUnits(trx, draft.id, order.effectiveDate);
         if (scope && applied.violations.length === 0) {
           after = toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate));
         }
@@ -258,32 +247,6 @@ export async function previewOrder(
     throw error;
   }
   throw new Error('unreachable');
-}
-
-async function describeGrants(
-  db: Db,
-  ended: Array<{ id: number; user_id: number; unit_id: number }>,
-): Promise<EndingGrant[]> {
-  if (ended.length === 0) return [];
-  const rows = await db
-    .selectFrom('role_grant as g')
-    .innerJoin('app_user as u', 'u.id', 'g.user_id')
-    .innerJoin('role as r', 'r.id', 'g.role_id')
-    .select(['g.id', 'g.user_id', 'u.username', 'r.code', 'g.unit_id'])
-    .where(
-      'g.id',
-      'in',
-      ended.map((g) => g.id),
-    )
-    .orderBy('g.id')
-    .execute();
-  return rows.map((r) => ({
-    grantId: r.id,
-    userId: r.user_id,
-    username: r.username,
-    role: r.code,
-    unitId: r.unit_id!,
-  }));
 }
 
 /** The lowest unit above everything the order touches: where its figures change. */
@@ -381,10 +344,7 @@ async function applyLocked(
     after: { ...orderRecord(order), createdUnitIds },
   });
   // A unit that ends takes its grants with it (BRIEF capability 9); the preview listed them.
-  for (const grant of await describeGrants(
-    trx,
-    await endGrantsOnEndedUnits(trx, order.id, order.effectiveDate),
-  )) {
+  for (const grant of await endGrantsOnEndedUnits(trx, order.id, order.effectiveDate)) {
     await recordAudit(trx, actor, {
       action: 'grant.end',
       entity: { type: 'grant', id: grant.grantId },
