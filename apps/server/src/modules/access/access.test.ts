@@ -11,7 +11,7 @@ import {
   uniqueCode,
 } from '../../test/test-context.js';
 import { previewOrder } from '../reorg/reorg.service.js';
-import { createUserLocally } from './users.service.js';
+import { createRole, createUserLocally } from './users.service.js';
 
 let ctx: AppContext;
 let handle: DatabaseHandle;
@@ -289,7 +289,13 @@ describe('grants, roles and their effect on the next request', () => {
   });
 
   it('lets a manager hand out no more than they hold, and only inside their subtree', async () => {
-    const manager = await signedInUser(ctx, [{ role: 'administrator', unitId: tree.commune }]);
+    // A commune's personnel officer: records work plus managing the commune's users.
+    await createRole(ctx, TEST_OPERATOR, {
+      code: 'commune_personnel',
+      name: 'Commune personnel officer',
+      permissions: ['units.read', 'orders.read', 'orders.write', 'members.read', 'members.write', 'users.manage'],
+    });
+    const manager = await signedInUser(ctx, [{ role: 'commune_personnel', unitId: tree.commune }]);
     const create = (grants: unknown[]) =>
       app.inject({
         method: 'POST',
@@ -300,7 +306,11 @@ describe('grants, roles and their effect on the next request', () => {
     const ok = await create([{ role: 'records_officer', unitId: tree.committee }]);
     expect(ok.statusCode).toBe(201);
     const above = await create([{ role: 'viewer', unitId: tree.province }]);
-    expect(above.statusCode).toBe(403);
+    expect(above.statusCode).toBe(404);
+    expect(above.json()).toMatchObject({ code: 'unit_not_found', field: 'grants/0/unitId' });
+    const inspector = await create([{ role: 'inspector', unitId: tree.committee }]);
+    expect(inspector.statusCode).toBe(403);
+    expect(inspector.json().params.permission).toBe('members.sensitive');
     const everywhere = await create([{ role: 'viewer', unitId: null }]);
     expect(everywhere.statusCode).toBe(403);
     expect(everywhere.json().params.permission).toBe('users.manage');

@@ -130,7 +130,19 @@ async function findRole(db: Db, code: string, field = 'role'): Promise<RoleRow> 
  * Refuses a grant the actor could not hold themselves: managing users over a unit does not let
  * anyone hand out more than they have there (no one makes themselves an inspector).
  */
-async function assertMayGrant(db: Db, actor: Actor, role: RoleRow, unitId: number | null, today: IsoDate) {
+async function assertMayGrant(
+  db: Db,
+  actor: Actor,
+  role: RoleRow,
+  unitId: number | null,
+  today: IsoDate,
+  field = 'unitId',
+) {
+  // A unit outside the manager's reach is answered like a missing one.
+  const manage = requireScope(actor, 'users.manage');
+  if (unitId !== null && !manage.all && (await keepInScope(db, manage, [unitId], today)).length === 0) {
+    throw new AppError('unit_not_found', { field, params: { unit: `#${unitId}` } });
+  }
   for (const permission of ['users.manage' as Permission, ...role.permissions]) {
     const scope = scopeFor(actor, permission);
     const covered =
@@ -216,7 +228,7 @@ async function insertGrant(
   const from = grant.from ?? today;
   const role = await findRole(trx, grant.role, field ? `${field}/role` : 'role');
   await assertUnitLive(trx, grant.unitId, from > today ? from : today, field ? `${field}/unitId` : 'unitId');
-  await assertMayGrant(trx, actor, role, grant.unitId, today);
+  await assertMayGrant(trx, actor, role, grant.unitId, today, field ? `${field}/unitId` : 'unitId');
   const row = await trx
     .insertInto('role_grant')
     .values({

@@ -1,0 +1,602 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../context.js';
+import type { DatabaseHandle } from '../db/engine.js';
+import { actorForUser, createToken } from '../modules/access/identity.service.js';
+import { createRole, createUserLocally } from '../modules/access/users.service.js';
+import { recordAudit } from '../modules/audit/audit.service.js';
+import { createAndApplyOrder, createOrder } from '../modules/reorg/reorg.service.js';
+import { signedInUser, type SignedInUser } from '../test/test-app.js';
+import {
+  applyOps,
+  buildSmallTree,
+  buildUnit,
+  createTestContext,
+  TEST_OPERATOR,
+  uniqueCode,
+} from '../test/test-context.js';
+import { type App, buildApp } from './app.js';
+
+/**
+ * The permission matrix: every API route × {anonymous, signed in without the permission, holding
+ * the permission but over another subtree, allowed}. The route table comes from the server itself,
+ * so a new endpoint without a row here fails the first test.
+ */
+
+let ctx: AppContext;
+let handle: DatabaseHandle;
+let app: App;
+let tree: Awaited<ReturnType<typeof buildSmallTree>>;
+let provinceB: number;
+let communeB: number;
+/** A cell under the commune of province A until 2026-01-01, then under province B's commune. */
+let mover: number;
+
+beforeAll(async () => {
+  ({ ctx, handle } = await createTestContext());
+  app = await buildApp(ctx, { serveWeb: false });
+  tree = await buildSmallTree(ctx);
+  provinceB = await buildUnit(ctx, { kind: 'province', parentId: tree.central, name: 'Tỉnh B' });
+  communeB = await buildUnit(ctx, { kind: 'commune', parentId: provinceB, name: 'Xã B' });
+  mover = await buildUnit(ctx, { kind: 'grassroots_cell', parentId: tree.commune, name: 'Chi bộ chuyển đi' });
+  await applyOps(ctx, '2026-01-01', [{ type: 'move', unitId: mover, parentId: communeB }]);
+  await createRole(ctx, TEST_OPERATOR, { code: 'bystander', name: 'Bystander', permissions: [] });
+});
+afterAll(async () => {
+  await app?.close();
+  await handle?.close();
+});
+
+type Who = 'allowed' | 'outside';
+
+interface Case {
+  /** Builds a fresh request about something inside province A (writes consume what they touch). */
+  make: (who: Who, user: SignedInUser) => Promise<InjectOptions>;
+  /** The status the allowed user gets. */
+  ok: number;
+  /**
+   * What a holder of the permission over province B gets: 404 for a record out of reach, 403 for
+   * an organization-wide action, or a list that leaves the record out.
+   */
+  outside: 404 | 403 | { hides: (res: LightMyRequestResponse) => boolean };
+  /** Who is allowed: an administrator over province A (default) or over the whole organization. */
+  reach?: 'unit' | 'organization';
+  /** `signed-in` routes concern the caller's own account: no permission, no unit. */
+  own?: boolean;
+}
+
+const json = (res: LightMyRequestResponse) => res.json() as { items: Array<Record<string, unknown>> };
+
+async function freshCell(): Promise<number> {
+  return buildUnit(ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ thử' }, '2020-01-01');
+}
+
+async function draftRename(unitId = tree.cellA) {
+  return createOrder(ctx, TEST_OPERATOR, {
+    effectiveDate: '2026-06-01',
+    operations: [{ type: 'rename', unitId, name: `Tên mới ${uniqueCode()}` }],
+  });
+}
+
+async function userInA() {
+  return createUserLocally(ctx, TEST_OPERATOR, {
+    username: uniqueCode('a').toLowerCase(),
+    displayName: 'Người trong tỉnh A',
+    grants: [{ role: 'viewer', unitId: tree.committee, from: '2020-01-01' }],
+    admin: false,
+  });
+}
+
+async function tokenOf(userId: number, username: string) {
+  const actor = await actorForUser(ctx, { id: userId, username }, { requestId: null, source: 'test' });
+  return (await createToken(ctx, actor, { name: 'matrix', expiresInDays: 1 })).token.id;
+}
+
+async function eventAboutA(): Promise<number> {
+  return ctx.db.transaction().execute((trx) =>
+    recordAudit(trx, TEST_OPERATOR, {
+      action: 'test.matrix',
+      entity: { type: 'unit', id: tree.cellA },
+      unitIds: [tree.cellA],
+    }),
+  );
+}
+
+const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
+
+const CASES: Record<string, Case> = {
+  'GET /api/v1/rule-pack': {
+    make: async () => ({ method: 'GET', url: '/api/v1/rule-pack' }),
+    ok: 200,
+    outside: 403,
+    own: true,
+  },
+  'GET /api/v1/units': {
+    make: async () => ({ method: 'GET', url: `/api/v1/units?parentId=${tree.committee}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/units': {
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/units',
+      payload: {
+        code: uniqueCode(),
+        name: 'Chi bộ mới',
+        kind: 'cell',
+        parentId: tree.committee,
+        effectiveDate: '2026-02-01',
+      },
+    }),
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/units/:id': {
+    make: async () => ({ method: 'GET', url: `/api/v1/units/${tree.cellA}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/units/:id/history': {
+    make: async () => ({ method: 'GET', url: `/api/v1/units/${tree.cellA}/history` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/units/:id/lineage': {
+    make: async () => ({ method: 'GET', url: `/api/v1/units/${tree.cellA}/lineage` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/units/:id/figures': {
+    make: async () => ({ method: 'GET', url: `/api/v1/units/${tree.commune}/figures` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/units/:id/figures/change': {
+    make: async () => ({
+      method: 'GET',
+      url: `/api/v1/units/${tree.commune}/figures/change?from=2020-01-01`,
+    }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/orders': {
+    make: async () => ({ method: 'GET', url: '/api/v1/orders?limit=500' }),
+    ok: 200,
+    outside: {
+      hides: (res) => {
+        const ids = json(res).items.map((o) => o.id);
+        return ids.length === 0 || ids.every((id) => typeof id === 'number' && !ordersInA.has(id));
+      },
+    },
+  },
+  'POST /api/v1/orders': {
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/orders',
+      payload: {
+        effectiveDate: '2026-06-01',
+        operations: [{ type: 'rename', unitId: tree.cellA, name: 'Tên khác' }],
+      },
+    }),
+    ok: 201,
+    outside: 404,
+  },
+  'POST /api/v1/orders/preview': {
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/orders/preview',
+      payload: {
+        effectiveDate: '2026-06-01',
+        operations: [{ type: 'rename', unitId: tree.cellA, name: 'Tên khác' }],
+      },
+    }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/orders/:id': {
+    make: async () => ({ method: 'GET', url: `/api/v1/orders/${(await draftRename()).id}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'PATCH /api/v1/orders/:id': {
+    make: async () => {
+      const order = await draftRename();
+      return {
+        method: 'PATCH',
+        url: `/api/v1/orders/${order.id}`,
+        headers: ifMatch(order.version),
+        payload: { title: 'Sửa' },
+      };
+    },
+    ok: 200,
+    outside: 404,
+  },
+  'DELETE /api/v1/orders/:id': {
+    make: async () => {
+      const order = await draftRename();
+      return { method: 'DELETE', url: `/api/v1/orders/${order.id}`, headers: ifMatch(order.version) };
+    },
+    ok: 204,
+    outside: 404,
+  },
+  'POST /api/v1/orders/:id/preview': {
+    make: async () => ({ method: 'POST', url: `/api/v1/orders/${(await draftRename()).id}/preview` }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/orders/:id/apply': {
+    make: async () => {
+      const order = await draftRename(await freshCell());
+      return { method: 'POST', url: `/api/v1/orders/${order.id}/apply`, headers: ifMatch(order.version) };
+    },
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/orders/:id/reversal': {
+    make: async () => {
+      const applied = await createAndApplyOrder(ctx, TEST_OPERATOR, {
+        effectiveDate: '2026-06-01',
+        operations: [{ type: 'rename', unitId: await freshCell(), name: 'Đổi tên' }],
+      });
+      return { method: 'POST', url: `/api/v1/orders/${applied.id}/reversal`, payload: {} };
+    },
+    ok: 201,
+    outside: 404,
+  },
+  'POST /api/v1/demo': {
+    // Allowed through, then refused by the rule: the database is not empty.
+    make: async () => ({ method: 'POST', url: '/api/v1/demo' }),
+    ok: 409,
+    outside: 403,
+    reach: 'organization',
+  },
+  'GET /api/v1/session': {
+    make: async () => ({ method: 'GET', url: '/api/v1/session' }),
+    ok: 200,
+    outside: 403,
+    own: true,
+  },
+  'DELETE /api/v1/session': {
+    make: async () => ({ method: 'DELETE', url: '/api/v1/session' }),
+    ok: 204,
+    outside: 403,
+    own: true,
+  },
+  'DELETE /api/v1/sessions': {
+    make: async () => ({ method: 'DELETE', url: '/api/v1/sessions' }),
+    ok: 204,
+    outside: 403,
+    own: true,
+  },
+  'POST /api/v1/session/password': {
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/session/password',
+      payload: { currentPassword: PASSWORD, newPassword: 'a different long password' },
+    }),
+    ok: 204,
+    outside: 403,
+    own: true,
+  },
+  'GET /api/v1/tokens': {
+    make: async () => ({ method: 'GET', url: '/api/v1/tokens' }),
+    ok: 200,
+    outside: 403,
+    own: true,
+  },
+  'POST /api/v1/tokens': {
+    make: async () => ({ method: 'POST', url: '/api/v1/tokens', payload: { name: 'script' } }),
+    ok: 201,
+    outside: 403,
+    own: true,
+  },
+  'DELETE /api/v1/tokens/:tokenId': {
+    // Someone else's token answers like a missing one.
+    make: async (who, user) => {
+      const owner = who === 'allowed' ? { id: user.userId, username: user.username } : await userInA();
+      return { method: 'DELETE', url: `/api/v1/tokens/${await tokenOf(owner.id, owner.username)}` };
+    },
+    ok: 204,
+    outside: 404,
+    own: true,
+  },
+  'GET /api/v1/users': {
+    make: async () => ({ method: 'GET', url: '/api/v1/users?limit=500' }),
+    ok: 200,
+    outside: { hides: (res) => json(res).items.every((u) => !usersInA.has(u.id as number)) },
+  },
+  'POST /api/v1/users': {
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: {
+        username: uniqueCode('n').toLowerCase(),
+        displayName: 'Người mới',
+        grants: [{ role: 'viewer', unitId: tree.committee }],
+      },
+    }),
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/users/:id': {
+    make: async () => ({ method: 'GET', url: `/api/v1/users/${(await userInA()).id}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'PATCH /api/v1/users/:id': {
+    make: async () => {
+      const user = await userInA();
+      return {
+        method: 'PATCH',
+        url: `/api/v1/users/${user.id}`,
+        headers: ifMatch(user.version),
+        payload: { displayName: 'Đổi' },
+      };
+    },
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/users/:id/password': {
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/users/${(await userInA()).id}/password`,
+      payload: { password: 'a brand new password' },
+    }),
+    ok: 204,
+    outside: 404,
+  },
+  'DELETE /api/v1/users/:id/sessions': {
+    make: async () => ({ method: 'DELETE', url: `/api/v1/users/${(await userInA()).id}/sessions` }),
+    ok: 204,
+    outside: 404,
+  },
+  'POST /api/v1/users/:id/grants': {
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/users/${(await userInA()).id}/grants`,
+      payload: { role: 'records_officer', unitId: tree.cellA },
+    }),
+    ok: 201,
+    outside: 404,
+  },
+  'DELETE /api/v1/users/:id/grants/:grantId': {
+    make: async () => {
+      const user = await userInA();
+      const [grant] = await ctx.db
+        .selectFrom('role_grant')
+        .select('id')
+        .where('user_id', '=', user.id)
+        .execute();
+      return { method: 'DELETE', url: `/api/v1/users/${user.id}/grants/${grant!.id}` };
+    },
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/users/:id/tokens': {
+    make: async () => ({ method: 'GET', url: `/api/v1/users/${(await userInA()).id}/tokens` }),
+    ok: 200,
+    outside: 404,
+  },
+  'DELETE /api/v1/users/:id/tokens/:tokenId': {
+    make: async () => {
+      const user = await userInA();
+      return {
+        method: 'DELETE',
+        url: `/api/v1/users/${user.id}/tokens/${await tokenOf(user.id, user.username)}`,
+      };
+    },
+    ok: 204,
+    outside: 404,
+  },
+  'GET /api/v1/roles': {
+    make: async () => ({ method: 'GET', url: '/api/v1/roles' }),
+    ok: 200,
+    outside: 403,
+    own: true,
+  },
+  'POST /api/v1/roles': {
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/roles',
+      payload: {
+        code: `r_${uniqueCode()
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, '_')}`,
+        name: 'Vai trò',
+        permissions: ['units.read'],
+      },
+    }),
+    ok: 201,
+    outside: 403,
+    reach: 'organization',
+  },
+  'PATCH /api/v1/roles/:id': {
+    make: async () => {
+      const role = await newRole();
+      return {
+        method: 'PATCH',
+        url: `/api/v1/roles/${role.id}`,
+        headers: ifMatch(role.version),
+        payload: { name: 'Đổi tên' },
+      };
+    },
+    ok: 200,
+    outside: 403,
+    reach: 'organization',
+  },
+  'DELETE /api/v1/roles/:id': {
+    make: async () => {
+      const role = await newRole();
+      return { method: 'DELETE', url: `/api/v1/roles/${role.id}`, headers: ifMatch(role.version) };
+    },
+    ok: 204,
+    outside: 403,
+    reach: 'organization',
+  },
+  'GET /api/v1/audit': {
+    make: async () => ({ method: 'GET', url: '/api/v1/audit?limit=500&action=test.matrix' }),
+    ok: 200,
+    outside: { hides: (res) => json(res).items.length === 0 },
+  },
+  'GET /api/v1/audit/export.csv': {
+    make: async () => ({ method: 'GET', url: '/api/v1/audit/export.csv?action=test.matrix' }),
+    ok: 200,
+    outside: { hides: (res) => !res.body.includes('test.matrix') },
+  },
+  'GET /api/v1/audit/verify': {
+    make: async () => ({ method: 'GET', url: '/api/v1/audit/verify' }),
+    ok: 200,
+    outside: 403,
+    reach: 'organization',
+  },
+  'GET /api/v1/audit/:seq': {
+    make: async () => ({ method: 'GET', url: `/api/v1/audit/${await eventAboutA()}` }),
+    ok: 200,
+    outside: 404,
+  },
+};
+
+/** Routes anyone may call: the sign-in and first-run doors, health, and single sign-on. */
+const PUBLIC = new Set([
+  'GET /api/health',
+  'GET /api/v1/setup',
+  'POST /api/v1/setup',
+  'POST /api/v1/session',
+  'GET /api/v1/sso/login',
+  'GET /api/v1/sso/callback',
+]);
+
+const PASSWORD = 'matrix password 1';
+const ordersInA = new Set<number>();
+const usersInA = new Set<number>();
+
+async function newRole() {
+  return createRole(ctx, TEST_OPERATOR, {
+    code: `r_${uniqueCode()
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '_')}`,
+    name: 'Vai trò',
+    permissions: ['units.read'],
+  });
+}
+
+async function user(role: string, unitId: number | null) {
+  return signedInUser(ctx, [{ role, unitId, from: '2020-01-01' }], { password: PASSWORD });
+}
+
+async function send(request: InjectOptions, as?: SignedInUser) {
+  return app.inject({ ...request, headers: { ...(request.headers ?? {}), ...(as?.headers ?? {}) } });
+}
+
+describe('permission matrix', () => {
+  it('has a row for every route the server registers', () => {
+    const routes = app.accessTable.map((r) => `${r.method} ${r.url}`);
+    const missing = routes.filter((r) => !(r in CASES) && !PUBLIC.has(r));
+    expect(missing).toEqual([]);
+    for (const route of app.accessTable) {
+      const key = `${route.method} ${route.url}`;
+      if (PUBLIC.has(key)) expect(route.access).toBe('public');
+      else expect(route.access).not.toBe('public');
+    }
+  });
+
+  for (const [route, c] of Object.entries(CASES)) {
+    it(route, async () => {
+      const allowed = await user('administrator', c.reach === 'organization' ? null : tree.province);
+      const request = await c.make('allowed', allowed);
+
+      const anonymous = await send(request);
+      expect(anonymous.statusCode, 'anonymous').toBe(401);
+      expect(anonymous.json().code).toBe('unauthenticated');
+
+      if (!c.own) {
+        const bystander = await user('bystander', tree.province);
+        const denied = await send(await c.make('outside', bystander), bystander);
+        expect(denied.statusCode, 'in scope without the permission').toBe(403);
+        expect(denied.json().code).toBe('forbidden');
+
+        // Remember what lives in province A, so list answers can be checked for leaks.
+        // Orders that name or touched only units of province A (none of B, the centre, or the mover).
+        const notA = [tree.central, provinceB, communeB, mover];
+        const orders = await sql<{ id: number }>`
+          select o.id from reorg_order o
+          where not (rb_order_unit_ids(o.operations) || array(select unit_id from reorg_order_unit where order_id = o.id))
+            && ${notA}::bigint[]`.execute(ctx.db);
+        for (const o of orders.rows) ordersInA.add(o.id);
+        for (const u of await ctx.db
+          .selectFrom('role_grant')
+          .select('user_id')
+          .where('unit_id', '=', tree.committee)
+          .execute())
+          usersInA.add(u.user_id);
+
+        const outsider = await user('administrator', provinceB);
+        const outside = await send(await c.make('outside', outsider), outsider);
+        if (typeof c.outside === 'number') {
+          expect(outside.statusCode, 'out of scope').toBe(c.outside);
+        } else {
+          expect(outside.statusCode, 'out of scope').toBe(200);
+          expect(c.outside.hides(outside), 'out-of-scope records left out').toBe(true);
+        }
+      } else if (c.outside === 404) {
+        const other = await user('viewer', tree.province);
+        const outside = await send(await c.make('outside', other), other);
+        expect(outside.statusCode, "someone else's").toBe(404);
+      }
+
+      const done = await send(await c.make('allowed', allowed), allowed);
+      expect(done.statusCode, `allowed: ${done.body.slice(0, 300)}`).toBe(c.ok);
+    });
+  }
+});
+
+describe('scope on the day asked', () => {
+  const READS = ['', '/history', '/lineage', '/figures'];
+
+  it('shows a unit moved out of the subtree for the days it was inside, and not after', async () => {
+    const a = await user('viewer', tree.province);
+    const b = await user('viewer', provinceB);
+    for (const path of READS) {
+      const at = (asOf: string, who: SignedInUser) =>
+        send({ method: 'GET', url: `/api/v1/units/${mover}${path}?asOf=${asOf}` }, who).then(
+          (r) => r.statusCode,
+        );
+      expect(await at('2025-06-01', a), `A last year ${path}`).toBe(200);
+      expect(await at('2026-06-01', a), `A this year ${path}`).toBe(404);
+      expect(await at('2025-06-01', b), `B last year ${path}`).toBe(404);
+      expect(await at('2026-06-01', b), `B this year ${path}`).toBe(200);
+    }
+  });
+
+  it('counts the moved unit in figures, lists and searches only where it stood that day', async () => {
+    const a = await user('viewer', tree.province);
+    const figures = async (asOf: string) =>
+      (await send({ method: 'GET', url: `/api/v1/units/${tree.commune}/figures?asOf=${asOf}` }, a)).json();
+    const kinds = (f: { byKind: Array<{ kind: string; count: number }> }) =>
+      f.byKind.find((k) => k.kind === 'grassroots_cell')?.count ?? 0;
+    expect(kinds(await figures('2025-06-01')) - kinds(await figures('2026-06-01'))).toBe(1);
+
+    const search = async (asOf: string, who: SignedInUser) =>
+      (
+        await send(
+          { method: 'GET', url: `/api/v1/units?q=${encodeURIComponent('chuyen di')}&asOf=${asOf}` },
+          who,
+        )
+      )
+        .json()
+        .items.map((u: { id: number }) => u.id);
+    expect(await search('2025-06-01', a)).toContain(mover);
+    expect(await search('2026-06-01', a)).not.toContain(mover);
+
+    // The top of a scoped reader's tree is their own unit, not the organization's top.
+    const top = await send({ method: 'GET', url: '/api/v1/units?parentId=root' }, a);
+    expect(top.json().items.map((u: { id: number }) => u.id)).toEqual([tree.province]);
+    const detail = await send({ method: 'GET', url: `/api/v1/units/${tree.cellA}` }, a);
+    expect(detail.json().ancestors.map((x: { id: number }) => x.id)).toEqual([
+      tree.province,
+      tree.commune,
+      tree.committee,
+    ]);
+  });
+});
