@@ -12,6 +12,7 @@ import { AppError, negotiateLanguage } from '@rollbook/domain';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { accessRoutes } from '../modules/access/access.routes.js';
+import { oidcRoutes } from '../modules/access/oidc.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { demoRoutes } from '../modules/demo/demo.routes.js';
 import { reorgRoutes } from '../modules/reorg/reorg.routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(reorgRoutes(ctx), { prefix: '/api/v1' });
   await app.register(demoRoutes(ctx), { prefix: '/api/v1' });
   await app.register(accessRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(oidcRoutes(ctx), { prefix: '/api/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
 
   const serveWeb = (options.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
