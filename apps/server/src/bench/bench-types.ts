@@ -1,5 +1,6 @@
 import type { EngineName } from '../db/engine.js';
 import type { OrderTiming } from './apply-history.js';
+import type { AuditBench } from './audit-chain.js';
 import type { EventLoopProbe, Stats } from './measure.js';
 
 /** The product targets (BRIEF): reads per request, and a province merger per order. */
@@ -9,7 +10,7 @@ export const TARGETS: Record<EngineName, { readP95Ms: number; provinceMergeMs: n
 };
 
 export interface Measurement {
-  group: 'tree as of a date' | 'units by kind for a subtree' | 'name search';
+  group: 'tree as of a date' | 'units by kind for a subtree' | 'scope filtering' | 'name search';
   name: string;
   /** Which dates the iterations used, in words ("today", "random day 2023-01-01…2025-06-30"). */
   dates: string;
@@ -38,6 +39,7 @@ export interface EngineResult {
   orders: OrderTiming[];
   measurements: Measurement[];
   eventLoop: EventLoopProbe | null;
+  audit: AuditBench | null;
 }
 
 export interface BenchResults {

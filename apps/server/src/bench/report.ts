@@ -59,6 +59,14 @@ function engineSection(engine: EngineResult): string[] {
     ),
     '',
   ];
+  if (engine.audit) {
+    const a = engine.audit;
+    lines.push(
+      `Audit chain: ${count(a.events)} events appended in ${seconds(a.insertMs)}; full verification ` +
+        `${a.verifyMs.map((v) => seconds(v)).join(', ')} (${a.ok ? 'intact' : '**broken**'}).`,
+      '',
+    );
+  }
   if (engine.eventLoop) {
     const e = engine.eventLoop;
     lines.push(

@@ -1,7 +1,7 @@
 // The benchmark suite: builds a national-scale tree with history on each engine, then times the
 // reads the product promises (tree as of a date, units by kind for a subtree, name search) and
 // checks that a long query on PGlite leaves the HTTP thread responsive. `npm run bench`; options
-// BENCH_UNITS, BENCH_ITERATIONS, BENCH_ENGINES, DATABASE_URL, BENCH_OUT.
+// BENCH_UNITS, BENCH_ITERATIONS, BENCH_ENGINES, BENCH_AUDIT_EVENTS, DATABASE_URL, BENCH_OUT.
 import { EVERYWHERE } from '../modules/access/actor.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { Db } from '../modules/units/units.repository.js';
 import { findChildren, getFigures, searchUnits } from '../modules/units/units.service.js';
 import { applyHistory } from './apply-history.js';
+import { benchAuditChain } from './audit-chain.js';
 import { type BenchResults, type EngineResult, type Measurement, TARGETS } from './bench-types.js';
 import { generateTree, loadFoundingTree } from './generate-tree.js';
 import { probeEventLoop, timeIterations } from './measure.js';
@@ -37,6 +38,7 @@ interface Options {
   databaseUrl: string | undefined;
   outDir: string;
   today: IsoDate;
+  auditEvents: number;
 }
 
 function readOptions(env: NodeJS.ProcessEnv): Options {
@@ -60,6 +62,7 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     engines: (engines as EngineName[]).filter((e) => e === 'pglite' || env.DATABASE_URL),
     databaseUrl: env.DATABASE_URL || undefined,
     outDir: path.resolve(env.BENCH_OUT ?? 'bench-results'),
+    auditEvents: Number(env.BENCH_AUDIT_EVENTS ?? 1_000_000),
     today: todayIn('UTC'),
   };
 }
@@ -182,6 +185,20 @@ async function measureReads(
       return getFigures(db, rng.pick(liveOn('commune', date)), date, EVERYWHERE, rules);
     });
   }
+  // The same figures query with and without scope filtering, same run: a reader whose grant is the
+  // root sees the same answer, so the difference is the price of the filter itself.
+  const rootScope = { all: false as const, roots: [rootId] };
+  for (const d of dateSets) {
+    for (const [label, scope] of [
+      ['a random commune, no scope (organization-wide reader)', EVERYWHERE],
+      ['a random commune, scoped reader (grant on the root)', rootScope],
+    ] as const) {
+      await measure('scope filtering', label, d.words, (rng) => {
+        const date = d.pick(rng);
+        return getFigures(db, rng.pick(liveOn('commune', date)), date, scope, rules);
+      });
+    }
+  }
   const queries: Array<[label: string, query: string]> = [
     ['“nguyen” (Vietnamese, no diacritics)', 'nguyen'],
     ['“chi bo ap” (Vietnamese, no diacritics)', 'chi bo ap'],
@@ -268,6 +285,10 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
     const rootId = load.unitIds[tree.central]!;
     const measurements = await measureReads(db, ctx.rules, engine, rootId, options);
     const eventLoop = engine === 'pglite' ? await probeEventLoop(db) : null;
+    log(`${engine}: appending ${options.auditEvents} audit events, then verifying the chain`);
+    const audit =
+      options.auditEvents > 0 ? await benchAuditChain(db, options.auditEvents, load.unitIds) : null;
+    if (audit) log(`${engine}: audit verify ${audit.verifyMs.join(', ')} ms`);
     return {
       engine,
       version,
@@ -291,6 +312,7 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
       orders,
       measurements,
       eventLoop,
+      audit,
     };
   } finally {
     await cleanup();
