@@ -29,7 +29,15 @@ export interface Config {
   secureCookie: 'auto' | boolean;
   /** Single sign-on by OpenID Connect; off unless an issuer is set. */
   oidc: OidcConfig | undefined;
+  /**
+   * A secret shared by every server process (`ROLLBOOK_SESSION_SECRET`, at least 32 characters):
+   * it seals the pending single sign-on login, so the provider may answer any process. Without it
+   * each process uses its own random key.
+   */
+  sessionSecret: string | undefined;
 }
+
+const MIN_SECRET_LENGTH = 32;
 
 export interface OidcConfig {
   /** The provider's issuer URL, where its discovery document lives (`ROLLBOOK_OIDC_ISSUER`). */
@@ -41,6 +49,11 @@ export interface OidcConfig {
   publicUrl: string;
   /** Label of the sign-in button (`ROLLBOOK_OIDC_LABEL`). */
   label: string;
+  /**
+   * Whether a first sign-in may be linked by the provider's `preferred_username`
+   * (`ROLLBOOK_OIDC_MATCH_USERNAME=true`; only for a provider you trust to own those names).
+   */
+  matchUsername: boolean;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -76,7 +89,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           clientSecret: env.ROLLBOOK_OIDC_CLIENT_SECRET || undefined,
           publicUrl: (env.ROLLBOOK_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
           label: env.ROLLBOOK_OIDC_LABEL || 'Single sign-on',
+          matchUsername: env.ROLLBOOK_OIDC_MATCH_USERNAME === 'true',
         }
       : undefined,
+    sessionSecret: sessionSecret(env.ROLLBOOK_SESSION_SECRET),
   };
+}
+
+function sessionSecret(secret: string | undefined): string | undefined {
+  if (secret === undefined || secret === '') return undefined;
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new Error(`ROLLBOOK_SESSION_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`);
+  }
+  return secret;
 }

@@ -77,6 +77,23 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
         { name: 'audit', description: 'The hash-chained audit trail' },
         { name: 'system', description: 'Health, rule pack and demo data' },
       ],
+      components: {
+        securitySchemes: {
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'rollbook_session',
+            description:
+              'Set by POST /api/v1/session. Writes made with it must also send X-CSRF-Token (from GET /api/v1/session).',
+          },
+          token: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API token (rbk_…) from POST /api/v1/tokens.',
+          },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });

@@ -11,7 +11,7 @@ import {
   PENDING_MINUTES,
   requireSso,
   type SsoOptions,
-  ssoOptionsFromEnv,
+  ssoOptions,
   startSsoLogin,
 } from './oidc.service.js';
 
@@ -70,7 +70,7 @@ function answerFailure(request: FastifyRequest, reply: FastifyReply, error: unkn
  */
 export function oidcRoutes(
   ctx: AppContext,
-  options: SsoOptions = ssoOptionsFromEnv(),
+  options: SsoOptions = ssoOptions(ctx.config),
 ): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqua
 import { AppError, reason } from '@rollbook/domain';
 import { sql, type Transaction } from 'kysely';
 import * as oidc from 'openid-client';
-import type { OidcConfig } from '../../config.js';
+import type { Config, OidcConfig } from '../../config.js';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/types.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -18,13 +18,12 @@ export const PENDING_MINUTES = 10;
 const SCOPE = 'openid email profile';
 /** Binds a sealed cookie to its purpose, so no other sealed value can be passed off as one. */
 const SEAL_CONTEXT = Buffer.from('rollbook sso pending login v1');
-const MIN_SECRET_LENGTH = 32;
 
 // Without ROLLBOOK_SESSION_SECRET each process seals with its own key: a login started on one
 // process and finished on another then fails with sso_state, and the person simply tries again.
 const PROCESS_KEY = randomBytes(32);
 
-/** Settings of single sign-on that config.ts does not carry (yet): the sealing key and the username rule. */
+/** What single sign-on derives from the configuration: the sealing key and the username rule. */
 export interface SsoOptions {
   /** AES-256-GCM key sealing the pending-login cookie. */
   key: Buffer;
@@ -32,16 +31,13 @@ export interface SsoOptions {
   matchUsername: boolean;
 }
 
-/** Reads the single sign-on options from the environment; a weak ROLLBOOK_SESSION_SECRET stops the server. */
-export function ssoOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SsoOptions {
-  const secret = env.ROLLBOOK_SESSION_SECRET;
-  if (secret !== undefined && secret !== '' && secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`ROLLBOOK_SESSION_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`);
-  }
+/** The single sign-on options of a configuration. */
+export function ssoOptions(config: Pick<Config, 'sessionSecret' | 'oidc'>): SsoOptions {
+  const secret = config.sessionSecret;
   return {
     // HKDF, not the secret itself: the same secret may one day key other things, each with its own label.
     key: secret ? Buffer.from(hkdfSync('sha256', secret, 'rollbook', 'sso-pending-login', 32)) : PROCESS_KEY,
-    matchUsername: env.ROLLBOOK_OIDC_MATCH_USERNAME === 'true',
+    matchUsername: config.oidc?.matchUsername ?? false,
   };
 }
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 // @ts-expect-error -- oidc-provider ships no type declarations; the little used here is typed below.
 import OidcProvider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.js';
 import type { AppContext } from '../../context.js';
 import type { DatabaseHandle } from '../../db/engine.js';
 import { buildApp, type App } from '../../http/app.js';
@@ -16,7 +17,7 @@ import {
   sealPendingLogin,
   signInByIdentity,
   type SsoIdentity,
-  ssoOptionsFromEnv,
+  ssoOptions,
 } from './oidc.service.js';
 import { createUserLocally } from './users.service.js';
 
@@ -259,6 +260,7 @@ beforeAll(async () => {
     clientSecret: CLIENT_SECRET,
     publicUrl: rollbook,
     label: 'Test provider',
+    matchUsername: false,
   };
 });
 
@@ -451,8 +453,8 @@ describe('mapping an identity to a user', () => {
     preferredUsername: null,
     ...claims,
   });
-  const trusting = { ...ssoOptionsFromEnv({}), matchUsername: true };
-  const cautious = { ...ssoOptionsFromEnv({}), matchUsername: false };
+  const trusting = { ...ssoOptions(loadConfig({})), matchUsername: true };
+  const cautious = { ...ssoOptions(loadConfig({})), matchUsername: false };
 
   it('matches preferred_username only when the provider is trusted for user names', async () => {
     const user = await newUser();
@@ -514,8 +516,8 @@ describe('the pending login and returnTo', () => {
   });
 
   it('opens only what it sealed, under the same key, before it expires', () => {
-    const key = ssoOptionsFromEnv({ ROLLBOOK_SESSION_SECRET: 'x'.repeat(40) }).key;
-    const other = ssoOptionsFromEnv({ ROLLBOOK_SESSION_SECRET: 'y'.repeat(40) }).key;
+    const key = ssoOptions(loadConfig({ ROLLBOOK_SESSION_SECRET: 'x'.repeat(40) })).key;
+    const other = ssoOptions(loadConfig({ ROLLBOOK_SESSION_SECRET: 'y'.repeat(40) })).key;
     const pending = {
       state: 's',
       nonce: 'n',
@@ -527,7 +529,7 @@ describe('the pending login and returnTo', () => {
     expect(openPendingLogin(key, sealed)).toEqual(pending);
     // The same secret on another server process gives the same key: logins survive a restart.
     expect(
-      openPendingLogin(ssoOptionsFromEnv({ ROLLBOOK_SESSION_SECRET: 'x'.repeat(40) }).key, sealed),
+      openPendingLogin(ssoOptions(loadConfig({ ROLLBOOK_SESSION_SECRET: 'x'.repeat(40) })).key, sealed),
     ).toEqual(pending);
     for (const attempt of [
       () => openPendingLogin(other, sealed),
@@ -537,6 +539,6 @@ describe('the pending login and returnTo', () => {
     ]) {
       expect(attempt).toThrow(expect.objectContaining({ params: { reason: 'reason:sso_state' } }));
     }
-    expect(() => ssoOptionsFromEnv({ ROLLBOOK_SESSION_SECRET: 'short' })).toThrow(/at least 32/);
+    expect(() => loadConfig({ ROLLBOOK_SESSION_SECRET: 'short' })).toThrow(/at least 32/);
   });
 });
