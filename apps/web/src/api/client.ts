@@ -34,9 +34,33 @@ interface RequestOptions {
   ifMatch?: string | null;
   query?: Record<string, string | number | null | undefined>;
   signal?: AbortSignal;
+  /**
+   * A 401 here is the answer itself (signing in, asking who is signed in), not a session that was
+   * lost: do not send the user to the sign-in page.
+   */
+  anonymous?: boolean;
 }
 
-function buildUrl(path: string, query?: RequestOptions['query']): string {
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The session's CSRF token, from GET /session or the sign-in answer. The cookie rides along on
+ * every request, so the server asks each write to show this token too, which only the page can read.
+ */
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+let onUnauthenticated: () => void = () => {};
+
+/** What to do when any call finds that nobody is signed in any more (the app shows the sign-in page). */
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+export function buildUrl(path: string, query?: RequestOptions['query']): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
@@ -45,42 +69,70 @@ function buildUrl(path: string, query?: RequestOptions['query']): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-/** Calls the API in the current UI language and returns the body with the resource's ETag. */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+async function send(path: string, options: RequestOptions): Promise<Response> {
+  const method = options.method ?? 'GET';
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
     'Accept-Language': i18n.language || 'en',
   };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.ifMatch) headers['If-Match'] = options.ifMatch;
-  let response: Response;
+  if (!SAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   try {
-    response = await fetch(buildUrl(path, options.query), {
-      method: options.method ?? 'GET',
+    return await fetch(buildUrl(path, options.query), {
+      method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
+      credentials: 'same-origin',
     });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, { code: 'network_error', detail: i18n.t('errors.network') });
   }
-  const etag = response.headers.get('ETag');
+}
+
+async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
-  let body: unknown = undefined;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
+}
+
+/** Fetches the current session's CSRF token again (another tab may have signed in since). */
+async function refreshCsrfToken(): Promise<boolean> {
+  const response = await send('/api/v1/session', { anonymous: true });
+  if (!response.ok) return false;
+  const body = (await readBody(response)) as { csrfToken?: string | null } | undefined;
+  csrfToken = body?.csrfToken ?? null;
+  return csrfToken !== null;
+}
+
+/** Calls the API in the current UI language and returns the body with the resource's ETag. */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  let response = await send(path, options);
+  let body = await readBody(response);
+  const codeOf = (b: unknown) => (b && typeof b === 'object' ? (b as { code?: unknown }).code : undefined);
+  if (response.status === 403 && codeOf(body) === 'csrf_token_invalid' && (await refreshCsrfToken())) {
+    response = await send(path, options);
+    body = await readBody(response);
+  }
+  const etag = response.headers.get('ETag');
   if (!response.ok) {
     const problem = (body && typeof body === 'object' ? body : {}) as ConstructorParameters<
       typeof ApiError
     >[1];
     if (!problem.detail) problem.detail = i18n.t('errors.http', { status: response.status });
-    throw new ApiError(response.status, problem);
+    const error = new ApiError(response.status, problem);
+    // Only a lost session sends the user to sign in; a wrong password (sign_in_failed) is an answer.
+    if (error.status === 401 && error.code === 'unauthenticated' && !options.anonymous) {
+      setCsrfToken(null);
+      onUnauthenticated();
+    }
+    throw error;
   }
   return { data: body as T, etag };
 }

@@ -175,6 +175,8 @@ export interface Preview {
   violations: Violation[];
   changes: PreviewChange[];
   figures: { unitId: number; unitName: string; before: Figures; after: Figures | null } | null;
+  /** Grants on units the order ends: they end with the unit on its effective date. */
+  endingGrants: EndingGrant[];
 }
 
 export interface NewUnitInput {
@@ -192,4 +194,153 @@ export interface Health {
   engine: string;
   version: string;
   migration: string | number;
+}
+
+/** A unit named in a grant: as it stands today, or as it stood on the grant's last day. */
+export interface GrantUnit {
+  id: number;
+  code: string;
+  name: string;
+  kind: string;
+}
+
+/** A role held over a unit's subtree (unit null: the whole organization) for a span of days. */
+export interface Grant {
+  id: number;
+  role: string;
+  roleName: string;
+  permissions: string[];
+  unitId: number | null;
+  unit: GrantUnit | null;
+  validFrom: IsoDate;
+  /** The first day it no longer applies. */
+  validTo: IsoDate | null;
+  endedByOrderId: number | null;
+  /** In force today. */
+  active: boolean;
+}
+
+export interface Account {
+  id: number;
+  username: string;
+  displayName: string;
+  email: string | null;
+  active: boolean;
+  hasPassword: boolean;
+  singleSignOn: boolean;
+  version: number;
+  createdAt: string;
+}
+
+export interface User extends Account {
+  grants: Grant[];
+}
+
+/** GET /api/v1/session: who is signed in, every grant ("my scopes"), what they allow, and the CSRF token. */
+export interface Session {
+  user: Account;
+  grants: Grant[];
+  permissions: string[];
+  csrfToken: string | null;
+}
+
+export interface SetupState {
+  needed: boolean;
+  singleSignOn: { label: string } | null;
+}
+
+export interface NewGrantInput {
+  role: string;
+  unitId: number | null;
+  from?: IsoDate;
+}
+
+export interface NewUserInput {
+  username: string;
+  displayName: string;
+  email?: string | null;
+  password?: string | null;
+  grants?: NewGrantInput[];
+}
+
+export interface UserPatch {
+  displayName?: string;
+  email?: string | null;
+  active?: boolean;
+}
+
+export interface Role {
+  id: number;
+  code: string;
+  /** Empty for built-in roles: the UI names them in its language. */
+  name: string;
+  description: string;
+  permissions: string[];
+  builtin: boolean;
+  version: number;
+}
+
+export interface RoleInput {
+  code: string;
+  name: string;
+  description?: string;
+  permissions: string[];
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  /** null: everything the owner may do. */
+  permissions: string[] | null;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface NewTokenInput {
+  name: string;
+  permissions?: string[] | null;
+  expiresInDays?: number;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  actor: { id: number | null; name: string };
+  requestId: string | null;
+  source: string | null;
+  action: string;
+  entity: { type: string; id: string | null };
+  unitIds: number[];
+  decision: Record<string, unknown> | null;
+  changes: unknown;
+  hash: string;
+}
+
+export interface AuditFilter {
+  unitId?: number;
+  actorId?: number;
+  entityType?: string;
+  entityId?: string;
+  action?: string;
+  from?: IsoDate;
+  to?: IsoDate;
+}
+
+export interface ChainCheck {
+  ok: boolean;
+  events: number;
+  head: { seq: number; hash: string } | null;
+  broken: { seq: number; problem: string } | null;
+  milliseconds: number;
+}
+
+/** A grant that ends because the order ends its unit. */
+export interface EndingGrant {
+  grantId: number;
+  userId: number;
+  username: string;
+  role: string;
+  unitId: number;
 }
