@@ -1,0 +1,85 @@
+import { Badge, Button, Table, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { ApiToken } from '../../../api/types';
+import { formatDateTime } from '../../../lib/dates';
+import { useRoleNames } from '../../roles/hooks/use-roles';
+
+interface TokenTableProps {
+  tokens: ApiToken[];
+  onRevoke: (token: ApiToken) => void;
+  revoking?: number | null;
+  testId?: string;
+}
+
+/** API tokens with what they may do, when they expire and were last used; live ones can be revoked. */
+export function TokenTable({ tokens, onRevoke, revoking, testId }: TokenTableProps) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const { permissionName } = useRoleNames();
+  if (tokens.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" data-testid={testId}>
+        {t('token.none')}
+      </Text>
+    );
+  }
+  const now = new Date().toISOString();
+  return (
+    <Table.ScrollContainer minWidth={560}>
+      <Table verticalSpacing="xs" data-testid={testId}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('token.name')}</Table.Th>
+            <Table.Th>{t('token.permissions')}</Table.Th>
+            <Table.Th>{t('token.expires')}</Table.Th>
+            <Table.Th>{t('token.lastUsed')}</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {tokens.map((token) => {
+            const expired = token.expiresAt <= now;
+            return (
+              <Table.Tr key={token.id} data-testid={`token-${token.id}`}>
+                <Table.Td dir="auto">{token.name}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">
+                    {token.permissions === null
+                      ? t('token.allPermissions')
+                      : token.permissions.map(permissionName).join(', ')}
+                  </Text>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(token.expiresAt, lang)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  {token.lastUsedAt ? formatDateTime(token.lastUsedAt, lang) : t('token.neverUsed')}
+                </Table.Td>
+                <Table.Td>
+                  {token.revokedAt ? (
+                    <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>
+                      {t('token.revoked')}
+                    </Badge>
+                  ) : expired ? (
+                    <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>
+                      {t('token.expired')}
+                    </Badge>
+                  ) : (
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      color="red"
+                      loading={revoking === token.id}
+                      onClick={() => onRevoke(token)}
+                      data-testid={`revoke-token-${token.id}`}
+                    >
+                      {t('token.revoke')}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
