@@ -22,6 +22,7 @@ import type { IsoDate, Order, OrderInput, Preview, ReorgOperation, Violation } f
 import { AppLink } from '../../../app/AppLink';
 import { useAsOf } from '../../../app/as-of';
 import { addDays, formatDate, formatDateTime, isUsableDate } from '../../../lib/dates';
+import { useAccess } from '../../auth/hooks/use-session';
 import { unitKeys, useUnit } from '../../units/hooks/use-units';
 import {
   applyOrder,
@@ -136,7 +137,12 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
   const [violations, setViolations] = useState<Violation[]>([]);
   const [confirmDelete, setConfirmDelete] = useState(false);
 
-  const readOnly = order?.status === 'applied';
+  const { can } = useAccess();
+  const mayWrite = can('orders.write');
+  const mayApply = can('orders.apply');
+  const applied = order?.status === 'applied';
+  // Applied orders are part of the record; readers without orders.write see drafts as they are.
+  const readOnly = applied || !mayWrite;
   const dirty = JSON.stringify(form) !== JSON.stringify(initial);
   const conflict = error instanceof ApiError && error.code === 'version_conflict';
   const fieldError = (name: string) =>
@@ -277,7 +283,7 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
           <AppLink to={`/orders/${order.reversedByOrderId}`}>#{order.reversedByOrderId}</AppLink>
         </Alert>
       )}
-      {readOnly && order && (
+      {applied && order && (
         <Alert
           color={order.state === 'planned' ? 'blue' : 'teal'}
           variant="light"
@@ -289,7 +295,7 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
           {order.appliedAt && ` ${t('editor.appliedAt', { when: formatDateTime(order.appliedAt, lang) })}`}
         </Alert>
       )}
-      {readOnly && order?.createdUnitIds && <CreatedUnits order={order} />}
+      {applied && order?.createdUnitIds && <CreatedUnits order={order} />}
 
       <Card withBorder>
         <Stack gap="sm">
@@ -379,7 +385,7 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
             count={form.operations.length}
             // An applied order has already changed the tree on its date: show the units as they were the day before.
             lookupDate={
-              readOnly && isUsableDate(form.effectiveDate)
+              applied && isUsableDate(form.effectiveDate)
                 ? addDays(form.effectiveDate, -1)
                 : form.effectiveDate
             }
@@ -460,15 +466,17 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
             >
               {t('editor.preview')}
             </Button>
-            <Button
-              color="teal"
-              onClick={() => void onApply()}
-              loading={busy === 'apply'}
-              disabled={busy !== null || form.operations.length === 0}
-              data-testid="apply-order"
-            >
-              {dirty || !order ? t('editor.saveAndApply') : t('editor.apply')}
-            </Button>
+            {mayApply && (
+              <Button
+                color="teal"
+                onClick={() => void onApply()}
+                loading={busy === 'apply'}
+                disabled={busy !== null || form.operations.length === 0}
+                data-testid="apply-order"
+              >
+                {dirty || !order ? t('editor.saveAndApply') : t('editor.apply')}
+              </Button>
+            )}
             {order && !confirmDelete && (
               <Button
                 variant="subtle"
@@ -498,7 +506,18 @@ function OrderEditor({ order, notice, setNotice }: OrderEditorProps) {
             )}
           </>
         )}
-        {readOnly && order && !order.reversedByOrderId && (
+        {!applied && !mayWrite && mayApply && order && (
+          <Button
+            color="teal"
+            onClick={() => void onApply()}
+            loading={busy === 'apply'}
+            disabled={busy !== null || order.operations.length === 0}
+            data-testid="apply-order"
+          >
+            {t('editor.apply')}
+          </Button>
+        )}
+        {applied && mayWrite && order && !order.reversedByOrderId && (
           <Button
             variant="default"
             onClick={() => void onReverse()}

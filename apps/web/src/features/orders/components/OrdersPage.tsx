@@ -18,6 +18,7 @@ import type { OrderState, ReorgOperation } from '../../../api/types';
 import { AppLink } from '../../../app/AppLink';
 import { useAsOf } from '../../../app/as-of';
 import { formatDate } from '../../../lib/dates';
+import { useAccess } from '../../auth/hooks/use-session';
 import { useOrders } from '../hooks/use-orders';
 import { OrderStateBadge } from './OrderStateBadge';
 
@@ -30,6 +31,7 @@ export function OrdersPage() {
   const lang = i18n.language;
   const [filter, setFilter] = useState<Filter>('all');
   const orders = useOrders(filter === 'all' ? undefined : filter);
+  const mayWrite = useAccess().can('orders.write');
   /** "Create a unit ×9, Merge": one entry per operation type, in the order they first appear. */
   const summarize = (operations: ReorgOperation[]) => {
     const counts = new Map<string, number>();
@@ -45,9 +47,11 @@ export function OrdersPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>{t('orders.title')}</Title>
-        <Button component={Link} to={withAsOf('/orders/new')} data-testid="new-order">
-          {t('orders.new')}
-        </Button>
+        {mayWrite && (
+          <Button component={Link} to={withAsOf('/orders/new')} data-testid="new-order">
+            {t('orders.new')}
+          </Button>
+        )}
       </Group>
       <Text size="sm" c="dimmed">
         {t('orders.intro')}

@@ -1,8 +1,10 @@
 import { Alert, Badge, Card, Code, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { Preview, PreviewChange, UnitFacts } from '../../../api/types';
+import type { EndingGrant, Preview, PreviewChange, UnitFacts } from '../../../api/types';
 import { AppLink } from '../../../app/AppLink';
-import { formatNumber } from '../../../lib/dates';
+import { addDays, formatDate, formatNumber, isUsableDate } from '../../../lib/dates';
+import { useAccess } from '../../auth/hooks/use-session';
+import { useRoleNames } from '../../roles/hooks/use-roles';
 import { useKinds } from '../../rule-pack/hooks/use-kinds';
 
 const CHANGE_COLORS: Record<PreviewChange['change'], string> = {
@@ -116,6 +118,13 @@ export function PreviewPanel({ preview, effectiveDate }: { preview: Preview; eff
             </Table>
           </Table.ScrollContainer>
         )}
+        {preview.endingGrants?.length > 0 && (
+          <EndingGrants
+            grants={preview.endingGrants}
+            effectiveDate={effectiveDate}
+            unitNames={new Map(preview.changes.map((c) => [c.unitId, `${c.code} ${c.name}`]))}
+          />
+        )}
         {figures && (
           <>
             <Text size="sm" fw={600}>
@@ -152,5 +161,57 @@ export function PreviewPanel({ preview, effectiveDate }: { preview: Preview; eff
         )}
       </Stack>
     </Card>
+  );
+}
+
+/** Grants on units the order ends: their holders lose the role over that unit on the effective date. */
+function EndingGrants({
+  grants,
+  effectiveDate,
+  unitNames,
+}: {
+  grants: EndingGrant[];
+  effectiveDate: string;
+  /** The units the order changes, named as the preview lists them. */
+  unitNames: Map<number, string>;
+}) {
+  const { t, i18n } = useTranslation();
+  const { roleName } = useRoleNames();
+  const manageUsers = useAccess().can('users.manage');
+  // The unit no longer exists on the effective date: link to it as it stood the day before.
+  const lastDay = isUsableDate(effectiveDate) ? addDays(effectiveDate, -1) : undefined;
+  return (
+    <Stack gap={4} data-testid="preview-ending-grants">
+      <Text size="sm" fw={600}>
+        {t('preview.endingGrants')}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {t('preview.endingGrantsHelp', { date: formatDate(effectiveDate, i18n.language) })}
+      </Text>
+      <Table withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('user.username')}</Table.Th>
+            <Table.Th>{t('grant.role')}</Table.Th>
+            <Table.Th>{t('preview.unit')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {grants.map((g) => (
+            <Table.Tr key={g.grantId}>
+              <Table.Td dir="ltr" style={{ textAlign: 'start' }}>
+                {manageUsers ? <AppLink to={`/users/${g.userId}`}>{g.username}</AppLink> : g.username}
+              </Table.Td>
+              <Table.Td>{roleName(g.role)}</Table.Td>
+              <Table.Td>
+                <AppLink to={`/units/${g.unitId}`} asOf={lastDay}>
+                  {unitNames.get(g.unitId) ?? `#${g.unitId}`}
+                </AppLink>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
   );
 }

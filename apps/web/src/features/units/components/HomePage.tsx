@@ -5,6 +5,7 @@ import { errorMessage } from '../../../api/client';
 import type { UnitRef } from '../../../api/types';
 import { useAsOf } from '../../../app/as-of';
 import { formatDate } from '../../../lib/dates';
+import { useAccess } from '../../auth/hooks/use-session';
 import { WelcomePanel } from '../../first-run/components/WelcomePanel';
 import { useChildren } from '../hooks/use-units';
 import { AddUnitModal } from './AddUnitModal';
@@ -16,6 +17,11 @@ export function HomePage() {
   const { t, i18n } = useTranslation();
   const { asOf, isToday } = useAsOf();
   const roots = useChildren('root', asOf);
+  const { can, canEverywhere } = useAccess();
+  // Adding a unit drafts and applies a one-operation order at once, so it takes both permissions;
+  // a top unit has no parent inside anyone's subtree, so only organization-wide grants allow it.
+  const mayAddTop = canEverywhere('orders.write') && canEverywhere('orders.apply');
+  const mayAdd = can('orders.write') && can('orders.apply');
   // undefined: closed; null: adding a top unit; a unit: adding under it.
   const [adding, setAdding] = useState<UnitRef | null | undefined>(undefined);
 
@@ -48,7 +54,7 @@ export function HomePage() {
     );
   }
   const units = roots.data.items;
-  if (units.length === 0 && isToday) {
+  if (units.length === 0 && isToday && (mayAddTop || can('system.manage'))) {
     return (
       <>
         <WelcomePanel onCreateTop={() => setAdding(null)} />
@@ -61,9 +67,11 @@ export function HomePage() {
     <Stack>
       <Group justify="space-between" align="flex-end">
         <Title order={2}>{t('tree.title', { date: formatDate(asOf, i18n.language) })}</Title>
-        <Button variant="default" size="xs" onClick={() => setAdding(null)} data-testid="add-top">
-          {t('tree.addTop')}
-        </Button>
+        {mayAddTop && (
+          <Button variant="default" size="xs" onClick={() => setAdding(null)} data-testid="add-top">
+            {t('tree.addTop')}
+          </Button>
+        )}
       </Group>
       <UnitSearch />
       <Card withBorder padding="sm">
@@ -72,7 +80,7 @@ export function HomePage() {
             {t('tree.emptyOnDate', { date: formatDate(asOf, i18n.language) })}
           </Text>
         ) : (
-          <UnitTree units={units} onAddUnder={setAdding} />
+          <UnitTree units={units} onAddUnder={mayAdd ? setAdding : undefined} />
         )}
       </Card>
       {modal}

@@ -20,6 +20,7 @@ import type { Unit, UnitRef } from '../../../api/types';
 import { AppLink } from '../../../app/AppLink';
 import { useAsOf } from '../../../app/as-of';
 import { formatDate, formatNumber } from '../../../lib/dates';
+import { useAccess } from '../../auth/hooks/use-session';
 import { useKinds } from '../../rule-pack/hooks/use-kinds';
 import { useChildren, useUnit } from '../hooks/use-units';
 import { AddUnitModal } from './AddUnitModal';
@@ -167,6 +168,9 @@ function ChildrenPanel({ unit }: { unit: Unit }) {
   const { asOf } = useAsOf();
   const children = useChildren(unit.id, asOf);
   const [adding, setAdding] = useState<UnitRef | undefined>(undefined);
+  const { can } = useAccess();
+  // Adding a unit drafts and applies a one-operation order at once.
+  const mayAdd = can('orders.write') && can('orders.apply');
   return (
     <Card withBorder>
       <Stack gap="xs">
@@ -174,15 +178,17 @@ function ChildrenPanel({ unit }: { unit: Unit }) {
           <Title order={3} size="h4">
             {t('unitPage.children')}
           </Title>
-          <Anchor
-            component="button"
-            type="button"
-            size="sm"
-            onClick={() => setAdding(unit)}
-            data-testid="add-child"
-          >
-            {t('tree.addUnder', { name: unit.name })}
-          </Anchor>
+          {mayAdd && (
+            <Anchor
+              component="button"
+              type="button"
+              size="sm"
+              onClick={() => setAdding(unit)}
+              data-testid="add-child"
+            >
+              {t('tree.addUnder', { name: unit.name })}
+            </Anchor>
+          )}
         </Group>
         {children.isPending && <Loader size="xs" />}
         {children.isError && <Text c="red">{errorMessage(children.error)}</Text>}
@@ -192,7 +198,7 @@ function ChildrenPanel({ unit }: { unit: Unit }) {
           </Text>
         )}
         {children.data && children.data.items.length > 0 && (
-          <UnitTree units={children.data.items} onAddUnder={setAdding} />
+          <UnitTree units={children.data.items} onAddUnder={mayAdd ? setAdding : undefined} />
         )}
       </Stack>
       <AddUnitModal

@@ -13,7 +13,8 @@ interface UnitTreeProps {
   /** The units at the first level of this tree. */
   units: Unit[];
   level?: number;
-  onAddUnder: (parent: UnitRef) => void;
+  /** Offers "add a unit under it" on every row; absent for readers who may not add units. */
+  onAddUnder?: (parent: UnitRef) => void;
 }
 
 /** A tree of units that loads each level when it is opened. */
@@ -39,7 +40,7 @@ function TreeItem({
 }: {
   unit: Unit;
   level: number;
-  onAddUnder: (parent: UnitRef) => void;
+  onAddUnder?: (parent: UnitRef) => void;
 }) {
   const { t, i18n } = useTranslation();
   const { asOf } = useAsOf();
@@ -92,18 +93,20 @@ function TreeItem({
             formatted: formatNumber(unit.childCount, i18n.language),
           })}
         </Text>
-        <Tooltip label={t('tree.addUnder', { name: unit.name })}>
-          <ActionIcon
-            variant="subtle"
-            size="sm"
-            ms="auto"
-            aria-label={t('tree.addUnder', { name: unit.name })}
-            onClick={() => onAddUnder(unit)}
-            data-testid={`add-under-${unit.code}`}
-          >
-            +
-          </ActionIcon>
-        </Tooltip>
+        {onAddUnder && (
+          <Tooltip label={t('tree.addUnder', { name: unit.name })}>
+            <ActionIcon
+              variant="subtle"
+              size="sm"
+              ms="auto"
+              aria-label={t('tree.addUnder', { name: unit.name })}
+              onClick={() => onAddUnder(unit)}
+              data-testid={`add-under-${unit.code}`}
+            >
+              +
+            </ActionIcon>
+          </Tooltip>
+        )}
       </Group>
       {open && hasChildren && (
         <>
