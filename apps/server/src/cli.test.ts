@@ -163,3 +163,45 @@ describe('rollbook user and audit', () => {
     expect(events.map((e: { actor: { name: string } }) => e.actor.name)[0]).toMatch(/^cli:/);
   });
 });
+
+describe('rollbook api', () => {
+  it('calls a remote server with an API token and maps its problems to exit codes', async () => {
+    const { createTestContext, buildSmallTree } = await import('./test/test-context.js');
+    const { signedInUser } = await import('./test/test-app.js');
+    const { buildApp } = await import('./http/app.js');
+    const { ctx, handle } = await createTestContext();
+    const app = await buildApp(ctx, { serveWeb: false });
+    try {
+      const tree = await buildSmallTree(ctx);
+      const viewer = await signedInUser(ctx, [{ role: 'viewer', unitId: tree.commune }]);
+      const made = await app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: viewer.headers,
+        payload: { name: 'cli' },
+      });
+      const server = await app.listen({ port: 0, host: '127.0.0.1' });
+      process.env.ROLLBOOK_TOKEN = made.json().secret;
+      const top = await cli('api', 'GET', '/api/v1/units?parentId=root', '--server', server);
+      expect(top.code).toBe(0);
+      expect(JSON.parse(top.out).items.map((u: { id: number }) => u.id)).toEqual([tree.commune]);
+      const outside = await cli(
+        '--lang',
+        'vi',
+        'api',
+        'GET',
+        `/api/v1/units/${tree.province}`,
+        '--server',
+        server,
+      );
+      expect(outside.code).toBe(3);
+      expect(outside.err).toContain('không tồn tại');
+      process.env.ROLLBOOK_TOKEN = 'rbk_not-a-token';
+      expect((await cli('api', 'GET', '/api/v1/session', '--server', server)).code).toBe(6);
+    } finally {
+      delete process.env.ROLLBOOK_TOKEN;
+      await app.close();
+      await handle.close();
+    }
+  });
+});

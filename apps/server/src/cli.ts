@@ -37,6 +37,7 @@ import {
 import { EVERYWHERE } from './modules/access/actor.js';
 import { operator } from './cli/operator.js';
 import { addAuditCommands, addUserCommands } from './cli/access-commands.js';
+import { addApiCommand } from './cli/api-command.js';
 import { VERSION } from './version.js';
 
 /** Options every command shares; each has an environment twin. */
@@ -513,6 +514,7 @@ export function buildProgram(): Command {
     );
   addUserCommands(program, withContext, { date, id });
   addAuditCommands(program, withContext);
+  addApiCommand(program);
   return program;
 }
 
