@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { addDays, isIsoDate, todayIn } from './dates.js';
 import { ERROR_CODES } from './errors.js';
 import { API_LANGUAGES, formatMessage, negotiateLanguage } from './messages.js';
+import {
+  BUILTIN_ROLES,
+  isPermission,
+  passwordProblem,
+  PERMISSIONS,
+  withoutSensitiveFields,
+} from './permissions.js';
 import { allocateToSplitPart } from './reorg.js';
 import unionFederation from './rule-packs/union-federation.json' with { type: 'json' };
 import { DEFAULT_RULE_PACK, KindRules, parseRulePack } from './rule-pack.js';
@@ -99,5 +106,30 @@ describe('split allocation', () => {
     expect(allocateToSplitPart(parts, 3)).toBe(1);
     expect(allocateToSplitPart(parts, 9)).toBe(1);
     expect(allocateToSplitPart([{ childIds: [1], takesRemainder: false }], 9)).toBe(-1);
+  });
+});
+
+describe('permissions', () => {
+  it('leaves sensitive member fields out without the permission', () => {
+    const member = {
+      name: 'Nguyễn Văn A',
+      nationalId: '0123456789',
+      ethnicity: 'Kinh',
+      religion: 'none',
+      phone: '0901',
+    };
+    expect(withoutSensitiveFields(member, false)).toEqual({ name: 'Nguyễn Văn A', phone: '0901' });
+    expect(withoutSensitiveFields(member, true)).toEqual(member);
+  });
+
+  it('names why a password is too weak', () => {
+    expect(passwordProblem('short', 'lan')).toBe('password_length');
+    expect(passwordProblem('my name is nguyenlan!', 'nguyenlan')).toBe('password_like_username');
+    expect(passwordProblem('correct horse battery', 'nguyenlan')).toBeNull();
+  });
+
+  it('gives the administrator every permission and no built-in role an unknown one', () => {
+    expect(BUILTIN_ROLES.find((r) => r.code === 'administrator')!.permissions).toEqual(PERMISSIONS);
+    for (const role of BUILTIN_ROLES) for (const p of role.permissions) expect(isPermission(p)).toBe(true);
   });
 });
