@@ -293,7 +293,14 @@ describe('grants, roles and their effect on the next request', () => {
     await createRole(ctx, TEST_OPERATOR, {
       code: 'commune_personnel',
       name: 'Commune personnel officer',
-      permissions: ['units.read', 'orders.read', 'orders.write', 'members.read', 'members.write', 'users.manage'],
+      permissions: [
+        'units.read',
+        'orders.read',
+        'orders.write',
+        'members.read',
+        'members.write',
+        'users.manage',
+      ],
     });
     const manager = await signedInUser(ctx, [{ role: 'commune_personnel', unitId: tree.commune }]);
     const create = (grants: unknown[]) =>

@@ -48,16 +48,22 @@ export async function keepInScope(
  */
 export async function isUnitVisible(db: Db, scope: Scope, unitId: number, date: IsoDate): Promise<boolean> {
   if (scope.all) return true;
-  const row = await sql<{ day: string | null }>`
-    select case
-      when exists (select 1 from unit_tree where unit_id = ${unitId} and valid @> ${date}::date) then ${date}::date
-      when exists (select 1 from unit_tree where unit_id = ${unitId} and lower(valid) > ${date}::date)
-        then (select min(lower(valid)) from unit_tree where unit_id = ${unitId} and lower(valid) > ${date}::date)
-      else (select max(upper(valid)) - 1 from unit_tree where unit_id = ${unitId})
-    end::text as day`.execute(db);
-  const day = row.rows[0]?.day;
-  if (!day) return false;
-  return (await keepInScope(db, scope, [unitId], day as IsoDate)).length > 0;
+  const row = await sql<{ visible: boolean }>`
+    with spans as (select valid from unit_tree where unit_id = ${unitId}),
+    day as (
+      select case
+        when exists (select 1 from spans where valid @> ${date}::date) then ${date}::date
+        when exists (select 1 from spans where lower(valid) > ${date}::date)
+          then (select min(lower(valid)) from spans where lower(valid) > ${date}::date)
+        else (select max(upper(valid)) - 1 from spans)
+      end as d
+    )
+    select exists (
+      select 1 from unit_tree st, day
+      where st.unit_id = ${unitId} and st.valid @> day.d
+        and st.path <@ any(rb_scope_paths(${[...scope.roots]}::bigint[], day.d))
+    ) as visible`.execute(db);
+  return row.rows[0]?.visible ?? false;
 }
 
 /** The units that ever stood inside the scope's subtrees (for the audit trail of a subtree). */

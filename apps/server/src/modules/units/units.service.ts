@@ -297,7 +297,8 @@ export async function getFigures(
 ): Promise<Figures> {
   await assertUnitVisible(db, unitId, date, scope);
   // A subtree inside the scope is inside it whole; only predecessors standing in need checking.
-  const basis = await keepInScope(db, scope, await basisOn(db, unitId, date), date);
+  const found = await basisOn(db, unitId, date);
+  const basis = found.length === 1 && found[0] === unitId ? found : await keepInScope(db, scope, found, date);
   const byKind = await countByKindAt(db, basis, date);
   const groups = (rules?.groups() ?? []).map((g) => ({
     group: g.code,
