@@ -35,6 +35,12 @@ export interface Config {
    * each process uses its own random key.
    */
   sessionSecret: string | undefined;
+  /**
+   * Trust X-Forwarded-For/-Proto from a reverse proxy (`ROLLBOOK_TRUST_PROXY`: `true`, a number
+   * of hops, or the proxies' addresses, comma-separated). Off by default: a client could otherwise
+   * pick its own address for the rate limit and the audit trail.
+   */
+  trustProxy: boolean | number | string[];
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -93,7 +99,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     sessionSecret: sessionSecret(env.ROLLBOOK_SESSION_SECRET),
+    trustProxy: trustProxy(env.ROLLBOOK_TRUST_PROXY),
   };
+}
+
+function trustProxy(value: string | undefined): boolean | number | string[] {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 function sessionSecret(secret: string | undefined): string | undefined {

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'sign_in_failed',
   'forbidden',
   'csrf_token_invalid',
+  'session_required',
   'too_many_requests',
   'setup_already_done',
   'user_not_found',
@@ -92,6 +93,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
       return 'unauthenticated';
     case 'forbidden':
     case 'csrf_token_invalid':
+    case 'session_required':
       return 'forbidden';
     case 'too_many_requests':
       return 'rate_limited';

@@ -166,6 +166,11 @@ const CATALOG: Catalog = {
     vi: 'Yêu cầu thiếu mã bảo mật của trang. Hãy tải lại trang rồi thử lại.',
     ar: 'لم يحمل هذا الطلب رمز الأمان الخاص بالصفحة. أعد تحميل الصفحة وحاول مجددًا.',
   },
+  session_required: {
+    en: 'Credentials are managed from a signed-in browser session, not with an API token. Sign in to the web app to do this.',
+    vi: 'Thông tin đăng nhập chỉ được quản lý trong phiên đăng nhập trên trình duyệt, không dùng mã truy cập API. Hãy đăng nhập ứng dụng web để làm việc này.',
+    ar: 'تُدار بيانات الاعتماد من جلسة متصفح مسجّلة الدخول، لا برمز الواجهة البرمجية. سجّل الدخول إلى تطبيق الويب للقيام بذلك.',
+  },
   too_many_requests: {
     en: 'Too many attempts. Wait {retry} and try again.',
     vi: 'Quá nhiều lần thử. Hãy chờ {retry} rồi thử lại.',

@@ -69,6 +69,10 @@ export async function benchAuditChain(
       db,
     );
   }
+  if (prev) {
+    await sql`insert into audit_head (seq, hash) values (${seq}, ${prev})
+      on conflict (only_row) do update set seq = excluded.seq, hash = excluded.hash`.execute(db);
+  }
   const insertMs = performance.now() - started;
   await sql`analyze audit_event`.execute(db);
   const verifyMs: number[] = [];

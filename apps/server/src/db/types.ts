@@ -15,6 +15,7 @@ export interface Database {
   user_session: UserSessionTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
+  audit_head: { only_row: Generated<boolean>; seq: number; hash: Buffer };
 }
 
 /** A timestamptz the database fills in (now()) unless given. */

@@ -35,7 +35,26 @@ export interface AppOptions {
 /** Builds the HTTP server: the API under /api/v1, its OpenAPI document and reference, and the web app. */
 export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger
+      ? {
+          ...(typeof options.logger === 'object' ? options.logger : {}),
+          // Paths only: query strings carry searched names and single sign-on codes.
+          serializers: {
+            req: (request: { method: string; url: string; ip?: string }) => ({
+              method: request.method,
+              url: request.url.split('?')[0],
+              remoteAddress: request.ip,
+            }),
+          },
+        }
+      : false,
+    trustProxy:
+      typeof ctx.config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(ctx.config.trustProxy)
+        : ctx.config.trustProxy,
     // Request ids tie an audit event to the log lines of its request; unique across restarts.
     genReqId: () => randomUUID(),
     // Bodies are orders and forms; bulk data comes as files through the import endpoints.

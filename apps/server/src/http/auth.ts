@@ -115,6 +115,16 @@ export function actorOf(request: FastifyRequest): Actor {
   return request.actor;
 }
 
+/**
+ * The actor of a browser session. Credentials (tokens, passwords, sign-out everywhere) are not
+ * managed with an API token: a leaked token must not be able to mint another or lock the owner out.
+ */
+export function sessionActorOf(request: FastifyRequest): Actor {
+  const actor = actorOf(request);
+  if (request.sessionId === null) throw new AppError('session_required');
+  return actor;
+}
+
 /** The actor and the reach of a permission (by default the route's own). */
 export function scopeOf(request: FastifyRequest, permission?: Permission): { actor: Actor; scope: Scope } {
   const actor = actorOf(request);

@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import type { DatabaseHandle } from '../db/engine.js';
 import { actorForUser, createToken } from '../modules/access/identity.service.js';
 import { createRole, createUserLocally } from '../modules/access/users.service.js';
+import { appendEvent } from '../modules/audit/audit.repository.js';
 import { recordAudit } from '../modules/audit/audit.service.js';
 import { createAndApplyOrder, createOrder } from '../modules/reorg/reorg.service.js';
 import { signedInUser, type SignedInUser } from '../test/test-app.js';
@@ -598,5 +599,47 @@ describe('scope on the day asked', () => {
       tree.commune,
       tree.committee,
     ]);
+  });
+});
+
+describe('what a moved unit shows to the subtree it left', () => {
+  it('shows the unit as it stood while inside, and audit events by where the unit stood that day', async () => {
+    await createAndApplyOrder(ctx, TEST_OPERATOR, {
+      effectiveDate: '2026-03-01',
+      operations: [{ type: 'rename', unitId: mover, name: 'Chi bộ ở tỉnh B' }],
+    });
+    const a = await user('administrator', tree.province);
+    const b = await user('administrator', provinceB);
+    const then = (await send({ method: 'GET', url: `/api/v1/units/${mover}?asOf=2025-06-01` }, a)).json();
+    expect(then.unit.name).toBe('Chi bộ chuyển đi');
+    expect(then.lastKnown.name).toBe('Chi bộ chuyển đi');
+    const history = (
+      await send({ method: 'GET', url: `/api/v1/units/${mover}/history?asOf=2025-06-01` }, a)
+    ).json();
+    expect(history.versions.map((v: { name: string }) => v.name)).toEqual(['Chi bộ chuyển đi']);
+    expect(history.end).toBeNull();
+
+    // Two events about the unit, recorded on either side of the move.
+    for (const at of ['2025-06-01T08:00:00.000Z', '2026-06-01T08:00:00.000Z']) {
+      const body = JSON.stringify({
+        v: 1,
+        at,
+        actor: { id: null, name: 'test' },
+        requestId: null,
+        source: 'test',
+        action: 'test.moved',
+        entity: { type: 'unit', id: String(mover) },
+        unitIds: [mover],
+        decision: null,
+        changes: null,
+      });
+      await ctx.db.transaction().execute((trx) => appendEvent(trx, body));
+    }
+    const seen = async (who: SignedInUser) =>
+      (await send({ method: 'GET', url: '/api/v1/audit?action=test.moved' }, who))
+        .json()
+        .items.map((e: { at: string }) => e.at.slice(0, 4));
+    expect(await seen(a)).toEqual(['2025']);
+    expect(await seen(b)).toEqual(['2026']);
   });
 });

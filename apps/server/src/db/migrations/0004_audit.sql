@@ -25,3 +25,12 @@ create index audit_event_at on audit_event (at);
 create index audit_event_actor on audit_event (actor_id, seq);
 create index audit_event_entity on audit_event (entity_type, entity_id, seq);
 create index audit_event_units on audit_event using gin (unit_ids);
+
+-- The head of the chain, kept apart from it: removing the newest events leaves the head pointing
+-- past the end, which verification reports. (Whoever can rewrite both tables can hide even that;
+-- an anchor noted outside the database — `rollbook audit verify --anchor` — catches it.)
+create table audit_head (
+  only_row boolean primary key default true check (only_row),
+  seq bigint not null,
+  hash bytea not null
+);

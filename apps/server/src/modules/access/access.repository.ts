@@ -54,8 +54,9 @@ export async function countUsers(db: Db): Promise<number> {
 }
 
 /**
- * Users a manager may see: those holding (or having held) a grant on a unit inside the manager's
- * scope today, and those the manager created. An organization-wide manager sees everyone.
+ * Users a manager may see: those holding a grant in force on a unit inside the manager's scope
+ * today; and, among users with no grant in force, those whose past grants were inside it or whom
+ * the manager made. An organization-wide manager sees everyone.
  */
 export async function findUsersInScope(
   db: Db,
@@ -66,27 +67,19 @@ export async function findUsersInScope(
 ): Promise<UserRow[]> {
   let query = db.selectFrom('app_user as u').select(userColumns).orderBy('u.id').limit(args.limit);
   if (!scope.all) {
-    query = query.where((eb) =>
-      eb.or([
-        eb.exists(
-          eb
-            .selectFrom('role_grant as g')
-            .innerJoin('unit_tree as t', 't.unit_id', 'g.unit_id')
-            .select(sql`1`.as('one'))
-            .whereRef('g.user_id', '=', 'u.id')
-            .where(sql<boolean>`t.valid @> ${today}::date`)
-            .where(pathInScope(scope, sql`t.path`, today)),
-        ),
-        eb.exists(
-          eb
-            .selectFrom('role_grant as g')
-            .select(sql`1`.as('one'))
-            .whereRef('g.user_id', '=', 'u.id')
-            .where('g.created_by', '=', managerId ?? -1),
-        ),
-        sql<boolean>`not exists (select 1 from role_grant g2 where g2.user_id = u.id) and ${managerId !== null} and exists (
-          select 1 from audit_event e where e.entity_type = 'user' and e.entity_id = u.id::text and e.action = 'user.create' and e.actor_id = ${managerId ?? -1})`,
-      ]),
+    const manager = managerId ?? -1;
+    query = query.where(
+      sql<boolean>`(
+        exists (select 1 from role_grant g join unit_tree t on t.unit_id = g.unit_id
+          where g.user_id = u.id and g.valid @> ${today}::date and t.valid @> ${today}::date
+            and ${pathInScope(scope, sql`t.path`, today)})
+        or (not exists (select 1 from role_grant g where g.user_id = u.id and g.valid @> ${today}::date)
+          and (
+            exists (select 1 from role_grant g join unit_tree t on t.unit_id = g.unit_id
+              where g.user_id = u.id and t.valid @> ${today}::date and ${pathInScope(scope, sql`t.path`, today)})
+            or exists (select 1 from role_grant g where g.user_id = u.id and g.created_by = ${manager})
+            or exists (select 1 from audit_event e where e.entity_type = 'user' and e.entity_id = u.id::text
+              and e.action = 'user.create' and e.actor_id = ${manager}))))`,
     );
   }
   if (args.q) {

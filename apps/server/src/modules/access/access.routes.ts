@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { actorOf, clearSessionCookie, originOf, setSessionCookie } from '../../http/auth.js';
+import { actorOf, clearSessionCookie, originOf, sessionActorOf, setSessionCookie } from '../../http/auth.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -50,6 +50,7 @@ import {
   createUser,
   deleteRole,
   getOwnAccount,
+  getManageableUser,
   getUser,
   grantRole,
   listRoles,
@@ -178,7 +179,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const actor = actorOf(request);
+        const actor = sessionActorOf(request);
         await ctx.db.transaction().execute(async (trx) => {
           await endAllSessions(trx, actor.userId!);
           await recordAudit(trx, actor, {
@@ -203,7 +204,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        await changeOwnPassword(ctx, actorOf(request), request.body, request.sessionId);
+        await changeOwnPassword(ctx, sessionActorOf(request), request.body, request.sessionId);
         return reply.status(204).send(null);
       },
     );
@@ -239,7 +240,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { name, permissions, expiresInDays = 90 } = request.body;
-        const made = await createToken(ctx, actorOf(request), {
+        const made = await createToken(ctx, sessionActorOf(request), {
           name,
           permissions: permissions ?? null,
           expiresInDays,
@@ -260,7 +261,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const actor = actorOf(request);
+        const actor = sessionActorOf(request);
         await revokeToken(ctx, actor, actor.userId ?? -1, request.params.tokenId);
         return reply.status(204).send(null);
       },
@@ -385,7 +386,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const actor = actorOf(request);
-        const user = await getUser(ctx, actor, request.params.id);
+        const user = await getManageableUser(ctx, actor, request.params.id);
         await ctx.db.transaction().execute(async (trx) => {
           await endAllSessions(trx, user.id);
           await recordAudit(trx, actor, {
@@ -465,7 +466,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const actor = actorOf(request);
-        const user = await getUser(ctx, actor, request.params.id);
+        const user = await getManageableUser(ctx, actor, request.params.id);
         await revokeToken(ctx, actor, user.id, request.params.tokenId);
         return reply.status(204).send(null);
       },

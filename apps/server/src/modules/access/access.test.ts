@@ -531,3 +531,133 @@ describe('scope follows the tree on the day asked', () => {
     ).toBe(403);
   });
 });
+
+describe('no way around the scope (review findings)', () => {
+  it('does not let a unit manager act on a user who holds more than the manager can grant', async () => {
+    const manager = await signedInUser(ctx, [{ role: 'administrator', unitId: tree.commune }]);
+    const strong = await signedInUser(ctx, [
+      { role: 'administrator', unitId: null },
+      { role: 'viewer', unitId: tree.cellA },
+    ]);
+    const seen = await app.inject({
+      method: 'GET',
+      url: `/api/v1/users/${strong.userId}`,
+      headers: manager.headers,
+    });
+    expect(seen.statusCode).toBe(200);
+    // The organization-wide grant is not shown to a unit manager.
+    expect(seen.json().grants.map((g: { unitId: number | null }) => g.unitId)).toEqual([tree.cellA]);
+    const reset = await app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${strong.userId}/password`,
+      headers: manager.headers,
+      payload: { password: 'taken over password' },
+    });
+    expect(reset.statusCode).toBe(403);
+    const email = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${strong.userId}`,
+      headers: { ...manager.headers, 'if-match': seen.headers.etag as string },
+      payload: { email: 'attacker@example.org' },
+    });
+    expect(email.statusCode).toBe(403);
+    const sessions = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/users/${strong.userId}/sessions`,
+      headers: manager.headers,
+    });
+    expect(sessions.statusCode).toBe(403);
+  });
+
+  it('does not let an API token manage credentials', async () => {
+    const user = await signedInUser(ctx, [{ role: 'records_officer', unitId: tree.commune }]);
+    const made = await app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: user.headers,
+      payload: { name: 'narrow', permissions: ['units.read'] },
+    });
+    const bearer = { authorization: `Bearer ${made.json().secret}` };
+    const mint = await app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: bearer,
+      payload: { name: 'wide' },
+    });
+    expect(mint.statusCode).toBe(403);
+    expect(mint.json().code).toBe('session_required');
+    const everywhere = await app.inject({ method: 'DELETE', url: '/api/v1/sessions', headers: bearer });
+    expect(everywhere.json().code).toBe('session_required');
+  });
+
+  it('does not let a role manager write a role above themselves', async () => {
+    await createRole(ctx, TEST_OPERATOR, {
+      code: 'role_keeper',
+      name: 'Role keeper',
+      permissions: ['roles.manage', 'units.read'],
+    });
+    const keeper = await signedInUser(ctx, [{ role: 'role_keeper', unitId: null }]);
+    const roles = (await app.inject({ method: 'GET', url: '/api/v1/roles', headers: keeper.headers })).json()
+      .items;
+    const own = roles.find((r: { code: string }) => r.code === 'role_keeper');
+    const raised = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/roles/${own.id}`,
+      headers: { ...keeper.headers, 'if-match': `"${own.version}"` },
+      payload: { permissions: ['roles.manage', 'units.read', 'users.manage'] },
+    });
+    expect(raised.statusCode).toBe(403);
+    expect(raised.json().params.permission).toBe('users.manage');
+  });
+
+  it('keeps orders, previews and as-of reads inside the scope', async () => {
+    const officer = await signedInUser(ctx, [
+      { role: 'committee', unitId: tree.committee, from: '2020-01-01' },
+    ]);
+    // Renaming their own unit: the preview's figures are the unit's, not its parent's.
+    const preview = await app.inject({
+      method: 'POST',
+      url: '/api/v1/orders/preview',
+      headers: officer.headers,
+      payload: {
+        effectiveDate: '2026-06-01',
+        operations: [{ type: 'rename', unitId: tree.committee, name: 'Đảng bộ mới' }],
+      },
+    });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.json().figures.unitId).toBe(tree.committee);
+    // Dissolving their own unit changes the parent's subtree, which is out of reach.
+    const dissolve = await app.inject({
+      method: 'POST',
+      url: '/api/v1/orders',
+      headers: officer.headers,
+      payload: { effectiveDate: '2026-06-01', operations: [{ type: 'dissolve', unitId: tree.committee }] },
+    });
+    expect(dissolve.statusCode).toBe(404);
+    // A draft of theirs cannot be rewritten to reach outside.
+    const draft = await app.inject({
+      method: 'POST',
+      url: '/api/v1/orders',
+      headers: officer.headers,
+      payload: {
+        effectiveDate: '2026-06-01',
+        operations: [{ type: 'rename', unitId: tree.cellB, name: 'Chi bộ B' }],
+      },
+    });
+    expect(draft.statusCode).toBe(201);
+    const widened = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/orders/${draft.json().id}`,
+      headers: { ...officer.headers, 'if-match': draft.headers.etag as string },
+      payload: { operations: [{ type: 'rename', unitId: tree.gCell, name: 'Ngoài tầm' }] },
+    });
+    expect(widened.statusCode).toBe(404);
+    // An order list filtered by a unit out of reach answers like a missing unit.
+    const listed = await app.inject({
+      method: 'GET',
+      url: `/api/v1/orders?unitId=${tree.gCell}`,
+      headers: officer.headers,
+    });
+    expect(listed.statusCode).toBe(404);
+  });
+});

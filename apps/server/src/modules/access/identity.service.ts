@@ -74,7 +74,8 @@ export async function signIn(
   const passwordOk = await verifyPassword(found?.passwordHash ?? (await decoyHash()), input.password);
   const locked = !!found?.lockedUntil && found.lockedUntil > new Date();
   if (!found || !found.active || !found.passwordHash || locked || !passwordOk) {
-    if (found) await recordFailure(ctx, found, locked, origin);
+    // Unknown names are recorded too: the trail shows guessing, and the answer takes as long.
+    await recordFailure(ctx, found ?? null, input.username, locked, origin);
     throw new AppError('sign_in_failed');
   }
   return ctx.db.transaction().execute(async (trx) => {
@@ -92,7 +93,8 @@ export async function signIn(
 
 async function recordFailure(
   ctx: AppContext,
-  user: { id: number; username: string; failedSignIns: number },
+  user: { id: number } | null,
+  attemptedName: string,
   alreadyLocked: boolean,
   origin: RequestOrigin,
 ): Promise<void> {
@@ -102,7 +104,7 @@ async function recordFailure(
         failed_sign_ins = case when failed_sign_ins + 1 >= ${ctx.config.lockoutThreshold} then 0 else failed_sign_ins + 1 end,
         locked_until = case when failed_sign_ins + 1 >= ${ctx.config.lockoutThreshold}
           then now() + make_interval(mins => ${ctx.config.lockoutMinutes}) else locked_until end
-      where id = ${user.id}
+      where id = ${user?.id ?? -1}
       returning failed_sign_ins, locked_until > now() as locked`.execute(trx);
     const lockedNow = !alreadyLocked && row.rows[0]?.locked === true;
     await recordAudit(
@@ -110,7 +112,8 @@ async function recordFailure(
       { userId: null, name: 'anonymous', grants: [], tokenPermissions: null, ...origin },
       {
         action: lockedNow ? 'session.locked_out' : 'session.sign_in_failed',
-        entity: { type: 'user', id: user.id },
+        entity: { type: 'user', id: user?.id ?? null },
+        ...(!user && { after: { username: attemptedName.slice(0, 64) } }),
       },
     );
   });

@@ -42,34 +42,66 @@ export async function keepInScope(
 }
 
 /**
- * Whether a unit may be shown when asked about on a day. A unit live that day must stand inside the
- * scope that day; one that was not live (not yet made, or already ended) is judged on the nearest
- * day it was: a commune officer still reads the cell that was dissolved last month.
+ * SQL: the unit may be shown when asked about on the day. A unit live that day must stand inside
+ * the scope that day; one that was not live (not yet made, or already ended) is judged on the
+ * nearest day it was: a commune officer still reads the cell that was dissolved last month, and
+ * the audit event of an order that ended a unit is judged by where that unit last stood.
  */
-export async function isUnitVisible(db: Db, scope: Scope, unitId: number, date: IsoDate): Promise<boolean> {
-  if (scope.all) return true;
-  const row = await sql<{ visible: boolean }>`
-    with spans as (select valid from unit_tree where unit_id = ${unitId}),
-    day as (
-      select case
-        when exists (select 1 from spans where valid @> ${date}::date) then ${date}::date
-        when exists (select 1 from spans where lower(valid) > ${date}::date)
-          then (select min(lower(valid)) from spans where lower(valid) > ${date}::date)
-        else (select max(upper(valid)) - 1 from spans)
-      end as d
-    )
-    select exists (
-      select 1 from unit_tree st, day
-      where st.unit_id = ${unitId} and st.valid @> day.d
-        and st.path <@ any(rb_scope_paths(${[...scope.roots]}::bigint[], day.d))
-    ) as visible`.execute(db);
-  return row.rows[0]?.visible ?? false;
+export function unitVisible(
+  scope: Scope,
+  unitId: RawBuilder<unknown>,
+  day: RawBuilder<unknown>,
+): RawBuilder<boolean> {
+  if (scope.all) return sql<boolean>`true`;
+  return sql<boolean>`exists (
+    select 1 from (
+      select t.path, greatest(lower(t.valid), least(${day}, upper(t.valid) - 1)) as day
+      from unit_tree t where t.unit_id = ${unitId}
+      order by case when t.valid @> ${day} then 0
+        when lower(t.valid) > ${day} then lower(t.valid) - ${day}
+        else ${day} - (upper(t.valid) - 1) end
+      limit 1
+    ) near
+    where near.path <@ any(rb_scope_paths(${[...scope.roots]}::bigint[], near.day)))`;
 }
 
-/** The units that ever stood inside the scope's subtrees (for the audit trail of a subtree). */
+/** The units among these that may be shown when asked about on the day (see `unitVisible`), in one query. */
+export async function visibleUnits(
+  db: Db,
+  scope: Scope,
+  unitIds: readonly number[],
+  date: IsoDate,
+): Promise<Set<number>> {
+  if (unitIds.length === 0) return new Set();
+  if (scope.all) {
+    const rows = await sql<{
+      id: number;
+    }>`select id from unit where id = any(${[...unitIds]}::bigint[])`.execute(db);
+    return new Set(rows.rows.map((r) => r.id));
+  }
+  const rows = await sql<{ id: number }>`
+    select u.id from unnest(${[...new Set(unitIds)]}::bigint[]) as u (id)
+    where ${unitVisible(scope, sql`u.id`, sql`${date}::date`)}`.execute(db);
+  return new Set(rows.rows.map((r) => r.id));
+}
+
+/** Whether a unit may be shown when asked about on a day (see `unitVisible`). */
+export async function isUnitVisible(db: Db, scope: Scope, unitId: number, date: IsoDate): Promise<boolean> {
+  return (await visibleUnits(db, scope, [unitId], date)).has(unitId);
+}
+
+/**
+ * SQL: every unit that ever stood inside the scope's subtrees, or inside the units its roots were
+ * made from. A coarse, indexed first cut for the audit trail; `unitVisible` then decides by day.
+ */
 export function unitsEverInScope(scope: Scope & { all: false }): RawBuilder<number[]> {
-  const patterns = scope.roots.map((id) => `*.${id}.*`);
-  return sql<
-    number[]
-  >`array(select distinct t.unit_id from unit_tree t where t.path ? ${patterns}::lquery[])`;
+  return sql<number[]>`array(
+    with recursive roots (id, depth) as (
+      select unnest(${[...scope.roots]}::bigint[]), 0
+      union
+      select l.predecessor_id, roots.depth + 1 from unit_lineage l join roots on l.successor_id = roots.id
+      where l.superseded_at is null and roots.depth < 50
+    )
+    select distinct t.unit_id from unit_tree t
+    where t.path ? array(select ('*.' || id || '.*')::lquery from roots))`;
 }

@@ -6,7 +6,7 @@ import {
   type Permission,
   reason,
 } from '@rollbook/domain';
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/types.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -25,19 +25,43 @@ import {
 import { type Actor, requireEverywhere, requireScope, type Scope, scopeFor } from './actor.js';
 import { endAllSessions, openSessionFor, type RequestOrigin } from './identity.service.js';
 import { assertStrongPassword, hashPassword, verifyPassword } from './passwords.js';
-import { keepInScope } from './scope.js';
+import { keepInScope, visibleUnits } from './scope.js';
 
 /** Keeps the built-in roles' permissions in step with this version of Rollbook (run at every start). */
-export async function syncBuiltinRoles(db: Db): Promise<void> {
-  for (const role of BUILTIN_ROLES) {
-    await db
-      .insertInto('role')
-      .values({ code: role.code, permissions: [...role.permissions], builtin: true })
-      .onConflict((oc) =>
-        oc.column('code').doUpdateSet({ permissions: [...role.permissions], builtin: true }),
-      )
-      .execute();
-  }
+export async function syncBuiltinRoles(db: Kysely<Database>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const existing = new Map((await findRoles(trx)).map((r) => [r.code, r]));
+    const upgrade: Actor = {
+      userId: null,
+      name: 'system:upgrade',
+      grants: [],
+      tokenPermissions: null,
+      requestId: null,
+      source: 'local',
+    };
+    for (const role of BUILTIN_ROLES) {
+      const before = existing.get(role.code);
+      const same =
+        before?.builtin &&
+        JSON.stringify([...before.permissions].sort()) === JSON.stringify([...role.permissions].sort());
+      if (same) continue;
+      const row = await trx
+        .insertInto('role')
+        .values({ code: role.code, permissions: [...role.permissions], builtin: true })
+        .onConflict((oc) =>
+          oc.column('code').doUpdateSet({ permissions: [...role.permissions], builtin: true }),
+        )
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // A new version of Rollbook that changes what a built-in role allows leaves a trace.
+      await recordAudit(trx, upgrade, {
+        action: before ? 'role.update' : 'role.create',
+        entity: { type: 'role', id: row.id },
+        before: before ? { permissions: before.permissions } : undefined,
+        after: { code: role.code, permissions: role.permissions },
+      });
+    }
+  });
 }
 
 export interface GrantView extends GrantRow {
@@ -104,8 +128,45 @@ export async function getUser(
   const scope = requireScope(actor, 'users.manage');
   const [user] = await findUsersInScope(db, scope, actor.userId, ctx.today(), { userId, limit: 1 });
   if (!user) throw new AppError('user_not_found', { params: { user: `#${userId}` } });
-  const grants = await presentGrants(db, await findGrants(db, [userId]), ctx.today());
+  const all = await presentGrants(db, await findGrants(db, [userId]), ctx.today());
+  // A unit manager sees the grants inside their scope only: others name units out of their reach.
+  const reachable = scope.all
+    ? null
+    : await visibleUnits(
+        db,
+        scope,
+        all.flatMap((g) => (g.unitId === null ? [] : [g.unitId])),
+        ctx.today(),
+      );
+  const grants = all.filter((g) => !reachable || (g.unitId !== null && reachable.has(g.unitId)));
   return { ...user, grants };
+}
+
+/**
+ * The user, if the actor may act on their account: a change of password, e-mail, state, sessions
+ * or tokens reaches everything the user holds, so the actor must be able to grant every grant in
+ * force the user has (a commune manager cannot reset an organization-wide administrator).
+ */
+async function getManagedUser(ctx: AppContext, actor: Actor, userId: number, db: Db): Promise<UserDetail> {
+  const user = await getUser(ctx, actor, userId, db);
+  const today = ctx.today();
+  const roles = await findRoles(db);
+  for (const grant of await findGrants(db, [userId], { activeOn: today })) {
+    const role = roles.find((r) => r.id === grant.roleId)!;
+    try {
+      await assertMayGrant(db, actor, role, grant.unitId, today);
+    } catch (error) {
+      if (error instanceof AppError)
+        throw new AppError('forbidden', { params: { permission: 'users.manage' } });
+      throw error;
+    }
+  }
+  return user;
+}
+
+/** The same for the HTTP routes that act on a user's sessions and tokens. */
+export async function getManageableUser(ctx: AppContext, actor: Actor, userId: number): Promise<UserDetail> {
+  return getManagedUser(ctx, actor, userId, ctx.db);
 }
 
 /** The actor's own account, grants and what they allow ("my scopes"). */
@@ -160,6 +221,8 @@ async function assertUnitLive(db: Db, unitId: number | null, date: IsoDate, fiel
 
 /** Nobody may take away the last way to manage users across the whole organization. */
 async function assertAdministratorRemains(trx: Transaction<Database>, today: IsoDate) {
+  // Two administrators removing each other at once: the second waits here and then sees the first.
+  await sql`select pg_advisory_xact_lock(hashtext('rollbook.administrators'))`.execute(trx);
   const row = await sql<{ n: number }>`
     select count(*)::int as n from role_grant g
     join role r on r.id = g.role_id join app_user u on u.id = g.user_id
@@ -326,7 +389,7 @@ export async function updateUser(
   patch: { displayName?: string; email?: string | null; active?: boolean },
 ): Promise<UserDetail> {
   return ctx.db.transaction().execute(async (trx) => {
-    const before = await getUser(ctx, actor, userId, trx);
+    const before = await getManagedUser(ctx, actor, userId, trx);
     if (before.version !== expectedVersion) {
       throw new AppError('version_conflict', { field: 'If-Match', params: { current: before.version } });
     }
@@ -374,7 +437,7 @@ export async function resetPassword(
   password: string,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const user = await getUser(ctx, actor, userId, trx);
+    const user = await getManagedUser(ctx, actor, userId, trx);
     assertStrongPassword(password, user.username);
     await trx
       .updateTable('app_user')
@@ -478,7 +541,8 @@ export async function listRoles(ctx: AppContext): Promise<RoleRow[]> {
   return findRoles(ctx.db);
 }
 
-function checkPermissions(permissions: string[]): Permission[] {
+/** Known permissions, each held by the actor across the whole organization: no one writes a role above themselves. */
+function checkPermissions(actor: Actor, permissions: string[]): Permission[] {
   for (const p of permissions) {
     if (!isPermission(p)) {
       throw new AppError('validation_failed', {
@@ -486,6 +550,10 @@ function checkPermissions(permissions: string[]): Permission[] {
         params: { reason: reason('unknown_permission'), value: p },
       });
     }
+  }
+  for (const p of permissions as Permission[]) {
+    if (!scopeFor(actor, p)?.all)
+      throw new AppError('forbidden', { field: 'permissions', params: { permission: p } });
   }
   return permissions as Permission[];
 }
@@ -496,7 +564,7 @@ export async function createRole(
   input: { code: string; name: string; description?: string; permissions: string[] },
 ): Promise<RoleRow> {
   requireEverywhere(actor, 'roles.manage');
-  const permissions = checkPermissions(input.permissions);
+  const permissions = checkPermissions(actor, input.permissions);
   return ctx.db.transaction().execute(async (trx) => {
     if ((await findRoles(trx)).some((r) => r.code === input.code)) {
       throw new AppError('role_code_taken', { field: 'code', params: { role: input.code } });
@@ -530,7 +598,7 @@ export async function updateRole(
   patch: { name?: string; description?: string; permissions?: string[] },
 ): Promise<RoleRow> {
   requireEverywhere(actor, 'roles.manage');
-  const permissions = patch.permissions ? checkPermissions(patch.permissions) : undefined;
+  const permissions = patch.permissions ? checkPermissions(actor, patch.permissions) : undefined;
   return ctx.db.transaction().execute(async (trx) => {
     const before = await editableRole(trx, id);
     if (before.version !== expectedVersion) {

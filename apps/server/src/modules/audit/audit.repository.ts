@@ -12,20 +12,23 @@ export async function appendEvent(
   body: string,
 ): Promise<{ seq: number; hash: string }> {
   await sql`select pg_advisory_xact_lock(hashtext('rollbook.audit_chain'))`.execute(trx);
-  const row = await sql<{ seq: number; hash: string }>`
+  const row = await sql<{ seq: number; hash: Buffer }>`
     insert into audit_event (seq, body, prev_hash, hash)
     select coalesce(head.seq, 0) + 1, ${body}, head.hash,
       sha256(coalesce(head.hash, ''::bytea) || convert_to(${body}, 'UTF8'))
     from (select 1) one
     left join (select seq, hash from audit_event order by seq desc limit 1) head on true
-    returning seq, encode(hash, 'hex') as hash`.execute(trx);
-  return row.rows[0]!;
+    returning seq, hash`.execute(trx);
+  const appended = row.rows[0]!;
+  await sql`insert into audit_head (seq, hash) values (${appended.seq}, ${appended.hash})
+    on conflict (only_row) do update set seq = excluded.seq, hash = excluded.hash`.execute(trx);
+  return { seq: appended.seq, hash: appended.hash.toString('hex') };
 }
 
 export interface ChainCheck {
   events: number;
   head: { seq: number; hash: string } | null;
-  broken: { seq: number; problem: 'hash' | 'link' | 'gap' } | null;
+  broken: { seq: number; problem: 'hash' | 'link' | 'gap' | 'truncated' } | null;
 }
 
 /**
@@ -57,10 +60,22 @@ export async function checkChain(db: Db): Promise<ChainCheck> {
       (select seq from first_bad) as bad_seq,
       (select problem from first_bad) as problem`.execute(db);
   const r = result.rows[0]!;
+  const kept = (
+    await sql<{ seq: number; hash: string }>`select seq, encode(hash, 'hex') as hash from audit_head`.execute(
+      db,
+    )
+  ).rows[0];
+  // The kept head must be the chain's last event: events removed from the end show up here.
+  const truncated = !!kept && (kept.seq !== r.head_seq || kept.hash !== r.head_hash);
   return {
     events: r.events,
     head: r.head_seq === null ? null : { seq: r.head_seq, hash: r.head_hash! },
-    broken: r.bad_seq === null ? null : { seq: r.bad_seq, problem: r.problem },
+    broken:
+      r.bad_seq !== null
+        ? { seq: r.bad_seq, problem: r.problem }
+        : truncated
+          ? { seq: Math.min(kept.seq, (r.head_seq ?? 0) + 1), problem: 'truncated' }
+          : null,
   };
 }
 

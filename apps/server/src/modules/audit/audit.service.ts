@@ -3,7 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Db } from '../units/units.repository.js';
 import type { Actor, Scope } from '../access/actor.js';
-import { unitsEverInScope } from '../access/scope.js';
+import { unitsEverInScope, unitVisible } from '../access/scope.js';
 import { appendEvent, checkChain, findEventHash } from './audit.repository.js';
 
 /** What an audit event says happened. */
@@ -64,7 +64,7 @@ export interface VerifyReport {
   ok: boolean;
   events: number;
   head: { seq: number; hash: string } | null;
-  broken: { seq: number; problem: 'hash' | 'link' | 'gap' | 'anchor' } | null;
+  broken: { seq: number; problem: 'hash' | 'link' | 'gap' | 'truncated' | 'anchor' } | null;
   milliseconds: number;
 }
 
@@ -127,12 +127,12 @@ export async function findAuditEvents(db: Db, scope: Scope, filter: AuditFilter)
     .select(['e.seq', 'e.body', sql<string>`encode(e.hash, 'hex')`.as('hash')])
     .orderBy('e.seq', 'desc')
     .limit(filter.limit);
-  if (!scope.all) query = query.where(sql<boolean>`e.unit_ids && ${unitsEverInScope(scope)}`);
-  if (filter.unitId !== undefined) {
-    query = query.where(
-      sql<boolean>`e.unit_ids && ${unitsEverInScope({ all: false, roots: [filter.unitId] })}`,
-    );
-  }
+  const within = (reach: Scope & { all: false }) =>
+    // Indexed first cut, then each event is judged by where its units stood on the event's day.
+    sql<boolean>`e.unit_ids && ${unitsEverInScope(reach)} and exists (select 1 from unnest(e.unit_ids) as eu (id)
+      where ${unitVisible(reach, sql`eu.id`, sql`left(e.at, 10)::date`)})`;
+  if (!scope.all) query = query.where(within(scope));
+  if (filter.unitId !== undefined) query = query.where(within({ all: false, roots: [filter.unitId] }));
   if (filter.actorId !== undefined) query = query.where('e.actor_id', '=', filter.actorId);
   if (filter.entityType) query = query.where('e.entity_type', '=', filter.entityType);
   if (filter.entityId) query = query.where('e.entity_id', '=', filter.entityId);

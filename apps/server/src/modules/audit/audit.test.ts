@@ -90,6 +90,17 @@ describe('the audit chain', () => {
     );
     expect(relinked.broken?.seq).toBe(seq);
 
+    // Removing the newest events leaves the kept head pointing past the end.
+    const newest = await ctx.db
+      .selectFrom('audit_event')
+      .select(['seq', 'body', 'prev_hash', 'hash'])
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    await ctx.db.deleteFrom('audit_event').where('seq', '=', newest.seq).execute();
+    const truncated = await verifyAudit(ctx.db);
+    await ctx.db.insertInto('audit_event').values(newest).execute();
+    expect(truncated.broken).toEqual({ seq: newest.seq, problem: 'truncated' });
+
     // The filter columns come from the body and cannot be edited apart from it.
     await expect(
       sql`update audit_event set action = 'nothing' where seq = ${seq}`.execute(ctx.db),

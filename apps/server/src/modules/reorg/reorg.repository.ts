@@ -94,7 +94,8 @@ export interface OrderInput {
  */
 export function orderVisibleTo(scope: Scope, userId: number | null): RawBuilder<boolean> {
   if (scope.all) return sql<boolean>`true`;
-  return sql<boolean>`(o.created_by = ${userId ?? -1} or exists (
+  return sql<boolean>`((o.created_by = ${userId ?? -1} and o.status = 'draft'
+      and cardinality(rb_order_unit_ids(o.operations)) = 0) or exists (
     select 1 from unnest(rb_order_unit_ids(o.operations) || array(select unit_id from reorg_order_unit where order_id = o.id)) as named (id)
     where ${unitInScope(scope, sql`named.id`, sql`o.effective_date`)}
        or ${unitInScope(scope, sql`named.id`, sql`(o.effective_date - 1)`)}))`;

@@ -21,10 +21,10 @@ import {
   findPathAt,
   findVersionsAt,
 } from '../units/units.repository.js';
-import { type FiguresSnapshot, toSnapshot } from '../units/units.service.js';
+import { assertUnitVisible, type FiguresSnapshot, toSnapshot } from '../units/units.service.js';
 import { type EndedGrant, endGrantsOnEndedUnits } from '../access/access.repository.js';
 import { type Actor, requireScope, type Scope } from '../access/actor.js';
-import { isUnitVisible } from '../access/scope.js';
+import { keepInScope, visibleUnits } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { applyPlan } from './apply-plan.js';
 import { type OrderPlan, type PlannedChange, planOrder } from './plan-order.js';
@@ -90,6 +90,7 @@ export async function findOrders(
   args: { state?: OrderState; beforeId?: number; limit: number; unitId?: number },
 ): Promise<OrderRow[]> {
   const scope = requireScope(actor, 'orders.read');
+  if (args.unitId !== undefined) await assertUnitVisible(ctx.db, args.unitId, ctx.today(), scope);
   return findOrderRows(ctx.db, {
     ...args,
     today: ctx.today(),
@@ -112,14 +113,43 @@ export async function assertOrderInScope(
 ): Promise<Scope> {
   const scope = requireScope(actor, permission);
   if (scope.all) return scope;
+  const named = new Map<number, number>(); // unit → the first operation naming it
+  const topLevel = (i: number): never => {
+    throw new AppError('forbidden', { field: `operations.${i}`, params: { permission } });
+  };
   for (const [i, op] of order.operations.entries()) {
     for (const unitId of unitsNamedBy(op)) {
-      if (unitId === null)
-        throw new AppError('forbidden', { field: `operations.${i}`, params: { permission } });
-      if (unitId < 0) continue;
-      if (!(await isUnitVisible(db, scope, unitId, order.effectiveDate))) {
-        throw new AppError('unit_not_found', { field: `operations.${i}`, params: { unit: `#${unitId}` } });
-      }
+      if (unitId === null) topLevel(i);
+      else if (unitId > 0 && !named.has(unitId)) named.set(unitId, i);
+    }
+  }
+  // Ending or splitting a unit changes its parent's subtree too: the parent must be in reach.
+  const ended = order.operations.flatMap((op, i) =>
+    op.type === 'dissolve' || op.type === 'split'
+      ? [{ unitId: op.unitId, i }]
+      : op.type === 'merge'
+        ? op.unitIds.map((unitId) => ({ unitId, i }))
+        : [],
+  );
+  const parents = new Map(
+    (
+      await findVersionsAt(
+        db,
+        ended.map((e) => e.unitId),
+        order.effectiveDate,
+      )
+    ).map((v) => [v.unitId, v.parentId]),
+  );
+  for (const { unitId, i } of ended) {
+    if (!parents.has(unitId)) continue; // not live that day: the plan reports it
+    const parentId = parents.get(unitId)!;
+    if (parentId === null) topLevel(i);
+    else if (!named.has(parentId)) named.set(parentId, i);
+  }
+  const visible = await visibleUnits(db, scope, [...named.keys()], order.effectiveDate);
+  for (const [unitId, i] of named) {
+    if (!visible.has(unitId)) {
+      throw new AppError('unit_not_found', { field: `operations.${i}`, params: { unit: `#${unitId}` } });
     }
   }
   return scope;
@@ -139,8 +169,8 @@ function namedUnits(operations: ReorgOperation[]): number[] {
 }
 
 export async function createOrder(ctx: AppContext, actor: Actor, input: OrderInput): Promise<OrderRow> {
-  await assertOrderInScope(ctx.db, actor, 'orders.write', input);
   return ctx.db.transaction().execute(async (trx) => {
+    await assertOrderInScope(trx, actor, 'orders.write', input);
     const order = await insertOrder(trx, { ...input, createdBy: actor.userId });
     await recordAudit(trx, actor, {
       action: 'order.create',
@@ -162,6 +192,8 @@ export async function updateOrder(
 ): Promise<OrderRow> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getOrder(trx, actor, id, 'orders.write');
+    // What the draft said and what it will say must both be within reach.
+    await assertOrderInScope(trx, actor, 'orders.write', before);
     await assertOrderInScope(trx, actor, 'orders.write', {
       effectiveDate: patch.effectiveDate ?? before.effectiveDate,
       operations: patch.operations ?? before.operations,
@@ -217,12 +249,12 @@ export async function previewOrder(
   actor: Actor,
   order: { effectiveDate: IsoDate; operations: ReorgOperation[] },
 ): Promise<OrderPreview> {
-  await assertOrderInScope(ctx.db, actor, 'orders.write', order);
   try {
     await ctx.db.transaction().execute(async (trx) => {
       await lockTree(trx);
+      const reach = await assertOrderInScope(trx, actor, 'orders.write', order);
       const plan = await planOrder(trx, ctx.rules, order);
-      const scope = await scopeOf(trx, plan);
+      const scope = await withinReach(trx, reach, plan, await scopeOf(trx, plan));
       const before = scope ? toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate)) : null;
       let after: FiguresSnapshot | null = null;
       let endingGrants: EndedGrant[] = [];
@@ -247,6 +279,29 @@ export async function previewOrder(
     throw error;
   }
   throw new Error('unreachable');
+}
+
+/**
+ * The unit whose figures a preview shows, kept inside the previewer's reach: when the lowest
+ * common unit lies above it (a commune officer renaming their own commune), the scope root that
+ * holds every touched unit stands in; when none does, no figures are shown.
+ */
+async function withinReach(
+  db: Db,
+  reach: Scope,
+  plan: OrderPlan,
+  anchor: { unitId: number; unitName: string } | null,
+): Promise<{ unitId: number; unitName: string } | null> {
+  if (reach.all || !anchor) return anchor;
+  if ((await visibleUnits(db, reach, [anchor.unitId], plan.effectiveDate)).has(anchor.unitId)) return anchor;
+  const touched = plan.units.filter((u) => !u.isNew).map((u) => u.unitId);
+  for (const root of reach.roots) {
+    const inside = await keepInScope(db, { all: false, roots: [root] }, touched, plan.effectiveDate);
+    if (inside.length !== touched.length) continue;
+    const [version] = await findVersionsAt(db, [root], plan.effectiveDate);
+    if (version) return { unitId: root, unitName: `${version.code} ${version.name}` };
+  }
+  return null;
 }
 
 /** The lowest unit above everything the order touches: where its figures change. */
@@ -362,8 +417,6 @@ export async function createAndApplyOrder(
   actor: Actor,
   input: OrderInput,
 ): Promise<OrderRow> {
-  await assertOrderInScope(ctx.db, actor, 'orders.write', input);
-  await assertOrderInScope(ctx.db, actor, 'orders.apply', input);
   return ctx.db.transaction().execute((trx) => createAndApplyOrderIn(trx, ctx, actor, input));
 }
 
@@ -375,6 +428,9 @@ export async function createAndApplyOrderIn(
   input: OrderInput,
 ): Promise<OrderRow> {
   await lockTree(trx);
+  // Checked under the tree lock: no reorganization can move a unit out of reach in between.
+  await assertOrderInScope(trx, actor, 'orders.write', input);
+  await assertOrderInScope(trx, actor, 'orders.apply', input);
   const order = await insertOrder(trx, { ...input, createdBy: actor.userId });
   return applyLocked(ctx, trx, actor, order);
 }
@@ -393,6 +449,7 @@ export async function draftReversal(
 ): Promise<OrderRow> {
   return ctx.db.transaction().execute(async (trx) => {
     const order = await getOrder(trx, actor, id, 'orders.write', true);
+    await assertOrderInScope(trx, actor, 'orders.write', order);
     if (order.status !== 'applied') throw new AppError('order_not_applied', { params: { order: `#${id}` } });
     if (order.reversedByOrderId) {
       throw new AppError('order_already_reversed', {

@@ -1,6 +1,6 @@
-import { AppError, type IsoDate, type KindRules } from '@rollbook/domain';
+import { addDays, AppError, type IsoDate, type KindRules } from '@rollbook/domain';
 import type { Scope } from '../access/actor.js';
-import { isUnitVisible, keepInScope } from '../access/scope.js';
+import { isUnitVisible, keepInScope, visibleUnits } from '../access/scope.js';
 import { findOrdersByIds, type OrderRow } from '../reorg/reorg.repository.js';
 import {
   countByKindAt,
@@ -110,7 +110,8 @@ export async function getUnit(db: Db, unitId: number, date: IsoDate, scope: Scop
   const history = await findUnitHistory(db, unitId);
   if (history.length === 0) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
   const onDate = history.find((v) => v.valid.from <= date && (v.valid.to === null || date < v.valid.to));
-  const last = history[history.length - 1]!;
+  // A scoped reader sees the unit as it stood then, not how it stands today somewhere else.
+  const last = scope.all ? history[history.length - 1]! : (onDate ?? nearestVersion(history, date));
   const path = onDate ? ((await findPathAt(db, unitId, date)) ?? []) : [];
   // The way up is shown only as far as the reader's scope reaches.
   const ancestorIds = await keepInScope(db, scope, path.slice(0, -1), date);
@@ -120,13 +121,35 @@ export async function getUnit(db: Db, unitId: number, date: IsoDate, scope: Scop
     unit: onDate ? toUnitView(onDate, childCount) : null,
     liveOnDate: !!onDate,
     lastKnown: toUnitView(last),
-    existence: { from: history[0]!.valid.from, to: last.valid.to },
+    existence: { from: history[0]!.valid.from, to: history[history.length - 1]!.valid.to },
     ancestors: ancestorIds.flatMap((id) => {
       const v = ancestorVersions.get(id);
       return v ? [{ id, code: v.code, name: v.name, kind: v.kind }] : [];
     }),
     childCount,
   };
+}
+
+/** The version closest to a day on which the unit was not live: the last before it, or the first after. */
+function nearestVersion(history: UnitVersionRow[], date: IsoDate): UnitVersionRow {
+  const before = history.filter((v) => v.valid.from <= date);
+  return before[before.length - 1] ?? history[0]!;
+}
+
+/** Versions of a unit during which it stood, at least on its first or last day, inside the scope. */
+async function versionsInScope(db: Db, unitId: number, versions: UnitVersionRow[], scope: Scope) {
+  if (scope.all) return versions;
+  const kept: UnitVersionRow[] = [];
+  for (const v of versions) {
+    const days = [v.valid.from, ...(v.valid.to ? [addDays(v.valid.to, -1)] : [])];
+    for (const day of days) {
+      if ((await keepInScope(db, scope, [unitId], day)).length) {
+        kept.push(v);
+        break;
+      }
+    }
+  }
+  return kept;
 }
 
 export interface OrderSummary {
@@ -175,15 +198,21 @@ export async function getUnitHistory(
   options: { includeSuperseded?: boolean; scope: Scope; date: IsoDate },
 ): Promise<{ versions: HistoryEntry[]; end: { date: IsoDate; order: OrderSummary | null } | null }> {
   await assertUnitVisible(db, unitId, options.date, options.scope);
-  const versions = await findUnitHistory(db, unitId, options.includeSuperseded ?? false);
-  if (versions.length === 0) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  const all = await findUnitHistory(db, unitId, options.includeSuperseded ?? false);
+  if (all.length === 0) throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  // A scoped reader sees the part of the story that happened inside their scope.
+  const versions = await versionsInScope(db, unitId, all, options.scope);
   const current = versions.filter((v) => v.supersededAt === null);
+  // The unit's end is told only if the reader saw its last version (a unit that moved out of the
+  // scope did not end there).
+  const trulyLast = all.filter((v) => v.supersededAt === null).at(-1);
   // Parents are named as they were on the first day of each version.
   const parentNames = new Map<string, string>();
   for (const v of versions) {
     if (v.parentId === null) continue;
     const [p] = await findVersionsAt(db, [v.parentId], v.valid.from);
-    if (p) parentNames.set(`${v.parentId}@${v.valid.from}`, `${p.code} ${p.name}`);
+    const parentVisible = (await keepInScope(db, options.scope, [v.parentId], v.valid.from)).length > 0;
+    if (p && parentVisible) parentNames.set(`${v.parentId}@${v.valid.from}`, `${p.code} ${p.name}`);
   }
   const last = current[current.length - 1];
   const endOrderId = last?.valid.to ? await findOrderEndingUnit(db, unitId, last.valid.to) : undefined;
@@ -225,9 +254,10 @@ export async function getUnitHistory(
   });
   return {
     versions: entries,
-    end: last?.valid.to
-      ? { date: last.valid.to, order: endOrderId ? (orders.get(endOrderId) ?? null) : null }
-      : null,
+    end:
+      last?.valid.to && last === trulyLast
+        ? { date: last.valid.to, order: endOrderId ? (orders.get(endOrderId) ?? null) : null }
+        : null,
   };
 }
 
@@ -248,8 +278,8 @@ export async function getLineage(db: Db, unitId: number, scope: Scope, date: Iso
   const allEdges = await findLineageEdges(db, unitId);
   const linked = [...new Set(allEdges.flatMap((e) => [e.predecessor_id, e.successor_id]))];
   // Units the reader could not open themselves are left out, with the edges that lead to them.
-  const visible = new Set([unitId]);
-  for (const id of linked) if (scope.all || (await isUnitVisible(db, scope, id, date))) visible.add(id);
+  const visible = await visibleUnits(db, scope, linked, date);
+  visible.add(unitId);
   const edges = allEdges.filter((e) => visible.has(e.predecessor_id) && visible.has(e.successor_id));
   const ids = [...visible];
   const spans = await findUnitSpans(db, ids);
