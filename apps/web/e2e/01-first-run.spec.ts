@@ -1,12 +1,34 @@
 import { expect, test } from '@playwright/test';
+import { ADMIN } from './helpers';
 
-// Runs first (files run in name order on one worker): the demo loads only into an empty database.
-test('first run offers the demo organization and loads it', async ({ page, request }) => {
-  const roots = await request.get('/api/v1/units?parentId=root');
-  const { items } = (await roots.json()) as { items: unknown[] };
-  test.skip(items.length > 0, 'the database is not empty, so there is no first run to test');
+// Runs first (files run in name order on one worker): setup and the demo need an empty database.
+test('first run creates the first administrator, then loads the demo organization', async ({
+  page,
+  request,
+}) => {
+  const setup = await request.get('/api/v1/setup');
+  const { needed } = (await setup.json()) as { needed: boolean };
+  test.skip(!needed, 'a user exists already, so there is no first run to test');
 
+  // Nobody is signed in and nobody exists: the sign-in page offers setup instead, with no default password.
   await page.goto('/');
+  await expect(page).toHaveURL(/\/sign-in/);
+  const form = page.getByTestId('setup');
+  await expect(form).toBeVisible();
+  await expect(form).toContainText('There is no default account or password');
+  await page.getByTestId('setup-username').fill(ADMIN.username);
+  await page.getByTestId('setup-display-name').fill(ADMIN.displayName);
+  await page.getByTestId('setup-password').fill('short');
+  await page.getByTestId('setup-confirm').fill('short');
+  await page.getByTestId('setup-submit').click();
+  // The server's rule, in the form: too short.
+  await expect(form.getByText(/The password is too weak/)).toBeVisible();
+  await page.getByTestId('setup-password').fill(ADMIN.password);
+  await page.getByTestId('setup-confirm').fill(ADMIN.password);
+  await page.getByTestId('setup-submit').click();
+
+  // Signed in as the new administrator, on the empty tree.
+  await expect(page.getByTestId('user-menu')).toHaveText(ADMIN.displayName);
   const welcome = page.getByTestId('welcome');
   await expect(welcome).toBeVisible();
   await expect(welcome.getByRole('button', { name: 'Create the top unit' })).toBeVisible();
@@ -14,6 +36,9 @@ test('first run offers the demo organization and loads it', async ({ page, reque
 
   await expect(page.getByTestId('welcome')).toBeHidden();
   await expect(page.getByRole('tree')).toBeVisible();
+
+  // Setup is done for good: nobody can make another administrator that way.
+  expect(((await (await request.get('/api/v1/setup')).json()) as { needed: boolean }).needed).toBe(false);
 
   // Search ignores case and diacritics: "an giang" finds "Đảng bộ tỉnh An Giang".
   await page.getByTestId('unit-search').fill('dang bo tinh an giang');

@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { expandNode, uniqueCode } from './helpers';
+import { expandNode, signIn, uniqueCode } from './helpers';
 
 test('builds a small tree in the UI: a top unit, then units under it', async ({ page }) => {
   const top = uniqueCode('TOP');
   const province = uniqueCode('PRV');
   const commune = uniqueCode('COM');
 
-  await page.goto('/');
+  await signIn(page);
   // On an empty database the welcome panel offers the same form.
   const addTop = page.getByTestId('add-top').or(page.getByTestId('create-top'));
   await addTop.click();

@@ -1,26 +1,25 @@
 import { expect, test } from '@playwright/test';
-import { buildBranch, createUnit, expandNode, pickUnit, setAsOf, uniqueCode } from './helpers';
+import { apiOf, buildBranch, createUnit, expandNode, pickUnit, setAsOf, signIn, uniqueCode } from './helpers';
 
-test('merges two cells with a past date; the tree shows both before and one after', async ({
-  page,
-  request,
-}) => {
-  const { root, province } = await buildBranch(request, 'MRG');
-  const committee = await createUnit(request, {
+test('merges two cells with a past date; the tree shows both before and one after', async ({ page }) => {
+  await signIn(page);
+  const api = await apiOf(page);
+  const { root, province } = await buildBranch(api, 'MRG');
+  const committee = await createUnit(api, {
     code: uniqueCode('GC'),
     name: 'Grassroots committee of the school cluster',
     kind: 'grassroots_committee',
     parentId: province.id,
     effectiveDate: '2010-01-01',
   });
-  const cellA = await createUnit(request, {
+  const cellA = await createUnit(api, {
     code: uniqueCode('CA'),
     name: 'Primary school cell',
     kind: 'cell',
     parentId: committee.id,
     effectiveDate: '2010-01-01',
   });
-  const cellB = await createUnit(request, {
+  const cellB = await createUnit(api, {
     code: uniqueCode('CB'),
     name: 'Lower-secondary school cell',
     kind: 'cell',

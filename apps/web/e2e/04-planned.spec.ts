@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { buildBranch, expandNode, pickUnit, setAsOf, uniqueCode } from './helpers';
+import { apiOf, buildBranch, expandNode, pickUnit, setAsOf, signIn, uniqueCode } from './helpers';
 
-test('a future-dated order shows only on or after its date', async ({ page, request }) => {
-  const { root, province } = await buildBranch(request, 'PLN');
+test('a future-dated order shows only on or after its date', async ({ page }) => {
+  await signIn(page);
+  const { root, province } = await buildBranch(await apiOf(page), 'PLN');
   const planned = uniqueCode('FUT');
 
   await page.goto('/orders/new');

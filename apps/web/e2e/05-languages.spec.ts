@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { signIn } from './helpers';
 
 test('Arabic turns the page right-to-left and translates it; the choice is remembered', async ({ page }) => {
+  await signIn(page);
   await page.goto('/orders');
   await expect(page.getByRole('heading', { name: 'Reorganizations' })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.dir)).toBe('ltr');
