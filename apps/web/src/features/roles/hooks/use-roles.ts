@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role, RoleInput } from '../../../api/types';
+import { sessionKeys } from '../../auth/hooks/use-session';
 import { createRole, deleteRole, listRoles, updateRole } from '../api/roles-api';
 
 export const roleKeys = { all: ['roles'] as const };
@@ -52,7 +53,11 @@ export function useSaveRole(role: Role | null) {
             permissions: input.permissions,
           })
         : createRole(input),
-    onSuccess: () => client.invalidateQueries({ queryKey: roleKeys.all }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: roleKeys.all });
+      // The signed-in user may hold the role: what they may do changes with it.
+      if (role) void client.invalidateQueries({ queryKey: sessionKeys.session });
+    },
   });
 }
 

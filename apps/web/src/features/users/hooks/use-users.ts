@@ -5,7 +5,8 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import type { NewGrantInput, NewUserInput, User, UserPatch } from '../../../api/types';
+import type { NewGrantInput, NewUserInput, Session, User, UserPatch } from '../../../api/types';
+import { sessionKeys } from '../../auth/hooks/use-session';
 import {
   createUser,
   getUser,
@@ -63,12 +64,17 @@ export function useUserTokens(id: number) {
   return useQuery({ queryKey: userKeys.tokens(id), queryFn: ({ signal }) => listUserTokens(id, signal) });
 }
 
-/** After a change the server answers with the user as it now stands: show it, and refresh the lists. */
+/**
+ * After a change the server answers with the user as it now stands: show it, and refresh the lists.
+ * A change to one's own grants changes what the app may show, so the session is read again too.
+ */
 function useAfterChange() {
   const client = useQueryClient();
   return (user: User) => {
     client.setQueryData(userKeys.detail(user.id), user);
     void client.invalidateQueries({ queryKey: ['users', 'list'] });
+    if (client.getQueryData<Session | null>(sessionKeys.session)?.user.id === user.id)
+      void client.invalidateQueries({ queryKey: sessionKeys.session });
   };
 }
 
