@@ -35,6 +35,32 @@ export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
   }).format(now);
 }
 
+/** The instant (ISO, UTC) at which a calendar day begins in a time zone. */
+export function startOfDayIn(date: IsoDate, timeZone: string): string {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  // How far the zone's wall clock is ahead of UTC at an instant.
+  const offset = (instant: number) => {
+    const part = (type: string) => Number(format.formatToParts(instant).find((p) => p.type === type)!.value);
+    return (
+      Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) -
+      instant
+    );
+  };
+  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
+  // Twice: the offset at local midnight may differ from the offset at UTC midnight (a DST change).
+  const first = midnightUtc - offset(midnightUtc);
+  return new Date(midnightUtc - offset(first)).toISOString();
+}
+
 /** Compares two ISO dates; works because the format sorts lexically. */
 export function compareDates(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0;

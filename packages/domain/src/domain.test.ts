@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isIsoDate, todayIn } from './dates.js';
+import { addDays, isIsoDate, startOfDayIn, todayIn } from './dates.js';
 import { ERROR_CODES } from './errors.js';
 import { API_LANGUAGES, formatMessage, negotiateLanguage } from './messages.js';
 import {
@@ -131,5 +131,15 @@ describe('permissions', () => {
   it('gives the administrator every permission and no built-in role an unknown one', () => {
     expect(BUILTIN_ROLES.find((r) => r.code === 'administrator')!.permissions).toEqual(PERMISSIONS);
     for (const role of BUILTIN_ROLES) for (const p of role.permissions) expect(isPermission(p)).toBe(true);
+  });
+});
+
+describe('days in a time zone', () => {
+  it('gives the instant a calendar day begins', () => {
+    expect(startOfDayIn('2026-11-25', 'UTC')).toBe('2026-11-25T00:00:00.000Z');
+    expect(startOfDayIn('2026-11-25', 'Asia/Ho_Chi_Minh')).toBe('2026-11-24T17:00:00.000Z');
+    // The day daylight saving time starts in New York begins at 05:00 UTC (still EST at midnight).
+    expect(startOfDayIn('2026-03-08', 'America/New_York')).toBe('2026-03-08T05:00:00.000Z');
+    expect(startOfDayIn('2026-03-09', 'America/New_York')).toBe('2026-03-09T04:00:00.000Z');
   });
 });

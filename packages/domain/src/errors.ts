@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'role_in_use',
   'builtin_role',
   'weak_password',
+  'current_password_wrong',
+  'organization_wide_only',
   'last_administrator',
   'single_sign_on_failed',
   'single_sign_on_not_configured',
@@ -86,6 +88,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'audit_event_not_found':
       return 'not_found';
     case 'weak_password':
+    case 'current_password_wrong':
       return 'invalid';
     case 'unauthenticated':
     case 'sign_in_failed':
@@ -94,6 +97,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'forbidden':
     case 'csrf_token_invalid':
     case 'session_required':
+    case 'organization_wide_only':
       return 'forbidden';
     case 'too_many_requests':
       return 'rate_limited';

@@ -166,6 +166,16 @@ const CATALOG: Catalog = {
     vi: 'Yêu cầu thiếu mã bảo mật của trang. Hãy tải lại trang rồi thử lại.',
     ar: 'لم يحمل هذا الطلب رمز الأمان الخاص بالصفحة. أعد تحميل الصفحة وحاول مجددًا.',
   },
+  current_password_wrong: {
+    en: 'The current password is not right. Type it again; your password was not changed.',
+    vi: 'Mật khẩu hiện tại không đúng. Hãy nhập lại; mật khẩu chưa được thay đổi.',
+    ar: 'كلمة المرور الحالية غير صحيحة. اكتبها مجددًا؛ لم تُغيَّر كلمة مرورك.',
+  },
+  organization_wide_only: {
+    en: 'This needs {permission} over the whole organization; your grant covers only part of it. Ask an administrator.',
+    vi: 'Thao tác này cần quyền {permission} trên toàn tổ chức; phân quyền của bạn chỉ bao gồm một phần. Hãy liên hệ quản trị viên.',
+    ar: 'يتطلب هذا صلاحية {permission} على المنظمة كلها؛ تفويضك يشمل جزءًا منها فقط. اسأل المسؤول.',
+  },
   session_required: {
     en: 'Credentials are managed from a signed-in browser session, not with an API token. Sign in to the web app to do this.',
     vi: 'Thông tin đăng nhập chỉ được quản lý trong phiên đăng nhập trên trình duyệt, không dùng mã truy cập API. Hãy đăng nhập ứng dụng web để làm việc này.',

@@ -5,8 +5,8 @@
 export const PERMISSIONS = [
   'units.read', // the tree, its history, lineage and figures
   'orders.read', // reorganization orders
-  'orders.write', // draft, edit, preview and delete orders; add a unit
-  'orders.apply', // apply and reverse orders: the decision is then in force
+  'orders.write', // draft, edit, preview and delete orders; draft the reversal of an applied one
+  'orders.apply', // apply orders: the decision is then in force (adding a unit needs this and orders.write)
   'members.read', // member records (from the member registry)
   'members.write',
   'members.sensitive', // national ID, ethnicity, religion, discipline: shown only with this, and every read is audited

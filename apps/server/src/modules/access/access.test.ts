@@ -198,7 +198,8 @@ describe('sign-in and sessions', () => {
       headers,
       payload: { currentPassword: 'not it at all', newPassword: 'another long password' },
     });
-    expect(wrong.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ code: 'current_password_wrong', field: 'currentPassword' });
     const done = await app.inject({
       method: 'POST',
       url: '/api/v1/session/password',
@@ -314,7 +315,7 @@ describe('grants, roles and their effect on the next request', () => {
     expect(ok.statusCode).toBe(201);
     const above = await create([{ role: 'viewer', unitId: tree.province }]);
     expect(above.statusCode).toBe(404);
-    expect(above.json()).toMatchObject({ code: 'unit_not_found', field: 'grants/0/unitId' });
+    expect(above.json()).toMatchObject({ code: 'unit_not_found', field: 'grants.0.unitId' });
     const inspector = await create([{ role: 'inspector', unitId: tree.committee }]);
     expect(inspector.statusCode).toBe(403);
     expect(inspector.json().params.permission).toBe('members.sensitive');

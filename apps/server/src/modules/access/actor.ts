@@ -76,5 +76,6 @@ export function requireScope(actor: Actor, permission: Permission): Scope {
 
 /** Organization-wide permission (roles, settings, top-level units): a unit grant is not enough. */
 export function requireEverywhere(actor: Actor, permission: Permission): void {
-  if (!requireScope(actor, permission).all) throw new AppError('forbidden', { params: { permission } });
+  if (!requireScope(actor, permission).all)
+    throw new AppError('organization_wide_only', { params: { permission } });
 }

@@ -6,6 +6,8 @@ import type { AppContext } from '../../context.js';
 import { originOf, setSessionCookie } from '../../http/auth.js';
 import { ProblemSchema } from '../../http/conventions.js';
 import {
+  openPendingLogin,
+  safeReturnTo,
   finishSsoLogin,
   PENDING_COOKIE,
   PENDING_MINUTES,
@@ -51,7 +53,7 @@ function wantsPage(request: FastifyRequest): boolean {
  * Answers a failed sign-in: browsers go back to the sign-in page with the error's code (and its
  * reason, so the page can say what went wrong); anything else gets the problem document.
  */
-function answerFailure(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+function answerFailure(request: FastifyRequest, reply: FastifyReply, error: unknown, next = '/') {
   if (!(error instanceof AppError)) throw error;
   request.log.warn(
     { code: error.code, params: error.params, details: error.details },
@@ -61,6 +63,8 @@ function answerFailure(request: FastifyRequest, reply: FastifyReply, error: unkn
   const query = new URLSearchParams({ error: error.code });
   const why = error.params.reason;
   if (typeof why === 'string') query.set('reason', why.replace(/^reason:/, ''));
+  // The page the person was going to survives the failure, for a second try with a password.
+  if (next !== '/') query.set('next', next);
   return reply.redirect(`/sign-in?${query}`, 302);
 }
 
@@ -131,9 +135,23 @@ export function oidcRoutes(
           setSessionCookie(ctx, request, reply, signedIn.cookieValue);
           return reply.redirect(signedIn.returnTo, 302);
         } catch (error) {
-          return answerFailure(request, reply, error);
+          return answerFailure(
+            request,
+            reply,
+            error,
+            wantedPage(options.key, request.cookies[PENDING_COOKIE]),
+          );
         }
       },
     );
   };
+}
+
+/** Where a pending login was going, if its cookie can still be read. */
+function wantedPage(key: Buffer, sealed: string | undefined): string {
+  try {
+    return safeReturnTo(openPendingLogin(key, sealed).returnTo);
+  } catch {
+    return '/';
+  }
 }

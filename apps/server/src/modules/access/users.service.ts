@@ -274,7 +274,7 @@ async function insertUser(
     after: { username: input.username, displayName: input.displayName, email: input.email ?? null },
   });
   for (const [i, grant] of (input.grants ?? []).entries()) {
-    await insertGrant(trx, ctx, actor, row.id, grant, `grants/${i}`);
+    await insertGrant(trx, ctx, actor, row.id, grant, `grants.${i}`);
   }
   return row.id;
 }
@@ -289,9 +289,9 @@ async function insertGrant(
 ): Promise<number> {
   const today = ctx.today();
   const from = grant.from ?? today;
-  const role = await findRole(trx, grant.role, field ? `${field}/role` : 'role');
-  await assertUnitLive(trx, grant.unitId, from > today ? from : today, field ? `${field}/unitId` : 'unitId');
-  await assertMayGrant(trx, actor, role, grant.unitId, today, field ? `${field}/unitId` : 'unitId');
+  const role = await findRole(trx, grant.role, field ? `${field}.role` : 'role');
+  await assertUnitLive(trx, grant.unitId, from > today ? from : today, field ? `${field}.unitId` : 'unitId');
+  await assertMayGrant(trx, actor, role, grant.unitId, today, field ? `${field}.unitId` : 'unitId');
   const row = await trx
     .insertInto('role_grant')
     .values({
@@ -472,7 +472,7 @@ export async function changeOwnPassword(
     .where('id', '=', actor.userId)
     .executeTakeFirstOrThrow();
   if (!row.password_hash || !(await verifyPassword(row.password_hash, input.currentPassword))) {
-    throw new AppError('sign_in_failed', { field: 'currentPassword' });
+    throw new AppError('current_password_wrong', { field: 'currentPassword' });
   }
   assertStrongPassword(input.newPassword, row.username, 'newPassword');
   await ctx.db.transaction().execute(async (trx) => {

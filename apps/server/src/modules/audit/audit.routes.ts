@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '@rollbook/domain';
 import { type Static, Type } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { scopeOf } from '../../http/auth.js';
+import { actorOf, scopeOf } from '../../http/auth.js';
+import { requireEverywhere } from '../access/actor.js';
 import {
   decodeCursor,
   encodeCursor,
@@ -63,7 +64,7 @@ async function filterOf(
     throw new AppError('unit_not_found', { field: 'unitId', params: { unit: `#${query.unitId}` } });
   }
   const { cursor: _cursor, limit: _limit, ...rest } = query;
-  return rest;
+  return { ...rest, timeZone: ctx.config.timeZone };
 }
 
 /** The audit trail: read within scope, exported as CSV, verified end to end. */
@@ -161,8 +162,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const { scope } = scopeOf(request);
-        if (!scope.all) throw new AppError('forbidden', { params: { permission: 'audit.read' } });
+        requireEverywhere(actorOf(request), 'audit.read');
         const anchor = request.query.anchor?.split(':');
         return verifyAudit(ctx.db, anchor ? { seq: Number(anchor[0]), hash: anchor[1]! } : undefined);
       },

@@ -1,4 +1,4 @@
-import { AppError, type IsoDate } from '@rollbook/domain';
+import { addDays, AppError, type IsoDate, startOfDayIn } from '@rollbook/domain';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Db } from '../units/units.repository.js';
@@ -114,6 +114,8 @@ export interface AuditFilter {
   to?: IsoDate;
   beforeSeq?: number;
   limit: number;
+  /** The organization's time zone, in which `from` and `to` are days (default UTC). */
+  timeZone?: string;
 }
 
 /**
@@ -138,8 +140,10 @@ export async function findAuditEvents(db: Db, scope: Scope, filter: AuditFilter)
   if (filter.entityId) query = query.where('e.entity_id', '=', filter.entityId);
   if (filter.action) query = query.where('e.action', '=', filter.action);
   // Times are ISO strings in UTC, so text order is time order.
-  if (filter.from) query = query.where('e.at', '>=', filter.from);
-  if (filter.to) query = query.where('e.at', '<', `${filter.to}T24`);
+  // Days are the organization's; event times are UTC instants, so the bounds are converted.
+  const zone = filter.timeZone ?? 'UTC';
+  if (filter.from) query = query.where('e.at', '>=', startOfDayIn(filter.from, zone));
+  if (filter.to) query = query.where('e.at', '<', startOfDayIn(addDays(filter.to, 1), zone));
   if (filter.beforeSeq !== undefined) query = query.where('e.seq', '<', filter.beforeSeq);
   const rows = await query.execute();
   return rows.map((row) => {
