@@ -91,8 +91,12 @@ language sql stable parallel safe as $$
     select l.predecessor_id, up.depth + 1 from unit_lineage l join up on l.successor_id = up.id
     where l.superseded_at is null and up.depth < 50
   )
-  select coalesce(array_agg(t.path), '{}') from unit_tree t
-  where t.valid @> d and (t.unit_id = any(roots) or t.unit_id in (select id from up))
+  -- Two indexed lookups, not one `or`: an `or` across them would scan the whole tree.
+  select coalesce(array_agg(path), '{}') from (
+    select t.path from unit_tree t where t.unit_id = any(roots) and t.valid @> d
+    union all
+    select t.path from up join unit_tree t on t.unit_id = up.id and t.valid @> d
+  ) found
 $$;
 
 -- Who drafted an order: a draft that names no unit yet is still its author's to see.
