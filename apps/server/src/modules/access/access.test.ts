@@ -662,3 +662,28 @@ describe('no way around the scope (review findings)', () => {
     expect(listed.statusCode).toBe(404);
   });
 });
+
+describe('lockout under parallel guessing', () => {
+  it('lets no more guesses through than the threshold, even all at once', async () => {
+    const username = uniqueCode('target').toLowerCase();
+    await createUserLocally(ctx, TEST_OPERATOR, {
+      username,
+      displayName: 'Target',
+      password: PASSWORD,
+      grants: [{ role: 'viewer', unitId: tree.cellA }],
+      admin: false,
+    });
+    // Ten guesses at once, the right password among the last: the threshold is 3.
+    const guesses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => signIn(username, i === 9 ? PASSWORD : `wrong guess ${i}!`)),
+    );
+    expect(guesses.every((g) => g.statusCode === 401)).toBe(true);
+    const row = await ctx.db
+      .selectFrom('app_user')
+      .select('locked_until')
+      .where('username', '=', username)
+      .executeTakeFirstOrThrow();
+    expect(row.locked_until).not.toBeNull();
+    expect((await signIn(username)).statusCode).toBe(401);
+  });
+});

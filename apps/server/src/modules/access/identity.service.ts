@@ -71,11 +71,14 @@ export async function signIn(
   origin: RequestOrigin,
 ): Promise<SignedIn> {
   const found = await findUserByUsername(ctx.db, input.username);
+  // The attempt is counted before the password is checked, in one statement: guesses sent in
+  // parallel each see the others, so together they cannot try more than the threshold allows.
+  const attempt = found ? await claimAttempt(ctx, found.id) : null;
   const passwordOk = await verifyPassword(found?.passwordHash ?? (await decoyHash()), input.password);
-  const locked = !!found?.lockedUntil && found.lockedUntil > new Date();
-  if (!found || !found.active || !found.passwordHash || locked || !passwordOk) {
+  const allowed = !!attempt && attempt.number <= ctx.config.lockoutThreshold;
+  if (!found || !found.active || !found.passwordHash || !allowed || !passwordOk) {
     // Unknown names are recorded too: the trail shows guessing, and the answer takes as long.
-    await recordFailure(ctx, found ?? null, input.username, locked, origin);
+    await recordFailure(ctx, found ?? null, input.username, attempt, origin);
     throw new AppError('sign_in_failed');
   }
   return ctx.db.transaction().execute(async (trx) => {
@@ -91,27 +94,35 @@ export async function signIn(
   });
 }
 
+/** Counts a sign-in attempt on an account that is not locked; null when it is locked. */
+async function claimAttempt(ctx: AppContext, userId: number): Promise<{ number: number } | null> {
+  const row = await sql<{ failed_sign_ins: number }>`
+    update app_user set failed_sign_ins = failed_sign_ins + 1
+    where id = ${userId} and (locked_until is null or locked_until <= now())
+    returning failed_sign_ins`.execute(ctx.db);
+  return row.rows[0] ? { number: row.rows[0].failed_sign_ins } : null;
+}
+
 async function recordFailure(
   ctx: AppContext,
   user: { id: number } | null,
   attemptedName: string,
-  alreadyLocked: boolean,
+  attempt: { number: number } | null,
   origin: RequestOrigin,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const row = await sql<{ failed_sign_ins: number; locked: boolean }>`
-      update app_user set
-        failed_sign_ins = case when failed_sign_ins + 1 >= ${ctx.config.lockoutThreshold} then 0 else failed_sign_ins + 1 end,
-        locked_until = case when failed_sign_ins + 1 >= ${ctx.config.lockoutThreshold}
-          then now() + make_interval(mins => ${ctx.config.lockoutMinutes}) else locked_until end
-      where id = ${user?.id ?? -1}
-      returning failed_sign_ins, locked_until > now() as locked`.execute(trx);
-    const lockedNow = !alreadyLocked && row.rows[0]?.locked === true;
+    // The attempt that reaches the threshold locks the account (and starts a fresh count).
+    const locksNow = !!user && !!attempt && attempt.number === ctx.config.lockoutThreshold;
+    if (locksNow) {
+      await sql`update app_user set failed_sign_ins = 0,
+        locked_until = now() + make_interval(mins => ${ctx.config.lockoutMinutes})
+        where id = ${user.id}`.execute(trx);
+    }
     await recordAudit(
       trx,
       { userId: null, name: 'anonymous', grants: [], tokenPermissions: null, ...origin },
       {
-        action: lockedNow ? 'session.locked_out' : 'session.sign_in_failed',
+        action: locksNow ? 'session.locked_out' : 'session.sign_in_failed',
         entity: { type: 'user', id: user?.id ?? null },
         ...(!user && { after: { username: attemptedName.slice(0, 64) } }),
       },

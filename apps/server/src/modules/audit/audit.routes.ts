@@ -179,7 +179,8 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: AuditEventSchema, ...problems },
         },
       },
-      async (request) => getAuditEvent(ctx.db, scopeOf(request).scope, request.params.seq),
+      async (request) =>
+        getAuditEvent(ctx.db, scopeOf(request).scope, request.params.seq, ctx.config.timeZone),
     );
   };
 }

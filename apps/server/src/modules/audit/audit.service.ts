@@ -129,10 +129,12 @@ export async function findAuditEvents(db: Db, scope: Scope, filter: AuditFilter)
     .select(['e.seq', 'e.body', sql<string>`encode(e.hash, 'hex')`.as('hash')])
     .orderBy('e.seq', 'desc')
     .limit(filter.limit);
+  // The event's day in the organization's calendar.
+  const eventDay = sql`(e.at::timestamptz at time zone ${filter.timeZone ?? 'UTC'})::date`;
   const within = (reach: Scope & { all: false }) =>
     // Indexed first cut, then each event is judged by where its units stood on the event's day.
     sql<boolean>`e.unit_ids && ${unitsEverInScope(reach)} and exists (select 1 from unnest(e.unit_ids) as eu (id)
-      where ${unitVisible(reach, sql`eu.id`, sql`left(e.at, 10)::date`)})`;
+      where ${unitVisible(reach, sql`eu.id`, eventDay)})`;
   if (!scope.all) query = query.where(within(scope));
   if (filter.unitId !== undefined) query = query.where(within({ all: false, roots: [filter.unitId] }));
   if (filter.actorId !== undefined) query = query.where('e.actor_id', '=', filter.actorId);
@@ -152,8 +154,13 @@ export async function findAuditEvents(db: Db, scope: Scope, filter: AuditFilter)
   });
 }
 
-export async function getAuditEvent(db: Db, scope: Scope, seq: number): Promise<AuditEventView> {
-  const [event] = await findAuditEvents(db, scope, { beforeSeq: seq + 1, limit: 1 });
+export async function getAuditEvent(
+  db: Db,
+  scope: Scope,
+  seq: number,
+  timeZone = 'UTC',
+): Promise<AuditEventView> {
+  const [event] = await findAuditEvents(db, scope, { beforeSeq: seq + 1, limit: 1, timeZone });
   if (!event || event.seq !== seq)
     throw new AppError('audit_event_not_found', { params: { event: `#${seq}` } });
   return event;
