@@ -14,6 +14,7 @@ import {
   listUsers,
   resetPassword,
   revokeGrant,
+  unlinkSingleSignOn,
   updateUser,
 } from '../modules/access/users.service.js';
 import { auditCsv, findAuditEvents, verifyAudit } from '../modules/audit/audit.service.js';
@@ -201,6 +202,18 @@ export function addUserCommands(
         await resetPassword(ctx, operator(), found.id, await readPassword(options.passwordStdin));
         if (!globals.json) console.log(`password of ${username} changed; their sessions ended`);
         return { username };
+      }),
+    );
+
+  user
+    .command('unlink-sso <username>')
+    .description('forget the single sign-on identity linked to a user')
+    .action(
+      withContext(async (ctx, globals: Globals, username: string) => {
+        const found = await userByName(ctx, username);
+        const updated = await unlinkSingleSignOn(ctx, operator(), found.id);
+        if (!globals.json) console.log(`single sign-on unlinked from ${username}`);
+        return updated;
       }),
     );
 

@@ -352,6 +352,19 @@ const CASES: Record<string, Case> = {
     ok: 204,
     outside: 404,
   },
+  'DELETE /api/v1/users/:id/sso': {
+    make: async () => {
+      const linked = await userInA();
+      await ctx.db
+        .updateTable('app_user')
+        .set({ oidc_issuer: 'https://id.example.org', oidc_subject: uniqueCode('sub') })
+        .where('id', '=', linked.id)
+        .execute();
+      return { method: 'DELETE', url: `/api/v1/users/${linked.id}/sso` };
+    },
+    ok: 200,
+    outside: 404,
+  },
   'POST /api/v1/users/:id/grants': {
     make: async () => ({
       method: 'POST',

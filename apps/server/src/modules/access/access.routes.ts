@@ -58,6 +58,7 @@ import {
   resetPassword,
   revokeGrant,
   setupFirstAdministrator,
+  unlinkSingleSignOn,
   updateRole,
   updateUser,
 } from './users.service.js';
@@ -396,6 +397,24 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           });
         });
         return reply.status(204).send(null);
+      },
+    );
+
+    app.delete(
+      '/users/:id/sso',
+      {
+        config: { access: 'users.manage' },
+        schema: {
+          tags: ['access'],
+          summary: 'Unlink the single sign-on identity of a user',
+          params: UserParams,
+          response: { 200: UserSchema, ...problems },
+        },
+      },
+      async (request, reply) => {
+        const user = await unlinkSingleSignOn(ctx, actorOf(request), request.params.id);
+        reply.header('etag', etag(user.version));
+        return user;
       },
     );
 

@@ -458,6 +458,34 @@ export async function resetPassword(
   });
 }
 
+/**
+ * Forgets the single sign-on identity linked to a user: the next sign-in through the provider is
+ * treated as a first one (and links again only by the rule in docs/single-sign-on.md).
+ */
+export async function unlinkSingleSignOn(ctx: AppContext, actor: Actor, userId: number): Promise<UserDetail> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const user = await getManagedUser(ctx, actor, userId, trx);
+    const before = await trx
+      .selectFrom('app_user')
+      .select(['oidc_issuer', 'oidc_subject'])
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('app_user')
+      .set({ oidc_issuer: null, oidc_subject: null, version: sql`version + 1`, updated_at: new Date() })
+      .where('id', '=', userId)
+      .execute();
+    await recordAudit(trx, actor, {
+      action: 'user.unlink_sso',
+      entity: { type: 'user', id: userId },
+      unitIds: activeUnitIds(user.grants),
+      before: { issuer: before.oidc_issuer, subject: before.oidc_subject },
+      after: { issuer: null, subject: null },
+    });
+    return getUser(ctx, actor, userId, trx);
+  });
+}
+
 /** A user changes their own password, proving they know the current one; other sessions end. */
 export async function changeOwnPassword(
   ctx: AppContext,

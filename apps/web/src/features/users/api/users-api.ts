@@ -37,6 +37,11 @@ export async function signOutUser(id: number): Promise<void> {
   await request<unknown>(`${BASE}/${id}/sessions`, { method: 'DELETE' });
 }
 
+/** Forgets the single sign-on identity linked to the user. */
+export async function unlinkSingleSignOn(id: number): Promise<User> {
+  return (await request<User>(`${BASE}/${id}/sso`, { method: 'DELETE' })).data;
+}
+
 export async function grantRole(id: number, grant: NewGrantInput): Promise<User> {
   return (await request<User>(`${BASE}/${id}/grants`, { method: 'POST', body: grant })).data;
 }

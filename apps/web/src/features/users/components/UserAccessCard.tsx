@@ -4,7 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../api/client';
 import type { User } from '../../../api/types';
 import { TokenTable } from '../../account/components/TokenTable';
-import { useResetPassword, useRevokeUserToken, useSignOutUser, useUserTokens } from '../hooks/use-users';
+import {
+  useResetPassword,
+  useRevokeUserToken,
+  useSignOutUser,
+  useUnlinkSingleSignOn,
+  useUserTokens,
+} from '../hooks/use-users';
 
 /** Sign-in matters: set a new password, sign the user out everywhere, revoke their API tokens. */
 export function UserAccessCard({ user }: { user: User }) {
@@ -12,6 +18,7 @@ export function UserAccessCard({ user }: { user: User }) {
   const [password, setPassword] = useState('');
   const reset = useResetPassword(user.id);
   const signOut = useSignOutUser(user.id);
+  const unlink = useUnlinkSingleSignOn(user.id);
   const tokens = useUserTokens(user.id);
   const revoke = useRevokeUserToken(user.id);
 
@@ -77,6 +84,24 @@ export function UserAccessCard({ user }: { user: User }) {
             </Alert>
           )}
         </Stack>
+        {user.singleSignOn && (
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{t('users.unlinkHelp')}</Text>
+            <Button
+              variant="light"
+              loading={unlink.isPending}
+              onClick={() => unlink.mutate()}
+              data-testid="unlink-sso"
+            >
+              {t('users.unlink')}
+            </Button>
+            {unlink.isError && (
+              <Alert color="red" role="alert">
+                {errorMessage(unlink.error)}
+              </Alert>
+            )}
+          </Stack>
+        )}
         <Stack gap="xs">
           <Text fw={600} size="sm">
             {t('token.title')}

@@ -14,6 +14,7 @@ import {
   listUsers,
   listUserTokens,
   resetPassword,
+  unlinkSingleSignOn,
   revokeGrant,
   revokeUserToken,
   signOutUser,
@@ -104,6 +105,14 @@ export function useResetPassword(userId: number) {
     mutationFn: (password: string) => resetPassword(userId, password),
     // The reset changes the user's version: read it again so the next edit sends the right one.
     onSuccess: () => client.invalidateQueries({ queryKey: userKeys.detail(userId) }),
+  });
+}
+
+export function useUnlinkSingleSignOn(userId: number) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unlinkSingleSignOn(userId),
+    onSuccess: (user) => client.setQueryData(userKeys.detail(userId), user),
   });
 }
 
