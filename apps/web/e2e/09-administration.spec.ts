@@ -105,6 +105,14 @@ test('my account: an API token is shown once, works as a bearer token, and is re
   });
   expect(asScript.status()).toBe(200);
 
+  // Shown once: gone once stored, and not shown again after a reload.
+  await page.getByTestId('secret-stored').click();
+  await expect(secret).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('own-tokens')).toContainText('e2e script');
+  await expect(page.getByTestId('token-secret')).toHaveCount(0);
+  await expect(page.locator('body')).not.toContainText(value);
+
   const row = page.getByTestId('own-tokens').getByRole('row', { name: /e2e script/ });
   await row.getByRole('button', { name: 'Revoke' }).click();
   await expect(row).toContainText('Revoked');

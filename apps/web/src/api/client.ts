@@ -48,9 +48,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  * every request, so the server asks each write to show this token too, which only the page can read.
  */
 let csrfToken: string | null = null;
+/** Whose session the token belongs to: a token fetched again must be the same person's. */
+let csrfUserId: number | null = null;
 
-export function setCsrfToken(token: string | null): void {
+export function setCsrfToken(token: string | null, userId: number | null = null): void {
   csrfToken = token;
+  csrfUserId = token === null ? null : userId;
 }
 
 let onUnauthenticated: () => void = () => {};
@@ -106,7 +109,13 @@ async function readBody(response: Response): Promise<unknown> {
 async function refreshCsrfToken(): Promise<boolean> {
   const response = await send('/api/v1/session', { anonymous: true });
   if (!response.ok) return false;
-  const body = (await readBody(response)) as { csrfToken?: string | null } | undefined;
+  const body = (await readBody(response)) as { csrfToken?: string | null; user?: { id: number } } | undefined;
+  // Someone else signed in in another tab: this page's write must not go out as them.
+  if (csrfUserId !== null && body?.user?.id !== csrfUserId) {
+    setCsrfToken(null);
+    onUnauthenticated();
+    return false;
+  }
   csrfToken = body?.csrfToken ?? null;
   return csrfToken !== null;
 }

@@ -2,7 +2,7 @@ import { createTheme, DirectionProvider, MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiError, setUnauthenticatedHandler } from '../api/client';
-import { sessionKeys } from '../features/auth/hooks/use-session';
+import { removePrivateQueries, sessionKeys } from '../features/auth/hooks/use-session';
 import i18n, { directionOf } from '../i18n';
 
 const theme = createTheme({
@@ -24,7 +24,10 @@ const queryClient = new QueryClient({
 
 // Any call that finds the session gone (expired, signed out elsewhere, account deactivated) leaves
 // nobody signed in here too; the app then shows the sign-in page and comes back after.
-setUnauthenticatedHandler(() => queryClient.setQueryData(sessionKeys.session, null));
+setUnauthenticatedHandler(() => {
+  removePrivateQueries(queryClient);
+  queryClient.setQueryData(sessionKeys.session, null);
+});
 
 export function Providers({ children }: { children: ReactNode }) {
   return (

@@ -8,11 +8,19 @@ import { todayIso } from '../lib/dates';
  * organization configured (ROLLBOOK_TIME_ZONE). Until it has answered, the browser's date stands in.
  */
 export function useServerToday(): IsoDate {
-  const query = useQuery({
+  return useHealth().data?.today ?? todayIso();
+}
+
+/** The organization's time zone, in which the server counts days (audit filters, "today"). */
+export function useOrganizationTimeZone(): string | undefined {
+  return useHealth().data?.timeZone;
+}
+
+function useHealth() {
+  return useQuery({
     queryKey: ['health'],
-    queryFn: ({ signal }) => get<{ today: IsoDate }>('/api/health', undefined, signal),
+    queryFn: ({ signal }) => get<{ today: IsoDate; timeZone: string }>('/api/health', undefined, signal),
     staleTime: 5 * 60_000,
     refetchInterval: 15 * 60_000,
   });
-  return query.data?.today ?? todayIso();
 }

@@ -24,12 +24,20 @@ export function formatDate(date: IsoDate | null | undefined, language: string): 
   return formatter.format(new Date(`${date}T00:00:00Z`));
 }
 
-/** A timestamp (ISO 8601 with time) in the UI language. */
-export function formatDateTime(value: string | null | undefined, language: string): string {
+/** A timestamp (ISO 8601 with time) in the UI language, in a time zone (default: the browser's). */
+export function formatDateTime(
+  value: string | null | undefined,
+  language: string,
+  timeZone?: string,
+): string {
   if (!value) return '';
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return new Intl.DateTimeFormat(language, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    ...(timeZone && { timeZone }),
+  }).format(d);
 }
 
 /** Whole numbers in the UI language's digits and grouping. */

@@ -28,6 +28,9 @@ export function systemRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
                 description: 'The newest applied migration.',
               }),
               today: Type.String({ description: "Today in the organization's time zone." }),
+              timeZone: Type.String({
+                description: "The organization's time zone (IANA name): days and times are its.",
+              }),
             }),
           },
         },
@@ -41,6 +44,7 @@ export function systemRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           postgres: row.rows[0]?.v ?? '',
           migration: await migrationLevel(ctx.db),
           today: ctx.today(),
+          timeZone: ctx.config.timeZone,
         };
       },
     );

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'user.password_change',
   'user.sign_out_everywhere',
   'user.link_sso',
+  'user.unlink_sso',
   'grant.create',
   'grant.revoke',
   'grant.end',
@@ -28,15 +29,7 @@ export const AUDIT_ACTIONS = [
   'audit.export',
 ] as const;
 
-export const AUDIT_ENTITY_TYPES = [
-  'order',
-  'user',
-  'grant',
-  'role',
-  'api_token',
-  'session',
-  'audit',
-] as const;
+export const AUDIT_ENTITY_TYPES = ['order', 'user', 'grant', 'role', 'api_token', 'audit'] as const;
 
 export interface ChangeLine {
   field: string;

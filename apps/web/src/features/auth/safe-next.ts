@@ -11,7 +11,11 @@ import {
  * so a crafted link cannot send the user to another site once they have signed in.
  */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (!next || !next.startsWith('/') || next.startsWith('//')) return '/';
+  // Backslashes, control characters and their encodings can turn a path into another host.
+  if ([...next].some((c) => c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return '/';
+  if (/%(?:0[0-9a-f]|1[0-9a-f]|5c|7f)/i.test(next)) return '/';
+  if (new URL(next, 'http://rollbook.invalid').origin !== 'http://rollbook.invalid') return '/';
   if (next === '/sign-in' || next.startsWith('/sign-in?')) return '/';
   return next;
 }

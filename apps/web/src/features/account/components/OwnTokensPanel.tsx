@@ -71,7 +71,7 @@ function SecretOnce({ secret, onDone }: { secret: string; onDone: () => void }) 
             )}
           </CopyButton>
         </Group>
-        <Button size="xs" variant="default" onClick={onDone}>
+        <Button size="xs" variant="default" onClick={onDone} data-testid="secret-stored">
           {t('token.stored')}
         </Button>
       </Stack>
@@ -101,6 +101,8 @@ function NewTokenForm({ permissions, onCreated }: { permissions: string[]; onCre
       {
         onSuccess: ({ secret }) => {
           onCreated(secret);
+          // Only the panel shows the secret, once; the mutation forgets it.
+          create.reset();
           setName('');
           setLimited([]);
         },

@@ -12,6 +12,8 @@ export function useCreateToken() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (input: NewTokenInput) => createToken(input),
+    // The answer holds the token's secret: shown once, then forgotten.
+    gcTime: 0,
     onSuccess: () => client.invalidateQueries({ queryKey: tokenKeys.own }),
   });
 }

@@ -2,6 +2,7 @@ import { Code, Group, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AuditEvent } from '../../../api/types';
 import { AppLink } from '../../../app/AppLink';
+import { useOrganizationTimeZone } from '../../../app/server-today';
 import { formatDateTime } from '../../../lib/dates';
 import { useAccess } from '../../auth/hooks/use-session';
 import { ChangesSummary } from './ChangesSummary';
@@ -36,6 +37,8 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
 
 function EventRow({ event: e }: { event: AuditEvent }) {
   const { t, i18n } = useTranslation();
+  // The organization's clock: the day filters count days in its time zone too.
+  const timeZone = useOrganizationTimeZone();
   const { can } = useAccess();
   const manageUsers = can('users.manage');
   const entityLink =
@@ -50,7 +53,7 @@ function EventRow({ event: e }: { event: AuditEvent }) {
     <Table.Tr data-testid={`audit-event-${e.seq}`} style={{ verticalAlign: 'top' }}>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <Text size="sm" title={e.at}>
-          {formatDateTime(e.at, i18n.language)}
+          {formatDateTime(e.at, i18n.language, timeZone)}
         </Text>
         <Text size="xs" c="dimmed">
           #{e.seq}

@@ -25,7 +25,7 @@ export function ChangesSummary({ changes }: { changes: unknown }) {
           {': '}
           <bdi>
             {line.before !== undefined && line.after !== undefined
-              ? `${line.before} → ${line.after}`
+              ? `${line.before} ${t('audit.arrow')} ${line.after}`
               : (line.after ?? line.before)}
           </bdi>
         </Text>

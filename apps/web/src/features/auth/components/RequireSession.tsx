@@ -19,7 +19,8 @@ export function RequireSession({ children }: { children: ReactNode }) {
       </Center>
     );
   }
-  if (session.isError) {
+  // A failed refetch keeps the last answer: only a session never read is an error page.
+  if (session.isError && !session.data) {
     return (
       <Alert color="red" role="alert" title={t('common.failed')} m="md">
         <Stack gap="xs" align="flex-start">

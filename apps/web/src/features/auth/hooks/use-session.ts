@@ -16,15 +16,21 @@ const PUBLIC_QUERIES = new Set(['session', 'setup', 'health']);
 /** Forgets everything the previous user could read, so the next one never sees it, even for a moment. */
 export function removePrivateQueries(client: QueryClient): void {
   client.removeQueries({ predicate: (query) => !PUBLIC_QUERIES.has(String(query.queryKey[0])) });
+  // Mutations keep their variables and answers (passwords, a token's secret): forget them too.
+  client.getMutationCache().clear();
 }
 
 /** Who is signed in (null: nobody). The CSRF token every write needs is taken from here. */
 export function useSession() {
+  const client = useQueryClient();
   return useQuery({
     queryKey: sessionKeys.session,
     queryFn: async ({ signal }) => {
       const session = await getSession(signal);
-      setCsrfToken(session?.csrfToken ?? null);
+      const before = client.getQueryData<Session | null>(sessionKeys.session);
+      // Another person signed in in another tab: nothing the previous one read may stay on screen.
+      if (before && before.user.id !== session?.user.id) removePrivateQueries(client);
+      setCsrfToken(session?.csrfToken ?? null, session?.user.id ?? null);
       return session;
     },
     staleTime: 60_000,
@@ -61,7 +67,7 @@ export function useAccess(): Access {
 
 function startSession(client: QueryClient, session: Session) {
   removePrivateQueries(client);
-  setCsrfToken(session.csrfToken);
+  setCsrfToken(session.csrfToken, session.user.id);
   client.setQueryData(sessionKeys.session, session);
 }
 
@@ -69,6 +75,8 @@ export function useSignIn() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: signIn,
+    // The password is a variable of the mutation: keep it no longer than the call.
+    gcTime: 0,
     onSuccess: (session) => startSession(client, session),
   });
 }
@@ -77,6 +85,7 @@ export function useSetUp() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: setUp,
+    gcTime: 0,
     onSuccess: (session) => {
       client.setQueryData(sessionKeys.setup, { needed: false, singleSignOn: null });
       void client.invalidateQueries({ queryKey: sessionKeys.setup });
@@ -100,5 +109,5 @@ export function useSignOut(onSignedOut: () => void) {
 }
 
 export function useChangePassword() {
-  return useMutation({ mutationFn: changePassword });
+  return useMutation({ mutationFn: changePassword, gcTime: 0 });
 }

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError } from '../../../api/client';
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role, RoleInput } from '../../../api/types';
@@ -58,7 +59,15 @@ export function useSaveRole(role: Role | null) {
       // The signed-in user may hold the role: what they may do changes with it.
       if (role) void client.invalidateQueries({ queryKey: sessionKeys.session });
     },
+    // Someone else changed the role meanwhile: read it again, so the next try sends its version.
+    onError: (error) => refetchIfStale(client, error),
   });
+}
+
+function refetchIfStale(client: ReturnType<typeof useQueryClient>, error: unknown) {
+  if (error instanceof ApiError && error.code === 'version_conflict') {
+    void client.invalidateQueries({ queryKey: roleKeys.all });
+  }
 }
 
 export function useDeleteRole() {
@@ -66,5 +75,6 @@ export function useDeleteRole() {
   return useMutation({
     mutationFn: (role: Role) => deleteRole(role),
     onSuccess: () => client.invalidateQueries({ queryKey: roleKeys.all }),
+    onError: (error) => refetchIfStale(client, error),
   });
 }

@@ -103,6 +103,7 @@ export function useResetPassword(userId: number) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (password: string) => resetPassword(userId, password),
+    gcTime: 0,
     // The reset changes the user's version: read it again so the next edit sends the right one.
     onSuccess: () => client.invalidateQueries({ queryKey: userKeys.detail(userId) }),
   });
