@@ -2,15 +2,14 @@ import { Alert, Button, Group, PasswordInput, SimpleGrid, Stack } from '@mantine
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../../api/client';
+import { NewPasswordFields, useNewPassword } from '../../auth/components/NewPasswordFields';
 import { useChangePassword } from '../../auth/hooks/use-session';
 
 /** The user changes their own password, proving they know the current one; their other sessions end. */
 export function ChangePasswordForm() {
   const { t } = useTranslation();
   const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const next = useNewPassword();
   const mutation = useChangePassword();
   const error = mutation.error;
   const field = error instanceof ApiError ? error.field : undefined;
@@ -18,18 +17,13 @@ export function ChangePasswordForm() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (next !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
+    if (!next.confirmed()) return;
     mutation.mutate(
-      { currentPassword: current, newPassword: next },
+      { currentPassword: current, newPassword: next.password },
       {
         onSuccess: () => {
           setCurrent('');
-          setNext('');
-          setConfirm('');
+          next.clear();
         },
       },
     );
@@ -48,23 +42,11 @@ export function ChangePasswordForm() {
             error={at('currentPassword')}
             data-testid="current-password"
           />
-          <PasswordInput
+          <NewPasswordFields
+            state={next}
             label={t('account.newPassword')}
-            autoComplete="new-password"
-            value={next}
-            onChange={(e) => setNext(e.currentTarget.value)}
-            required
             error={at('newPassword')}
-            data-testid="new-password"
-          />
-          <PasswordInput
-            label={t('user.confirmPassword')}
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.currentTarget.value)}
-            required
-            error={mismatch ? t('user.passwordsDiffer') : undefined}
-            data-testid="confirm-password"
+            testIds={{ password: 'new-password', confirm: 'confirm-password' }}
           />
         </SimpleGrid>
         {error && !['currentPassword', 'newPassword'].includes(field ?? '') && (

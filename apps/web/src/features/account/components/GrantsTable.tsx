@@ -1,10 +1,11 @@
-import { Badge, Button, Group, Table, Text } from '@mantine/core';
+import { Button, Group, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Grant } from '../../../api/types';
 import { AppLink } from '../../../app/AppLink';
 import { useAsOf } from '../../../app/as-of';
 import { addDays, formatDate } from '../../../lib/dates';
 import { useRoleNames } from '../../roles/hooks/use-roles';
+import { StatusBadge } from '../../../app/StatusBadge';
 
 interface GrantsTableProps {
   grants: Grant[];
@@ -65,17 +66,11 @@ export function GrantsTable({ grants, onRevoke, revoking, testId }: GrantsTableP
               <Table.Td>
                 <Group gap={4}>
                   {g.active ? (
-                    <Badge color="teal" variant="light" style={{ textTransform: 'none' }}>
-                      {t('grant.active')}
-                    </Badge>
+                    <StatusBadge color="teal">{t('grant.active')}</StatusBadge>
                   ) : ended(g) ? (
-                    <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>
-                      {t('grant.ended')}
-                    </Badge>
+                    <StatusBadge color="gray">{t('grant.ended')}</StatusBadge>
                   ) : (
-                    <Badge color="blue" variant="light" style={{ textTransform: 'none' }}>
-                      {t('grant.notYet')}
-                    </Badge>
+                    <StatusBadge color="blue">{t('grant.notYet')}</StatusBadge>
                   )}
                   {g.endedByOrderId !== null && (
                     <Text size="xs">

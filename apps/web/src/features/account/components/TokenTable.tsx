@@ -1,8 +1,9 @@
-import { Badge, Button, Table, Text } from '@mantine/core';
+import { Button, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ApiToken } from '../../../api/types';
 import { formatDateTime } from '../../../lib/dates';
 import { useRoleNames } from '../../roles/hooks/use-roles';
+import { StatusBadge } from '../../../app/StatusBadge';
 
 interface TokenTableProps {
   tokens: ApiToken[];
@@ -55,13 +56,9 @@ export function TokenTable({ tokens, onRevoke, revoking, testId }: TokenTablePro
                 </Table.Td>
                 <Table.Td>
                   {token.revokedAt ? (
-                    <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>
-                      {t('token.revoked')}
-                    </Badge>
+                    <StatusBadge color="gray">{t('token.revoked')}</StatusBadge>
                   ) : expired ? (
-                    <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>
-                      {t('token.expired')}
-                    </Badge>
+                    <StatusBadge color="gray">{t('token.expired')}</StatusBadge>
                   ) : (
                     <Button
                       size="compact-xs"

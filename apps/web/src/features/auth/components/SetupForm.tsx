@@ -1,9 +1,10 @@
-import { Alert, Button, List, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, List, Stack, Text, TextInput, Title } from '@mantine/core';
 import { PASSWORD_MIN_LENGTH } from '@rollbook/domain';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../../api/client';
 import { useSetUp } from '../hooks/use-session';
+import { NewPasswordFields, useNewPassword } from './NewPasswordFields';
 
 const FIELDS = ['username', 'displayName', 'password'];
 
@@ -12,9 +13,7 @@ export function SetupForm() {
   const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const password = useNewPassword();
   const mutation = useSetUp();
   const error = mutation.error;
   const field = error instanceof ApiError ? error.field?.replace(/^body\./, '') : undefined;
@@ -22,12 +21,12 @@ export function SetupForm() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (password !== confirm) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    mutation.mutate({ username: username.trim(), displayName: displayName.trim(), password });
+    if (!password.confirmed()) return;
+    mutation.mutate({
+      username: username.trim(),
+      displayName: displayName.trim(),
+      password: password.password,
+    });
   };
 
   return (
@@ -62,23 +61,11 @@ export function SetupForm() {
           error={at('displayName')}
           data-testid="setup-display-name"
         />
-        <PasswordInput
+        <NewPasswordFields
+          state={password}
           label={t('user.password')}
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          required
           error={at('password')}
-          data-testid="setup-password"
-        />
-        <PasswordInput
-          label={t('user.confirmPassword')}
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.currentTarget.value)}
-          required
-          error={mismatch ? t('user.passwordsDiffer') : undefined}
-          data-testid="setup-confirm"
+          testIds={{ password: 'setup-password', confirm: 'setup-confirm' }}
         />
         {error && !FIELDS.includes(field ?? '') && (
           <Alert color="red" role="alert" data-testid="setup-error">

@@ -1,6 +1,6 @@
-import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { OrderState } from '../../../api/types';
+import { StatusBadge } from '../../../app/StatusBadge';
 
 const COLORS: Record<OrderState, string> = { draft: 'gray', planned: 'blue', 'in-effect': 'teal' };
 
@@ -8,8 +8,8 @@ const COLORS: Record<OrderState, string> = { draft: 'gray', planned: 'blue', 'in
 export function OrderStateBadge({ state }: { state: OrderState }) {
   const { t } = useTranslation();
   return (
-    <Badge color={COLORS[state]} variant="light" style={{ textTransform: 'none' }} data-testid="order-state">
+    <StatusBadge color={COLORS[state]} data-testid="order-state">
       {t(`orders.state.${state}`)}
-    </Badge>
+    </StatusBadge>
   );
 }

@@ -1,4 +1,4 @@
-import { Badge, Card, Group, Loader, Stack, Text, Timeline, Title } from '@mantine/core';
+import { Card, Group, Loader, Stack, Text, Timeline, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../api/client';
 import { useAsOf } from '../../../app/as-of';
@@ -6,6 +6,7 @@ import { formatDate } from '../../../lib/dates';
 import { useKinds } from '../../rule-pack/hooks/use-kinds';
 import { useUnitHistory } from '../hooks/use-units';
 import { OrderReference } from './OrderReference';
+import { StatusBadge } from '../../../app/StatusBadge';
 
 /** Every version of the unit, oldest first, with what changed and the order that changed it. */
 export function UnitHistoryTimeline({ unitId }: { unitId: number }) {
@@ -39,9 +40,9 @@ export function UnitHistoryTimeline({ unitId }: { unitId: number }) {
                       {formatDate(v.validFrom, lang)}
                     </Text>
                     {v.changes.map((c) => (
-                      <Badge key={c} size="xs" variant="light" style={{ textTransform: 'none' }}>
+                      <StatusBadge key={c} size="xs">
                         {t(`history.changes.${c}`)}
-                      </Badge>
+                      </StatusBadge>
                     ))}
                   </Group>
                 }

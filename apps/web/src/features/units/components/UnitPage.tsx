@@ -1,7 +1,6 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Breadcrumbs,
   Card,
   Code,
@@ -28,6 +27,7 @@ import { UnitFigures } from './UnitFigures';
 import { UnitHistoryTimeline } from './UnitHistoryTimeline';
 import { UnitLineagePanel } from './UnitLineagePanel';
 import { UnitTree } from './UnitTree';
+import { StatusBadge } from '../../../app/StatusBadge';
 
 /** One unit as of the chosen date: details, place in the tree, history, lineage and figures. */
 export function UnitPage() {
@@ -140,13 +140,7 @@ function UnitDetails({ unit, live, childCount }: { unit: Unit; live: boolean; ch
         </Title>
         {row(t('unit.code'), <Code>{unit.code}</Code>, 'unit-code')}
         {row(t('unit.name'), unit.name, 'unit-name')}
-        {row(
-          t('unit.kind'),
-          <Badge variant="light" style={{ textTransform: 'none' }}>
-            {kindName(unit.kind)}
-          </Badge>,
-          'unit-kind',
-        )}
+        {row(t('unit.kind'), <StatusBadge>{kindName(unit.kind)}</StatusBadge>, 'unit-kind')}
         {row(
           t('unitPage.stateValid'),
           unit.validTo

@@ -1,4 +1,4 @@
-import { Alert, Badge, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError, errorMessage } from '../../../api/client';
@@ -7,6 +7,7 @@ import { useUser } from '../hooks/use-users';
 import { UserAccessCard } from './UserAccessCard';
 import { UserDetailsCard } from './UserDetailsCard';
 import { UserGrantsCard } from './UserGrantsCard';
+import { StatusBadge } from '../../../app/StatusBadge';
 
 /** /users/:id: one user's details, grants, password, sessions and tokens. */
 export function UserPage() {
@@ -43,13 +44,13 @@ export function UserPage() {
             {u.username}
           </Text>
           {u.active ? (
-            <Badge color="teal" variant="light" style={{ textTransform: 'none' }} data-testid="user-state">
+            <StatusBadge color="teal" data-testid="user-state">
               {t('users.active')}
-            </Badge>
+            </StatusBadge>
           ) : (
-            <Badge color="gray" variant="light" style={{ textTransform: 'none' }} data-testid="user-state">
+            <StatusBadge color="gray" data-testid="user-state">
               {t('users.inactive')}
-            </Badge>
+            </StatusBadge>
           )}
         </Group>
         <AppLink to="/users">{t('users.backToList')}</AppLink>

@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Loader,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Card, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +8,7 @@ import { AppLink } from '../../../app/AppLink';
 import { useRoleNames } from '../../roles/hooks/use-roles';
 import { useUserList } from '../hooks/use-users';
 import { CreateUserModal } from './CreateUserModal';
+import { StatusBadge } from '../../../app/StatusBadge';
 
 /** /users: the users the signed-in manager may manage, searchable, and "new user". */
 export function UsersPage() {
@@ -136,13 +125,9 @@ function UserRow({ user }: { user: User }) {
       </Table.Td>
       <Table.Td>
         {user.active ? (
-          <Badge color="teal" variant="light" style={{ textTransform: 'none' }}>
-            {t('users.active')}
-          </Badge>
+          <StatusBadge color="teal">{t('users.active')}</StatusBadge>
         ) : (
-          <Badge color="gray" variant="light" style={{ textTransform: 'none' }}>
-            {t('users.inactive')}
-          </Badge>
+          <StatusBadge color="gray">{t('users.inactive')}</StatusBadge>
         )}
       </Table.Td>
     </Table.Tr>
