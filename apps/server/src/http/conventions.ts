@@ -40,6 +40,16 @@ export function decodeCursor<T>(cursor: string | undefined, field = 'cursor'): T
   }
 }
 
+/**
+ * One page from a list fetched with one extra item: the extra one tells whether there is a next
+ * page, and the cursor is the key of the last item shown.
+ */
+export function page<T, K>(items: T[], limit: number, key: (item: T) => K) {
+  const shown = items.slice(0, limit);
+  const last = shown[shown.length - 1];
+  return { items: shown, nextCursor: items.length > limit && last ? encodeCursor(key(last)) : null };
+}
+
 export const IsoDateSchema = Type.String({
   format: 'date',
   description: 'A calendar date, YYYY-MM-DD.',

@@ -2,14 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { actorOf, clearSessionCookie, originOf, sessionActorOf, setSessionCookie } from '../../http/auth.js';
-import {
-  decodeCursor,
-  encodeCursor,
-  etag,
-  PageOf,
-  ProblemSchema,
-  requireIfMatch,
-} from '../../http/conventions.js';
+import { decodeCursor, etag, page, PageOf, ProblemSchema, requireIfMatch } from '../../http/conventions.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { countUsers } from './access.repository.js';
 import {
@@ -287,11 +280,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           ...(after && { afterId: after.id }),
           limit: limit + 1,
         });
-        const items = users.slice(0, limit);
-        return {
-          items,
-          nextCursor: users.length > limit ? encodeCursor({ id: items[items.length - 1]!.id }) : null,
-        };
+        return page(users, limit, (u) => ({ id: u.id }));
       },
     );
 

@@ -7,9 +7,9 @@ import { actorOf, scopeOf } from '../../http/auth.js';
 import { requireEverywhere } from '../access/actor.js';
 import {
   decodeCursor,
-  encodeCursor,
   IsoDateSchema,
   Nullable,
+  page,
   PageOf,
   ProblemSchema,
 } from '../../http/conventions.js';
@@ -90,11 +90,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           ...(before && { beforeSeq: before.seq }),
           limit: limit + 1,
         });
-        const items = events.slice(0, limit);
-        return {
-          items,
-          nextCursor: events.length > limit ? encodeCursor({ seq: items[items.length - 1]!.seq }) : null,
-        };
+        return page(events, limit, (e) => ({ seq: e.seq }));
       },
     );
 

@@ -3,7 +3,7 @@ import { negotiateLanguage, type ReorgOperation } from '@rollbook/domain';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../http/auth.js';
-import { decodeCursor, encodeCursor, etag, ProblemSchema, requireIfMatch } from '../../http/conventions.js';
+import { decodeCursor, etag, page, ProblemSchema, requireIfMatch } from '../../http/conventions.js';
 import { localizeViolation } from '../../http/errors.js';
 import { presentOrder } from './reorg.present.js';
 import {
@@ -68,12 +68,8 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           ...(unitId !== undefined && { unitId }),
           ...(beforeId !== undefined && { beforeId }),
         });
-        const shown = rows.slice(0, limit);
-        const last = shown[shown.length - 1];
-        return {
-          items: shown.map((o) => presentOrder(o, ctx.today())),
-          nextCursor: rows.length > limit && last ? encodeCursor({ id: last.id }) : null,
-        };
+        const { items, nextCursor } = page(rows, limit, (o) => ({ id: o.id }));
+        return { items: items.map((o) => presentOrder(o, ctx.today())), nextCursor };
       },
     );
 

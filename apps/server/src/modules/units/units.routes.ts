@@ -3,7 +3,14 @@ import { AppError, reason, type RuleViolation } from '@rollbook/domain';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { scopeOf } from '../../http/auth.js';
-import { AsOfQuery, decodeCursor, encodeCursor, PageOf, ProblemSchema } from '../../http/conventions.js';
+import {
+  AsOfQuery,
+  decodeCursor,
+  encodeCursor,
+  page,
+  PageOf,
+  ProblemSchema,
+} from '../../http/conventions.js';
 import { createAndApplyOrder } from '../reorg/reorg.service.js';
 import { OrderSchema } from '../reorg/reorg.schemas.js';
 import { presentOrder } from '../reorg/reorg.present.js';
@@ -28,7 +35,6 @@ import {
   getUnit,
   getUnitHistory,
   searchUnits,
-  type UnitView,
 } from './units.service.js';
 
 const problems = { 400: ProblemSchema, 404: ProblemSchema };
@@ -238,12 +244,4 @@ function asBodyFields(error: unknown): unknown {
     ...(field !== undefined && { field }),
     ...(violations && { details: { violations } }),
   });
-}
-
-/** One page from a list fetched with one extra item: the extra one tells whether there is a next page. */
-function page<K>(items: UnitView[], limit: number, key: (u: UnitView) => K) {
-  const more = items.length > limit;
-  const shown = items.slice(0, limit);
-  const last = shown[shown.length - 1];
-  return { items: shown, nextCursor: more && last ? encodeCursor(key(last)) : null };
 }

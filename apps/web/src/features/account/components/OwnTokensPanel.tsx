@@ -5,7 +5,6 @@ import {
   Code,
   CopyButton,
   Group,
-  Loader,
   NumberInput,
   SimpleGrid,
   Stack,
@@ -17,7 +16,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, errorMessage } from '../../../api/client';
 import { useRoleNames } from '../../roles/hooks/use-roles';
 import { useCreateToken, useOwnTokens, useRevokeOwnToken } from '../hooks/use-tokens';
-import { TokenTable } from './TokenTable';
+import { TokenList } from './TokenTable';
 
 /** The user's API tokens for scripts: make one (its secret shown once), list them, revoke them. */
 export function OwnTokensPanel({ permissions }: { permissions: string[] }) {
@@ -33,21 +32,7 @@ export function OwnTokensPanel({ permissions }: { permissions: string[] }) {
       </Text>
       {secret && <SecretOnce secret={secret} onDone={() => setSecret(null)} />}
       <NewTokenForm permissions={permissions} onCreated={setSecret} />
-      {tokens.isPending && <Loader size="xs" aria-label={t('common.loading')} />}
-      {tokens.isError && <Text c="red">{errorMessage(tokens.error)}</Text>}
-      {revoke.isError && (
-        <Alert color="red" role="alert">
-          {errorMessage(revoke.error)}
-        </Alert>
-      )}
-      {tokens.data && (
-        <TokenTable
-          tokens={tokens.data.items}
-          onRevoke={(token) => revoke.mutate(token.id)}
-          revoking={revoke.isPending ? revoke.variables : null}
-          testId="own-tokens"
-        />
-      )}
+      <TokenList tokens={tokens} revoke={revoke} testId="own-tokens" />
     </Stack>
   );
 }

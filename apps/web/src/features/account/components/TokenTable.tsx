@@ -1,4 +1,6 @@
-import { Button, Table, Text } from '@mantine/core';
+import { Alert, Button, Loader, Table, Text } from '@mantine/core';
+import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query';
+import { errorMessage } from '../../../api/client';
 import { useTranslation } from 'react-i18next';
 import type { ApiToken } from '../../../api/types';
 import { formatDateTime } from '../../../lib/dates';
@@ -10,6 +12,38 @@ interface TokenTableProps {
   onRevoke: (token: ApiToken) => void;
   revoking?: number | null;
   testId?: string;
+}
+
+/** A person's tokens as they load, with revocation and its errors (one's own, or a managed user's). */
+export function TokenList({
+  tokens,
+  revoke,
+  testId,
+}: {
+  tokens: UseQueryResult<{ items: ApiToken[] }>;
+  revoke: UseMutationResult<unknown, Error, number>;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {tokens.isPending && <Loader size="xs" aria-label={t('common.loading')} />}
+      {tokens.isError && <Text c="red">{errorMessage(tokens.error)}</Text>}
+      {revoke.isError && (
+        <Alert color="red" role="alert">
+          {errorMessage(revoke.error)}
+        </Alert>
+      )}
+      {tokens.data && (
+        <TokenTable
+          tokens={tokens.data.items}
+          onRevoke={(token) => revoke.mutate(token.id)}
+          revoking={revoke.isPending ? revoke.variables : null}
+          testId={testId}
+        />
+      )}
+    </>
+  );
 }
 
 /** API tokens with what they may do, when they expire and were last used; live ones can be revoked. */

@@ -66,6 +66,26 @@ function pickerWiring(
   };
 }
 
+/** The unit an operation acts on: the same picker in every form that has one. */
+function SubjectUnitPicker({
+  unitId,
+  onChange,
+  ...form
+}: { unitId: number; onChange: (unitId: number) => void } & Pick<
+  FormProps<ReorgOperation['type']>,
+  'date' | 'err' | 'readOnly' | 'testId'
+>) {
+  const { t } = useTranslation();
+  return (
+    <UnitPicker
+      label={t('operation.unit')}
+      value={pick(unitId)}
+      onChange={(id) => onChange(id ?? 0)}
+      {...pickerWiring(form, 'unitId', 'unit')}
+    />
+  );
+}
+
 /** One operation of an order, with the small form of its type and the rule violations that name it. */
 export function OperationCard(props: OperationCardProps) {
   const { op, index, count, lookupDate, violations, readOnly, onChange, onRemove, onMove } = props;
@@ -216,11 +236,13 @@ function RenameForm({ op, set, date, err, readOnly, testId }: FormProps<'rename'
   const { t } = useTranslation();
   return (
     <Stack gap="sm">
-      <UnitPicker
-        label={t('operation.unit')}
-        value={pick(op.unitId)}
-        onChange={(id) => set({ ...op, unitId: id ?? 0 })}
-        {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
+      <SubjectUnitPicker
+        unitId={op.unitId}
+        onChange={(unitId) => set({ ...op, unitId })}
+        date={date}
+        err={err}
+        readOnly={readOnly}
+        testId={testId}
       />
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <TextInput
@@ -252,11 +274,13 @@ function ChangeForm({ op, set, date, err, readOnly, testId }: FormProps<'change'
   const { t } = useTranslation();
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }}>
-      <UnitPicker
-        label={t('operation.unit')}
-        value={pick(op.unitId)}
-        onChange={(id) => set({ ...op, unitId: id ?? 0 })}
-        {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
+      <SubjectUnitPicker
+        unitId={op.unitId}
+        onChange={(unitId) => set({ ...op, unitId })}
+        date={date}
+        err={err}
+        readOnly={readOnly}
+        testId={testId}
       />
       <KindSelect
         label={t('operation.newKind')}
@@ -276,11 +300,13 @@ function MoveForm({ op, set, date, err, readOnly, testId }: FormProps<'move'>) {
   const { t } = useTranslation();
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }}>
-      <UnitPicker
-        label={t('operation.unit')}
-        value={pick(op.unitId)}
-        onChange={(id) => set({ ...op, unitId: id ?? 0 })}
-        {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
+      <SubjectUnitPicker
+        unitId={op.unitId}
+        onChange={(unitId) => set({ ...op, unitId })}
+        date={date}
+        err={err}
+        readOnly={readOnly}
+        testId={testId}
       />
       <UnitPicker
         label={t('operation.newParent')}
@@ -292,16 +318,8 @@ function MoveForm({ op, set, date, err, readOnly, testId }: FormProps<'move'>) {
   );
 }
 
-function DissolveForm({ op, set, date, err, readOnly, testId }: FormProps<'dissolve'>) {
-  const { t } = useTranslation();
-  return (
-    <UnitPicker
-      label={t('operation.unit')}
-      value={pick(op.unitId)}
-      onChange={(id) => set({ ...op, unitId: id ?? 0 })}
-      {...pickerWiring({ date, err, readOnly, testId }, 'unitId', 'unit')}
-    />
-  );
+function DissolveForm({ op, set, ...form }: FormProps<'dissolve'>) {
+  return <SubjectUnitPicker unitId={op.unitId} onChange={(unitId) => set({ ...op, unitId })} {...form} />;
 }
 
 function ReinstateForm({ op, set, date, err, readOnly, testId }: FormProps<'reinstate'>) {

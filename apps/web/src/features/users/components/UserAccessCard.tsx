@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../api/client';
 import type { User } from '../../../api/types';
-import { TokenTable } from '../../account/components/TokenTable';
+import { TokenList } from '../../account/components/TokenTable';
 import {
   useResetPassword,
   useRevokeUserToken,
@@ -106,20 +106,7 @@ export function UserAccessCard({ user }: { user: User }) {
           <Text fw={600} size="sm">
             {t('token.title')}
           </Text>
-          {tokens.isError && <Text c="red">{errorMessage(tokens.error)}</Text>}
-          {revoke.isError && (
-            <Alert color="red" role="alert">
-              {errorMessage(revoke.error)}
-            </Alert>
-          )}
-          {tokens.data && (
-            <TokenTable
-              tokens={tokens.data.items}
-              onRevoke={(token) => revoke.mutate(token.id)}
-              revoking={revoke.isPending ? revoke.variables : null}
-              testId="user-tokens"
-            />
-          )}
+          <TokenList tokens={tokens} revoke={revoke} testId="user-tokens" />
         </Stack>
       </Stack>
     </Card>
