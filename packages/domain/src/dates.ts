@@ -65,3 +65,55 @@ export function startOfDayIn(date: IsoDate, timeZone: string): string {
 export function compareDates(a: IsoDate, b: IsoDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Adds calendar months; a day that does not exist in the target month falls back to its last day
+ * (31 Jan + 1 month = 28/29 Feb), the way statutes count "12 months from".
+ */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const day = Math.min(d, lastDay);
+  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Whole months from one date to another (the day of the month decides the last one), never negative. */
+export function completeMonthsBetween(from: IsoDate, to: IsoDate): number {
+  const [y1, m1, d1] = from.split('-').map(Number) as [number, number, number];
+  const [y2, m2, d2] = to.split('-').map(Number) as [number, number, number];
+  const months = (y2 - y1) * 12 + (m2 - m1) - (d2 < d1 ? 1 : 0);
+  return Math.max(0, months);
+}
+
+/**
+ * Age counted by month, as the statute counts it for admission (research/domain-rules.md §1.1):
+ * the months from the birth month to the month of the day asked, whatever the day of the month.
+ */
+export function ageInMonthsByMonth(birthDate: IsoDate, on: IsoDate): number {
+  const [y1, m1] = birthDate.split('-').map(Number) as [number, number];
+  const [y2, m2] = on.split('-').map(Number) as [number, number];
+  return (y2 - y1) * 12 + (m2 - m1);
+}
+
+/** Days from one date to another (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * The date that is `days` working days after `date`, counting Monday to Friday. Public holidays
+ * are not known to the rule pack yet, so a deadline may come a few days early around a holiday.
+ */
+export function addWorkingDays(date: IsoDate, days: number): IsoDate {
+  let current = date;
+  let left = days;
+  while (left > 0) {
+    current = addDays(current, 1);
+    const weekday = new Date(`${current}T00:00:00Z`).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left -= 1;
+  }
+  return current;
+}

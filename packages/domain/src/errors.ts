@@ -52,6 +52,11 @@ export const ERROR_CODES = [
   'last_administrator',
   'single_sign_on_failed',
   'single_sign_on_not_configured',
+  'member_rule_broken',
+  'member_not_found',
+  'member_event_not_found',
+  'event_already_corrected',
+  'national_id_in_use',
   'internal_error',
 ] as const;
 
@@ -86,6 +91,8 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'grant_not_found':
     case 'token_not_found':
     case 'audit_event_not_found':
+    case 'member_not_found':
+    case 'member_event_not_found':
       return 'not_found';
     case 'weak_password':
     case 'current_password_wrong':
@@ -115,6 +122,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'split_allocation':
     case 'duplicate_unit_in_operation':
     case 'order_has_violations':
+    case 'member_rule_broken':
       return 'rule_broken';
     case 'later_change_conflict':
     case 'order_not_draft':
@@ -129,6 +137,8 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'builtin_role':
     case 'last_administrator':
     case 'single_sign_on_not_configured':
+    case 'event_already_corrected':
+    case 'national_id_in_use':
       return 'conflict';
     case 'precondition_required':
       return 'precondition_required';

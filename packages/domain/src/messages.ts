@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorParams } from './errors.js';
+import { MEMBER_REASONS } from './member-messages.js';
 
 /** Languages the API speaks. Add a language by adding a column to every entry below. */
 export const API_LANGUAGES = ['en', 'vi', 'ar'] as const;
@@ -256,6 +257,31 @@ const CATALOG: Catalog = {
     vi: 'Máy chủ này chưa cấu hình đăng nhập một lần. Hãy đăng nhập bằng mật khẩu.',
     ar: 'لم يُعدّ الدخول الموحّد على هذا الخادم. سجّل الدخول بكلمة المرور.',
   },
+  member_rule_broken: {
+    en: 'Refused: {explanation}. Rule ({ruleSet}): {source}.',
+    vi: 'Không thể ghi: {explanation}. Quy định ({ruleSet}): {source}.',
+    ar: 'مرفوض: {explanation}. القاعدة ({ruleSet}): {source}.',
+  },
+  member_not_found: {
+    en: 'Member {member} does not exist.',
+    vi: 'Đảng viên {member} không tồn tại.',
+    ar: 'العضو {member} غير موجود.',
+  },
+  member_event_not_found: {
+    en: 'Event {event} of this member does not exist.',
+    vi: 'Sự kiện {event} của đảng viên này không tồn tại.',
+    ar: 'الحدث {event} لهذا العضو غير موجود.',
+  },
+  event_already_corrected: {
+    en: 'Event {event} was already corrected; correct the event that replaced it.',
+    vi: 'Sự kiện {event} đã được đính chính; hãy đính chính sự kiện thay thế nó.',
+    ar: 'صُحّح الحدث {event} بالفعل؛ صحّح الحدث الذي حلّ محله.',
+  },
+  national_id_in_use: {
+    en: 'National ID {nationalId} already belongs to member {member}. If they are the same person, merge the records.',
+    vi: 'Số định danh {nationalId} đã thuộc về đảng viên {member}. Nếu là cùng một người, hãy hợp nhất hồ sơ.',
+    ar: 'رقم الهوية {nationalId} يخص العضو {member}. إن كانا الشخص نفسه فادمج السجلين.',
+  },
   internal_error: {
     en: 'Something went wrong on the server. The change was not saved.',
     vi: 'Máy chủ gặp lỗi. Thay đổi chưa được lưu.',
@@ -418,6 +444,7 @@ const REASONS: Record<string, Record<ApiLanguage, string>> = {
   period_from: { en: 'from {from}', vi: 'từ {from}', ar: 'من {from}' },
   period_until: { en: 'until {to}', vi: 'đến trước {to}', ar: 'حتى {to}' },
   period_between: { en: 'from {from} until {to}', vi: 'từ {from} đến trước {to}', ar: 'من {from} حتى {to}' },
+  ...MEMBER_REASONS,
 };
 
 /** The key of a reason, as a param value: formatMessage puts it in words. */
@@ -456,6 +483,12 @@ export function formatMessage(
       const value = params[key];
       if (value === undefined) return whole;
       const text = String(value);
+      if (text.startsWith('reasons:'))
+        return text
+          .slice(8)
+          .split(',')
+          .map((key) => fill((REASONS[key] ?? REASONS.invalid)![lang]))
+          .join(', ');
       const words = text.startsWith('reason:') ? (REASONS[text.slice(7)] ?? REASONS.invalid) : undefined;
       return words ? fill(words[lang] ?? words.en) : text;
     });

@@ -1,4 +1,5 @@
 import { compareDates, isIsoDate, type IsoDate } from './dates.js';
+import { type MemberPack, MemberRules, parseMemberPack } from './member-rules.js';
 import partyStatute from './rule-packs/party-statute.json' with { type: 'json' };
 
 /** Names keyed by language code (en, vi, ar, …); English is the fallback. */
@@ -36,6 +37,8 @@ export interface RulePack {
   source?: string;
   kinds: UnitKind[];
   groups?: KindGroup[];
+  /** Member lifecycle rules, vocabularies and custom fields (research/domain-rules.md §1). */
+  members?: MemberPack;
 }
 
 /** Checks a rule pack read from a file and lists every problem in it, so its author can fix them at once. */
@@ -84,9 +87,47 @@ export function parseRulePack(input: unknown): RulePack {
     if (!Array.isArray(group?.kinds) || group.kinds.length === 0)
       problems.push(`groups[${i}].kinds must list kinds`);
   }
+  const members = parseMemberPack(pack.members, problems);
+  for (const kind of members?.memberUnitKinds ?? []) {
+    if (!codes.has(kind)) problems.push(`members.memberUnitKinds names an unknown kind “${kind}”`);
+  }
   if (problems.length)
     throw new Error(`Rule pack “${String(pack.id)}” is not valid:\n- ${problems.join('\n- ')}`);
-  return pack as RulePack;
+  return { ...(pack as RulePack), ...(members && { members }) };
+}
+
+/**
+ * Member rules for a pack that has none: no probation, no ceremony step, members in any unit.
+ * An organization that keeps members writes its own section (see rule-packs/*.json).
+ */
+function neutralMemberPack(pack: RulePack): MemberPack {
+  return {
+    ruleSets: [
+      {
+        version: 'default',
+        from: '1900-01-01',
+        name: { en: 'Default member rules' },
+        admissionAge: { minYears: 0, maxYears: 150 },
+        ceremonyWorkingDays: 0,
+        probationMonths: 0,
+        recognitionWorkingDays: 0,
+        transferPresentDays: 30,
+        temporaryTransferMonths: { min: 0, max: 1200, studyMax: 1200 },
+        suspensionDays: 36500,
+        suspensionMaxDays: 36500,
+        disciplineForms: {
+          probationary: ['reprimand', 'warning'],
+          official: ['reprimand', 'warning', 'expulsion'],
+        },
+        removalGrounds: ['no_activity_or_dues'],
+        retirementAge: { male: { years: 65, months: 0 }, female: { years: 65, months: 0 } },
+        sources: {},
+      },
+    ],
+    vocabularies: {},
+    customFields: [],
+    memberUnitKinds: pack.kinds.map((k) => k.code),
+  };
 }
 
 /** The default pack: the party statute of research/domain-rules.md §3. */
@@ -95,9 +136,12 @@ export const DEFAULT_RULE_PACK: RulePack = parseRulePack(partyStatute);
 /** Looks up kinds and answers the questions the tree rules ask. */
 export class KindRules {
   private readonly byCode: Map<string, UnitKind>;
+  /** The member lifecycle rules of the same pack. */
+  readonly members: MemberRules;
 
   constructor(readonly pack: RulePack) {
     this.byCode = new Map(pack.kinds.map((k) => [k.code, k]));
+    this.members = new MemberRules(pack.members ?? neutralMemberPack(pack));
   }
 
   kind(code: string): UnitKind | undefined {
