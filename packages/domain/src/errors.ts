@@ -57,6 +57,7 @@ export const ERROR_CODES = [
   'member_event_not_found',
   'event_already_corrected',
   'national_id_in_use',
+  'unit_has_members',
   'internal_error',
 ] as const;
 
@@ -123,6 +124,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'duplicate_unit_in_operation':
     case 'order_has_violations':
     case 'member_rule_broken':
+    case 'unit_has_members':
       return 'rule_broken';
     case 'later_change_conflict':
     case 'order_not_draft':

@@ -240,6 +240,19 @@ const RULE_FAMILY: Record<MemberRuleId, string> = {
   event_in_future: 'lifecycle',
 };
 
+/**
+ * Rules judged by the person's facts (birth date, education, sex). A stored event that breaks one
+ * after the record was corrected stands: it was decided on what was known then.
+ */
+export const FACT_RULES: ReadonlySet<MemberRuleId> = new Set([
+  'birth_date_required',
+  'admission_age_young',
+  'admission_age_old',
+  'admission_education',
+  'exemption_age',
+  'date_before_birth',
+]);
+
 /** A broken rule (a refusal) or a note (a warning: late, but allowed), with where it comes from. */
 export interface RuleFinding {
   eventId: number;
@@ -312,10 +325,12 @@ export function sortEvents<T extends { date: IsoDate; id: number }>(events: read
 /**
  * Replays a member's events. `today` bounds what may be recorded (nothing dated in the future).
  * Invalid events are reported and skipped, so one bad event does not hide the others' problems.
+ * With `facts` null the replay only derives: stored events were judged by the person's facts when
+ * they were recorded, and a later correction of a birth date does not undo a decision taken then.
  */
 export function replayLifecycle(
   events: readonly LifecycleEvent[],
-  facts: MemberFacts,
+  facts: MemberFacts | null,
   rules: MemberRules,
   today: IsoDate,
 ): ReplayResult {
@@ -414,7 +429,7 @@ type Refuse = (rule: MemberRuleId, field: string, params?: Record<string, string
 function checkEvent(
   event: LifecycleEvent,
   state: ReplayState,
-  facts: MemberFacts,
+  given: MemberFacts | null,
   rules: MemberRules,
   set: MemberRuleSet,
   today: IsoDate,
@@ -423,6 +438,8 @@ function checkEvent(
 ): void {
   const d = event.details;
   const status = state.started ? state.status : null;
+  const judgeFacts = given !== null;
+  const facts: MemberFacts = given ?? { birthDate: null, sex: null, education: null };
   if (compareDates(event.date, today) > 0) refuse('event_in_future', 'date', { date: event.date, today });
   if (facts.birthDate && compareDates(event.date, facts.birthDate) < 0)
     refuse('date_before_birth', 'date', { birthDate: facts.birthDate });
@@ -444,7 +461,9 @@ function checkEvent(
         refuse('readmission_after_death', 'type');
       if (!event.unitId && !state.unitId) refuse('unit_required', 'unitId');
       const considered = d.considerationDate ?? event.date;
-      if (!facts.birthDate) {
+      if (!judgeFacts) {
+        // Deriving only: the age was judged when the event was recorded.
+      } else if (!facts.birthDate) {
         refuse('birth_date_required', 'birthDate');
       } else {
         const months = ageInMonthsByMonth(facts.birthDate, considered);

@@ -282,6 +282,11 @@ const CATALOG: Catalog = {
     vi: 'Số định danh {nationalId} đã thuộc về đảng viên {member}. Nếu là cùng một người, hãy hợp nhất hồ sơ.',
     ar: 'رقم الهوية {nationalId} يخص العضو {member}. إن كانا الشخص نفسه فادمج السجلين.',
   },
+  unit_has_members: {
+    en: 'Unit {unit} still has {count} members and nothing to pass them to: merge it into a unit, or transfer the members first.',
+    vi: 'Tổ chức {unit} còn {count} đảng viên mà không có nơi tiếp nhận: hãy hợp nhất vào một tổ chức, hoặc chuyển sinh hoạt đảng viên trước.',
+    ar: 'لا تزال الوحدة {unit} تضم {count} عضوًا ولا جهة تنتقل إليها: ادمجها في وحدة أو انقل الأعضاء أولًا.',
+  },
   internal_error: {
     en: 'Something went wrong on the server. The change was not saved.',
     vi: 'Máy chủ gặp lỗi. Thay đổi chưa được lưu.',
@@ -477,7 +482,14 @@ export function formatMessage(
   lang: ApiLanguage,
   params: ErrorParams & { field?: string } = {},
 ): string {
-  const template = CATALOG[code][lang] ?? CATALOG[code].en;
+  return formatMessageText(CATALOG[code][lang] ?? CATALOG[code].en, lang, params);
+}
+
+function formatMessageText(
+  template: string,
+  lang: ApiLanguage,
+  params: ErrorParams & { field?: string },
+): string {
   const fill = (text: string): string =>
     text.replace(/\{(\w+)\}/g, (whole, key: string) => {
       const value = params[key];
@@ -493,6 +505,12 @@ export function formatMessage(
       return words ? fill(words[lang] ?? words.en) : text;
     });
   return fill(template);
+}
+
+/** A reason's words in a language, its placeholders filled (warnings shown beside an accepted change). */
+export function formatReason(key: string, lang: ApiLanguage, params: ErrorParams = {}): string {
+  // The message filler, given a template that is the reason alone.
+  return formatMessageText('{__reason}', lang, { ...params, __reason: `reason:${key}` });
 }
 
 /** Texts the server writes into records on a user's behalf, in the user's language. */

@@ -5,6 +5,12 @@ import type { Database } from './types.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
+/** The newest migration shipped with this build (what a fully migrated database reports). */
+export async function latestMigration(): Promise<string> {
+  const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+  return files[files.length - 1]!.replace(/\.sql$/, '');
+}
+
 /** Reads `migrations/NNNN_name.sql`: the schema is the SQL itself, identical on both engines. */
 class SqlFileMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

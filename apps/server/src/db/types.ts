@@ -16,6 +16,49 @@ export interface Database {
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
   audit_head: { only_row: Generated<boolean>; seq: number; hash: Buffer };
+  member: MemberTable;
+  member_event: MemberEventTable;
+  member_span: MemberSpanTable;
+}
+
+/** The member registry (0005_members.sql); the members module writes it with SQL of its own. */
+export interface MemberTable {
+  id: Generated<number>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MemberEventTable {
+  id: Generated<number>;
+  member_id: number;
+  type: string;
+  event_date: string;
+  unit_id: number | null;
+  details: ColumnType<Record<string, unknown>, string, string>;
+  decision_number: string | null;
+  decision_date: string | null;
+  decided_by: string | null;
+  note: string | null;
+  rule_set: string;
+  recorded_at: Timestamp;
+  recorded_by: string;
+  order_id: number | null;
+  corrects_event_id: number | null;
+  corrected_at: NullableTimestamp;
+  correction_reason: string | null;
+}
+
+export interface MemberSpanTable {
+  member_id: number;
+  valid: string;
+  status: string;
+  unit_id: number | null;
+  exit_reason: string | null;
+  exempted: boolean;
+  suspended: boolean;
+  transfer_to_unit_id: number | null;
+  host_unit_id: number | null;
 }
 
 /** A timestamptz the database fills in (now()) unless given. */

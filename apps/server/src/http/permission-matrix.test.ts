@@ -6,12 +6,14 @@ import type { DatabaseHandle } from '../db/engine.js';
 import { actorForUser, createToken } from '../modules/access/identity.service.js';
 import { createRole, createUserLocally } from '../modules/access/users.service.js';
 import { appendEvent } from '../modules/audit/audit.repository.js';
+import { memberVersion } from '../modules/members/members.repository.js';
 import { recordAudit } from '../modules/audit/audit.service.js';
 import { createAndApplyOrder, createOrder } from '../modules/reorg/reorg.service.js';
 import { signedInUser, type SignedInUser } from '../test/test-app.js';
 import {
   applyOps,
   buildSmallTree,
+  buildMember,
   buildUnit,
   createTestContext,
   TEST_OPERATOR,
@@ -106,7 +108,117 @@ async function eventAboutA(): Promise<number> {
 
 const ifMatch = (version: number) => ({ 'if-match': `"${version}"` });
 
+/** A fresh official member of cell A (writes consume what they touch), with their current version. */
+async function memberInA(): Promise<{ id: number; version: number }> {
+  const id = await buildMember(ctx, {
+    unitId: tree.cellA,
+    fullName: `Trần Thị ${uniqueCode()}`,
+    official: true,
+  });
+  return { id, version: (await memberVersion(ctx.db, id))! };
+}
+
+const warning = { type: 'discipline', date: '2026-02-01', details: { form: 'warning' } };
+
 const CASES: Record<string, Case> = {
+  'GET /api/v1/members': {
+    make: async () => ({ method: 'GET', url: `/api/v1/members?unit=${tree.commune}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/members': {
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/members',
+      payload: {
+        record: { fullName: 'Lê Văn Mới', birthDate: '1995-01-01', sex: 'male' },
+        event: { type: 'application', date: '2026-03-01', unitId: tree.cellA },
+      },
+    }),
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/members/:id': {
+    make: async () => ({ method: 'GET', url: `/api/v1/members/${(await memberInA()).id}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/members/:id/events': {
+    make: async () => ({ method: 'GET', url: `/api/v1/members/${(await memberInA()).id}/events` }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/members/:id/events': {
+    make: async () => {
+      const m = await memberInA();
+      return {
+        method: 'POST',
+        url: `/api/v1/members/${m.id}/events`,
+        headers: ifMatch(m.version),
+        payload: warning,
+      };
+    },
+    ok: 201,
+    outside: 404,
+  },
+  'POST /api/v1/members/:id/events/check': {
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/members/${(await memberInA()).id}/events/check`,
+      payload: warning,
+    }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/members/:id/events/:eventId/correct': {
+    make: async () => {
+      const m = await memberInA();
+      const events = await ctx.db
+        .selectFrom('member_event')
+        .select('id')
+        .where('member_id', '=', m.id)
+        .execute();
+      return {
+        method: 'POST',
+        url: `/api/v1/members/${m.id}/events/${events[events.length - 1]!.id}/correct`,
+        headers: ifMatch(m.version),
+        payload: { reason: 'recorded twice' },
+      };
+    },
+    ok: 200,
+    outside: 404,
+  },
+  'PATCH /api/v1/members/:id/record': {
+    make: async () => {
+      const m = await memberInA();
+      return {
+        method: 'PATCH',
+        url: `/api/v1/members/${m.id}/record`,
+        headers: ifMatch(m.version),
+        payload: { effectiveFrom: '2026-01-01', fields: { residence: 'Phường 3' } },
+      };
+    },
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/members/:id/record/history': {
+    make: async () => ({ method: 'GET', url: `/api/v1/members/${(await memberInA()).id}/record/history` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/units/:id/member-figures': {
+    make: async () => ({
+      method: 'GET',
+      url: `/api/v1/units/${tree.commune}/member-figures?from=2026-01-01&to=2026-06-30`,
+    }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/work-list': {
+    make: async () => ({ method: 'GET', url: `/api/v1/work-list?unit=${tree.commune}` }),
+    ok: 200,
+    outside: 404,
+  },
   'GET /api/v1/rule-pack': {
     make: async () => ({ method: 'GET', url: '/api/v1/rule-pack' }),
     ok: 200,

@@ -4,6 +4,8 @@ import { type AppContext, createContext } from '../context.js';
 import type { DatabaseHandle } from '../db/engine.js';
 import { createAndApplyOrder } from '../modules/reorg/reorg.service.js';
 import { localOperator } from '../modules/access/actor.js';
+import { memberVersion } from '../modules/members/members.repository.js';
+import { createMember, recordEvent } from '../modules/members/members.service.js';
 import { createTestDatabase } from './test-database.js';
 
 /** A context over a fresh test database, with "today" pinned so dates in tests never drift. */
@@ -90,4 +92,36 @@ export async function buildSmallTree(ctx: AppContext, date = '2000-01-01') {
     date,
   );
   return { central, province, commune, committee, cellA, cellB, gCell };
+}
+
+/**
+ * Adds a member to a cell: admitted on `admitted` with the ceremony the same day, and recognized
+ * as official 12 months later when `official` is set. Returns the member id.
+ */
+export async function buildMember(
+  ctx: AppContext,
+  spec: {
+    unitId: number;
+    fullName?: string;
+    birthDate?: string;
+    sex?: string;
+    admitted?: string;
+    official?: boolean;
+  },
+): Promise<number> {
+  const admitted = spec.admitted ?? '2020-03-02';
+  const { memberId } = await createMember(ctx, TEST_OPERATOR, {
+    record: {
+      fullName: spec.fullName ?? 'Nguyễn Văn An',
+      birthDate: spec.birthDate ?? '1990-05-15',
+      sex: spec.sex ?? 'male',
+    },
+    event: { type: 'admission', date: admitted, unitId: spec.unitId, details: { ceremonyDate: admitted } },
+  });
+  if (spec.official) {
+    const version = (await memberVersion(ctx.db, memberId))!;
+    const probationEnd = `${Number(admitted.slice(0, 4)) + 1}${admitted.slice(4)}`;
+    await recordEvent(ctx, TEST_OPERATOR, memberId, version, { type: 'recognition', date: probationEnd });
+  }
+  return memberId;
 }

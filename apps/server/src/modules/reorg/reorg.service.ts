@@ -26,6 +26,7 @@ import { type EndedGrant, endGrantsOnEndedUnits } from '../access/access.reposit
 import { type Actor, requireScope, type Scope } from '../access/actor.js';
 import { keepInScope, visibleUnits } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { followReorganization } from '../members/members.service.js';
 import { applyPlan } from './apply-plan.js';
 import { type OrderPlan, type PlannedChange, planOrder } from './plan-order.js';
 import {
@@ -398,6 +399,8 @@ async function applyLocked(
     decision: order.decision,
     after: { ...orderRecord(order), createdUnitIds },
   });
+  // Members follow a unit that ends into its successor (BRIEF capability 2), as dated events.
+  await followReorganization(trx, ctx, actor, order, touched);
   // A unit that ends takes its grants with it (BRIEF capability 9); the preview listed them.
   for (const grant of await endGrantsOnEndedUnits(trx, order.id, order.effectiveDate)) {
     await recordAudit(trx, actor, {

@@ -81,11 +81,15 @@ export function systemRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
                   },
                 ),
               ),
+              members: Type.Unknown({
+                description:
+                  'Member rules: rule sets by effective date (probation months, deadlines, discipline forms…), vocabularies (sex, ethnicity, religion, education), custom fields and the kinds of unit members belong to.',
+              }),
             }),
           },
         },
       },
-      async () => ctx.rules.pack,
+      async () => ({ ...ctx.rules.pack, members: ctx.rules.members.pack }),
     );
   };
 }

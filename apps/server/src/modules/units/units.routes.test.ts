@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latestMigration } from '../../db/migrate.js';
 import { createTestApp } from '../../test/test-app.js';
 import { buildSmallTree, uniqueCode } from '../../test/test-context.js';
 
@@ -147,7 +148,7 @@ describe('units over HTTP', () => {
 describe('system endpoints', () => {
   it('reports health with engine and migration level', async () => {
     const res = await t.inject({ method: 'GET', url: '/api/health' });
-    expect(res.json()).toMatchObject({ status: 'ok', migration: '0004_audit' });
+    expect(res.json()).toMatchObject({ status: 'ok', migration: await latestMigration() });
     expect(['pglite', 'postgres']).toContain(res.json().engine);
   });
 

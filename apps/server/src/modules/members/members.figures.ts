@@ -1,0 +1,314 @@
+import { addDays, AppError, type IsoDate } from '@rollbook/domain';
+import { sql } from 'kysely';
+import type { AppContext } from '../../context.js';
+import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.js';
+import { isUnitVisible, pathInScope } from '../access/scope.js';
+import { recordAudit } from '../audit/audit.service.js';
+import type { Db } from '../units/units.repository.js';
+
+/** Age bands of the statistical forms, in completed years on the day asked. */
+export const AGE_BANDS = [
+  { band: '≤30', max: 30 },
+  { band: '31–40', max: 40 },
+  { band: '41–50', max: 50 },
+  { band: '51–60', max: 60 },
+  { band: '61–70', max: 70 },
+  { band: '>70', max: 999 },
+] as const;
+
+export interface Count {
+  value: string;
+  count: number;
+}
+
+export interface MemberStock {
+  asOf: IsoDate;
+  /** Probationary and official members. */
+  members: number;
+  byStatus: Count[];
+  exempted: number;
+  suspended: number;
+  inTransit: number;
+  bySex: Count[];
+  byAgeBand: Count[];
+  /** Only with `members.sensitive`. */
+  byEthnicity?: Count[];
+  byReligion?: Count[];
+}
+
+export interface MemberFlows {
+  from: IsoDate;
+  to: IsoDate;
+  admissions: number;
+  readmissions: number;
+  recognitions: number;
+  transfersIn: number;
+  transfersOut: number;
+  exits: Count[];
+}
+
+export interface MemberFigures {
+  unitId: number;
+  stock: MemberStock;
+  period?: { current: MemberFlows; previous: MemberFlows; lastYear: MemberFlows };
+}
+
+/** SQL: the unit's subtree on a day (its predecessors' when it was not yet made), inside the scope. */
+function inSubtree(unitId: number, scope: Scope, path: ReturnType<typeof sql>, day: ReturnType<typeof sql>) {
+  return sql<boolean>`${path} <@ any(rb_scope_paths(array[${unitId}]::bigint[], ${day}))
+    and ${pathInScope(scope, path, day as never)}`;
+}
+
+/**
+ * Members of a subtree as of a day: by status, sex, age band and (with permission) ethnicity and
+ * religion; and, for a period, the admissions, recognitions, transfers and exits in it, compared
+ * with the period before and the same period a year earlier.
+ */
+export async function memberFigures(
+  ctx: AppContext,
+  actor: Actor,
+  unitId: number,
+  asOf: IsoDate,
+  period?: { from: IsoDate; to: IsoDate },
+): Promise<MemberFigures> {
+  const scope = requireScope(actor, 'members.read');
+  if (!(await isUnitVisible(ctx.db, scope, unitId, asOf)))
+    throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
+  const sensitiveScope = scopeFor(actor, 'members.sensitive');
+  const sensitive = sensitiveScope !== null && (await isUnitVisible(ctx.db, sensitiveScope, unitId, asOf));
+  const stock = await stockOn(ctx.db, unitId, asOf, scope, sensitive);
+  if (sensitive)
+    await ctx.db.transaction().execute((trx) =>
+      recordAudit(trx, actor, {
+        action: 'member.read_sensitive',
+        entity: { type: 'unit', id: unitId },
+        unitIds: [unitId],
+        after: { read: 'figures by ethnicity and religion', asOf },
+      }),
+    );
+  if (!period) return { unitId, stock };
+  if (period.to < period.from)
+    throw new AppError('validation_failed', { field: 'to', params: { reason: 'reason:minimum' } });
+  const days = Math.round((Date.parse(period.to) - Date.parse(period.from)) / 86_400_000) + 1;
+  const previous = { from: addDays(period.from, -days), to: addDays(period.from, -1) };
+  const lastYear = { from: shiftYear(period.from), to: shiftYear(period.to) };
+  return {
+    unitId,
+    stock,
+    period: {
+      current: await flows(ctx.db, unitId, period, scope),
+      previous: await flows(ctx.db, unitId, previous, scope),
+      lastYear: await flows(ctx.db, unitId, lastYear, scope),
+    },
+  };
+}
+
+function shiftYear(date: IsoDate): IsoDate {
+  const [y, m, d] = date.split('-');
+  const year = String(Number(y) - 1).padStart(4, '0');
+  // 29 February a year earlier is 28 February.
+  return m === '02' && d === '29' ? `${year}-02-28` : `${year}-${m}-${d}`;
+}
+
+async function stockOn(
+  db: Db,
+  unitId: number,
+  day: IsoDate,
+  scope: Scope,
+  sensitive: boolean,
+): Promise<MemberStock> {
+  const rows = await sql<{
+    status: string;
+    sex: string | null;
+    age: number | null;
+    ethnicity: string | null;
+    religion: string | null;
+    exempted: boolean;
+    suspended: boolean;
+    transit: boolean;
+    n: number;
+  }>`
+    select s.status, r.sex, extract(year from age(${day}::date, r.birth_date))::int as age,
+      ${sensitive ? sql`r.ethnicity` : sql`null::text`} as ethnicity,
+      ${sensitive ? sql`r.religion` : sql`null::text`} as religion,
+      s.exempted, s.suspended, s.transfer_to_unit_id is not null as transit, count(*)::int as n
+    from member_span s
+    join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
+    join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${day}::date
+    where s.valid @> ${day}::date and s.status <> 'left'
+      and ${inSubtree(unitId, scope, sql`t.path`, sql`${day}::date`)}
+    group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db);
+  const tally = (key: (r: (typeof rows.rows)[number]) => string | null, onlyMembers = true): Count[] => {
+    const map = new Map<string, number>();
+    for (const r of rows.rows) {
+      if (onlyMembers && r.status !== 'probationary' && r.status !== 'official') continue;
+      const k = key(r) ?? 'unknown';
+      map.set(k, (map.get(k) ?? 0) + r.n);
+    }
+    return [...map].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count);
+  };
+  const members = rows.rows.filter((r) => r.status === 'probationary' || r.status === 'official');
+  const sum = (list: typeof rows.rows) => list.reduce((n, r) => n + r.n, 0);
+  const byAgeBand = tally((r) => (r.age === null ? null : AGE_BANDS.find((b) => r.age! <= b.max)!.band));
+  const order = [...AGE_BANDS.map((b) => b.band), 'unknown'];
+  byAgeBand.sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value));
+  const statusOrder = ['applicant', 'admitted', 'probationary', 'official'];
+  return {
+    asOf: day,
+    members: sum(members),
+    byStatus: tally((r) => r.status, false).sort(
+      (a, b) => statusOrder.indexOf(a.value) - statusOrder.indexOf(b.value),
+    ),
+    exempted: sum(members.filter((r) => r.exempted)),
+    suspended: sum(members.filter((r) => r.suspended)),
+    inTransit: sum(members.filter((r) => r.transit)),
+    bySex: tally((r) => r.sex),
+    byAgeBand,
+    ...(sensitive && { byEthnicity: tally((r) => r.ethnicity), byReligion: tally((r) => r.religion) }),
+  };
+}
+
+/**
+ * Events of a period in the subtree as it stood on each event's day (a merged unit's figures of
+ * last year are its predecessors'): admissions, recognitions, transfers across the subtree's
+ * border, exits by reason.
+ */
+async function flows(
+  db: Db,
+  unitId: number,
+  period: { from: IsoDate; to: IsoDate },
+  scope: Scope,
+): Promise<MemberFlows> {
+  const rows = await sql<{ kind: string; n: number }>`
+    with ev as (
+      select e.type, e.event_date as day, e.details, e.unit_id as target, s.unit_id as unit_at,
+        (select p.unit_id from member_span p where p.member_id = e.member_id and p.valid @> (e.event_date - 1)) as unit_before
+      from member_event e
+      join member_span s on s.member_id = e.member_id and s.valid @> e.event_date
+      where e.corrected_at is null and e.event_date between ${period.from}::date and ${period.to}::date
+        and e.type in ('admission', 'readmission', 'recognition', 'transfer_out', 'transfer_in', 'non_recognition',
+          'removal', 'resignation', 'death', 'discipline')
+    ),
+    placed as (
+      select ev.*, exists (select 1 from unit_tree t where t.unit_id = ev.unit_at and t.valid @> ev.day
+          and ${inSubtree(unitId, scope, sql`t.path`, sql`ev.day`)}) as here,
+        exists (select 1 from unit_tree t where t.unit_id = ev.target and t.valid @> ev.day
+          and ${inSubtree(unitId, scope, sql`t.path`, sql`ev.day`)}) as target_here,
+        exists (select 1 from unit_tree t where t.unit_id = ev.unit_before and t.valid @> ev.day - 1
+          and ${inSubtree(unitId, scope, sql`t.path`, sql`ev.day - 1`)}) as before_here
+      from ev
+    )
+    select case
+        when type = 'transfer_out' then 'transfer_out'
+        when type = 'transfer_in' then 'transfer_in'
+        when type = 'discipline' then 'exit:expelled'
+        when type = 'non_recognition' then 'exit:not_recognized'
+        when type = 'removal' then 'exit:removed'
+        when type = 'resignation' then 'exit:resigned'
+        when type = 'death' then 'exit:deceased'
+        else type end as kind,
+      count(*)::int as n
+    from placed
+    where case
+        when type = 'transfer_out' then here and details ->> 'transferKind' <> 'temporary' and not target_here
+        when type = 'transfer_in' then here and not before_here and unit_at is distinct from unit_before
+        when type = 'discipline' then before_here and details ->> 'form' = 'expulsion'
+        when type in ('non_recognition', 'removal', 'resignation', 'death') then before_here
+        else here end
+    group by 1`.execute(db);
+  const get = (k: string) => rows.rows.find((r) => r.kind === k)?.n ?? 0;
+  return {
+    from: period.from,
+    to: period.to,
+    admissions: get('admission'),
+    readmissions: get('readmission'),
+    recognitions: get('recognition'),
+    transfersIn: get('transfer_in'),
+    transfersOut: get('transfer_out'),
+    exits: rows.rows
+      .filter((r) => r.kind.startsWith('exit:'))
+      .map((r) => ({ value: r.kind.slice(5), count: r.n }))
+      .sort((a, b) => b.count - a.count),
+  };
+}
+
+export interface WorkItem {
+  memberId: number;
+  fullName: string;
+  unitId: number | null;
+  unitCode: string | null;
+  kind:
+    | 'ceremony'
+    | 'recognition'
+    | 'transfer_slip'
+    | 'suspension_end'
+    | 'temporary_return'
+    | 'incoming_transfer'
+    | 'missing_fields';
+  since: IsoDate | null;
+  due: IsoDate | null;
+  overdue: boolean;
+  missing: string[] | null;
+}
+
+/**
+ * What the statute says is due in a subtree: ceremonies, probation reviews, transfer slips,
+ * suspensions ending, temporary stays ending (within `horizonDays` of the day, or overdue);
+ * transfers waiting for this subtree to accept them; members whose record lacks required fields.
+ */
+export async function workList(
+  ctx: AppContext,
+  actor: Actor,
+  args: { unitId?: number; asOf: IsoDate; horizonDays: number; limit: number },
+): Promise<WorkItem[]> {
+  const scope = requireScope(actor, 'members.read');
+  const day = args.asOf;
+  if (args.unitId !== undefined && !(await isUnitVisible(ctx.db, scope, args.unitId, day)))
+    throw new AppError('unit_not_found', { params: { unit: `#${args.unitId}` } });
+  const under = (path: ReturnType<typeof sql>) =>
+    args.unitId === undefined
+      ? pathInScope(scope, path, day)
+      : inSubtree(args.unitId, scope, path, sql`${day}::date`);
+  const horizon = addDays(day, args.horizonDays);
+  const required = ctx.rules.members.pack.customFields.filter((f) => f.required).map((f) => f.code);
+  const rows = await sql<Omit<WorkItem, 'overdue'>>`
+    select * from (
+      select d.member_id as "memberId", r.full_name as "fullName", s.unit_id as "unitId", v.code as "unitCode",
+        d.kind, to_char(d.since, 'YYYY-MM-DD') as since, to_char(d.due, 'YYYY-MM-DD') as due, null::text[] as missing
+      from member_deadline d
+      join member_span s on s.member_id = d.member_id and s.valid @> ${day}::date
+      join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
+      join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
+      join member_record r on r.member_id = d.member_id and r.superseded_at is null and r.valid @> ${day}::date
+      where d.due <= ${horizon}::date and ${under(sql`t.path`)}
+      union all
+      select s.member_id, r.full_name, s.unit_id, v.code, 'incoming_transfer', to_char(lower(s.valid), 'YYYY-MM-DD'),
+        null, null
+      from member_span s
+      join unit_tree t on t.unit_id = s.transfer_to_unit_id and t.valid @> ${day}::date
+      join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
+      join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${day}::date
+      where s.valid @> ${day}::date and s.transfer_to_unit_id is not null and ${under(sql`t.path`)}
+      union all
+      select s.member_id, r.full_name, s.unit_id, v.code, 'missing_fields', null, null,
+        array_remove(array[
+          case when r.birth_date is null then 'birthDate' end,
+          case when r.sex is null then 'sex' end,
+          case when r.birth_place is null then 'birthPlace' end,
+          case when r.home_town is null then 'homeTown' end,
+          case when r.residence is null then 'residence' end,
+          case when r.education is null then 'education' end
+        ] || array(select 'custom.' || c from unnest(${required}::text[]) c where r.custom ->> c is null), null)
+      from member_span s
+      join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
+      join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
+      join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${day}::date
+      where s.valid @> ${day}::date and s.status in ('probationary', 'official') and ${under(sql`t.path`)}
+        and (r.birth_date is null or r.sex is null or r.birth_place is null or r.home_town is null
+          or r.residence is null or r.education is null
+          or exists (select 1 from unnest(${required}::text[]) c where r.custom ->> c is null))
+    ) items
+    order by due nulls last, kind, "fullName", "memberId"
+    limit ${args.limit}`.execute(ctx.db);
+  return rows.rows.map((r) => ({ ...r, overdue: r.due !== null && r.due < day }));
+}

@@ -1,0 +1,425 @@
+import type { Deadline, EventDetails, IsoDate, MemberEventType, MemberSpan } from '@rollbook/domain';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/types.js';
+import type { Scope } from '../access/actor.js';
+import { pathInScope, unitVisible } from '../access/scope.js';
+import type { Db } from '../units/units.repository.js';
+
+/** The personal record's fields, as the API names them. */
+export interface MemberRecordFields {
+  fullName: string;
+  birthName: string | null;
+  otherNames: string | null;
+  sex: string | null;
+  birthDate: IsoDate | null;
+  birthPlace: string | null;
+  homeTown: string | null;
+  residence: string | null;
+  ethnicity: string | null;
+  religion: string | null;
+  nationalId: string | null;
+  education: string | null;
+  profession: string | null;
+  phone: string | null;
+  email: string | null;
+  custom: Record<string, unknown>;
+}
+
+export const RECORD_FIELDS = [
+  'fullName',
+  'birthName',
+  'otherNames',
+  'sex',
+  'birthDate',
+  'birthPlace',
+  'homeTown',
+  'residence',
+  'ethnicity',
+  'religion',
+  'nationalId',
+  'education',
+  'profession',
+  'phone',
+  'email',
+  'custom',
+] as const satisfies ReadonlyArray<keyof MemberRecordFields>;
+
+export interface MemberRecordRow extends MemberRecordFields {
+  id: number;
+  memberId: number;
+  validFrom: IsoDate | null;
+  validTo: IsoDate | null;
+  recordedAt: string;
+  recordedBy: string;
+  supersededAt: string | null;
+}
+
+const recordColumns = sql`r.id, r.member_id as "memberId", to_char(lower(r.valid), 'YYYY-MM-DD') as "validFrom",
+  to_char(upper(r.valid), 'YYYY-MM-DD') as "validTo", r.full_name as "fullName",
+  r.birth_name as "birthName", r.other_names as "otherNames", r.sex, to_char(r.birth_date, 'YYYY-MM-DD') as "birthDate",
+  r.birth_place as "birthPlace", r.home_town as "homeTown", r.residence, r.ethnicity, r.religion,
+  r.national_id as "nationalId", r.education, r.profession, r.phone, r.email, r.custom,
+  to_json(r.recorded_at) #>> '{}' as "recordedAt", r.recorded_by as "recordedBy",
+  to_json(r.superseded_at) #>> '{}' as "supersededAt"`;
+
+type RawRecord = MemberRecordRow;
+const toRecord = (row: RawRecord): MemberRecordRow => row;
+
+export async function lockMember(trx: Transaction<Database>, memberId: number): Promise<number | undefined> {
+  const row = await sql<{
+    version: number;
+  }>`select version from member where id = ${memberId} for update`.execute(trx);
+  return row.rows[0]?.version;
+}
+
+export async function insertMember(trx: Transaction<Database>): Promise<number> {
+  const row = await sql<{ id: number }>`insert into member default values returning id`.execute(trx);
+  return row.rows[0]!.id;
+}
+
+export async function bumpMemberVersion(trx: Transaction<Database>, memberId: number): Promise<number> {
+  const row = await sql<{ version: number }>`
+    update member set version = version + 1, updated_at = now() where id = ${memberId} returning version`.execute(
+    trx,
+  );
+  return row.rows[0]!.version;
+}
+
+export async function memberVersion(db: Db, memberId: number): Promise<number | undefined> {
+  const row = await sql<{ version: number }>`select version from member where id = ${memberId}`.execute(db);
+  return row.rows[0]?.version;
+}
+
+/** Writes a record version valid over [from, to) (from null: from the start of the record). */
+export async function insertRecord(
+  trx: Transaction<Database>,
+  memberId: number,
+  fields: MemberRecordFields,
+  valid: { from: IsoDate | null; to: IsoDate | null },
+  recordedBy: string,
+): Promise<void> {
+  await sql`insert into member_record (member_id, valid, full_name, birth_name, other_names, sex, birth_date,
+      birth_place, home_town, residence, ethnicity, religion, national_id, education, profession, phone, email,
+      custom, recorded_by)
+    values (${memberId}, daterange(${valid.from}::date, ${valid.to}::date, '[)'), ${fields.fullName},
+      ${fields.birthName}, ${fields.otherNames}, ${fields.sex}, ${fields.birthDate}::date, ${fields.birthPlace},
+      ${fields.homeTown}, ${fields.residence}, ${fields.ethnicity}, ${fields.religion}, ${fields.nationalId},
+      ${fields.education}, ${fields.profession}, ${fields.phone}, ${fields.email}, ${JSON.stringify(fields.custom)}::jsonb,
+      ${recordedBy})`.execute(trx);
+}
+
+/** Marks a record version as replaced (a correction or a change that closes it). */
+export async function supersedeRecord(trx: Transaction<Database>, recordId: number): Promise<void> {
+  await sql`update member_record set superseded_at = now() where id = ${recordId}`.execute(trx);
+}
+
+export async function findRecordOn(
+  db: Db,
+  memberId: number,
+  date: IsoDate,
+): Promise<MemberRecordRow | undefined> {
+  const rows = await sql<RawRecord>`select ${recordColumns} from member_record r
+    where r.member_id = ${memberId} and r.superseded_at is null and r.valid @> ${date}::date`.execute(db);
+  return rows.rows[0] && toRecord(rows.rows[0]);
+}
+
+/** The latest live record version (the record as it now reads, for its last period). */
+export async function findLatestRecord(db: Db, memberId: number): Promise<MemberRecordRow | undefined> {
+  const rows = await sql<RawRecord>`select ${recordColumns} from member_record r
+    where r.member_id = ${memberId} and r.superseded_at is null
+    order by upper(r.valid) desc nulls first limit 1`.execute(db);
+  return rows.rows[0] && toRecord(rows.rows[0]);
+}
+
+export async function findRecordHistory(
+  db: Db,
+  memberId: number,
+  includeSuperseded: boolean,
+): Promise<MemberRecordRow[]> {
+  const rows = await sql<RawRecord>`select ${recordColumns} from member_record r
+    where r.member_id = ${memberId} and (${includeSuperseded} or r.superseded_at is null)
+    order by lower(r.valid) nulls first, r.id`.execute(db);
+  return rows.rows.map(toRecord);
+}
+
+/** Another member holding the national ID now, if any. */
+export async function findNationalIdHolder(
+  db: Db,
+  nationalId: string,
+  exceptMemberId: number | null,
+): Promise<number | undefined> {
+  const rows = await sql<{ memberId: number }>`select member_id as "memberId" from member_record
+    where national_id = ${nationalId} and superseded_at is null and upper_inf(valid)
+      and member_id is distinct from ${exceptMemberId}`.execute(db);
+  return rows.rows[0]?.memberId;
+}
+
+export interface MemberEventRow {
+  id: number;
+  memberId: number;
+  type: MemberEventType;
+  date: IsoDate;
+  unitId: number | null;
+  details: EventDetails;
+  decisionNumber: string | null;
+  decisionDate: IsoDate | null;
+  decidedBy: string | null;
+  note: string | null;
+  ruleSet: string;
+  recordedAt: string;
+  recordedBy: string;
+  orderId: number | null;
+  correctsEventId: number | null;
+  correctedAt: string | null;
+  correctionReason: string | null;
+}
+
+const eventColumns = sql`e.id, e.member_id as "memberId", e.type, to_char(e.event_date, 'YYYY-MM-DD') as date,
+  e.unit_id as "unitId", e.details, e.decision_number as "decisionNumber",
+  to_char(e.decision_date, 'YYYY-MM-DD') as "decisionDate", e.decided_by as "decidedBy", e.note,
+  e.rule_set as "ruleSet", to_json(e.recorded_at) #>> '{}' as "recordedAt", e.recorded_by as "recordedBy",
+  e.order_id as "orderId", e.corrects_event_id as "correctsEventId", to_json(e.corrected_at) #>> '{}' as "correctedAt",
+  e.correction_reason as "correctionReason"`;
+
+export async function findEvents(
+  db: Db,
+  memberId: number,
+  includeCorrected: boolean,
+): Promise<MemberEventRow[]> {
+  const rows = await sql<MemberEventRow>`select ${eventColumns} from member_event e
+    where e.member_id = ${memberId} and (${includeCorrected} or e.corrected_at is null)
+    order by e.event_date, e.id`.execute(db);
+  return rows.rows;
+}
+
+export interface NewEvent {
+  memberId: number;
+  type: MemberEventType;
+  date: IsoDate;
+  unitId: number | null;
+  details: EventDetails;
+  decisionNumber: string | null;
+  decisionDate: IsoDate | null;
+  decidedBy: string | null;
+  note: string | null;
+  ruleSet: string;
+  recordedBy: string;
+  orderId?: number | null;
+  correctsEventId?: number | null;
+}
+
+export async function insertEvents(
+  trx: Transaction<Database>,
+  events: readonly NewEvent[],
+): Promise<number[]> {
+  if (events.length === 0) return [];
+  const rows = await sql<{ id: number }>`
+    insert into member_event (member_id, type, event_date, unit_id, details, decision_number, decision_date,
+      decided_by, note, rule_set, recorded_by, order_id, corrects_event_id)
+    select * from unnest(${events.map((e) => e.memberId)}::bigint[], ${events.map((e) => e.type)}::text[],
+      ${events.map((e) => e.date)}::date[], ${events.map((e) => e.unitId)}::bigint[],
+      ${events.map((e) => JSON.stringify(e.details))}::jsonb[], ${events.map((e) => e.decisionNumber)}::text[],
+      ${events.map((e) => e.decisionDate)}::date[], ${events.map((e) => e.decidedBy)}::text[],
+      ${events.map((e) => e.note)}::text[], ${events.map((e) => e.ruleSet)}::text[],
+      ${events.map((e) => e.recordedBy)}::text[], ${events.map((e) => e.orderId ?? null)}::bigint[],
+      ${events.map((e) => e.correctsEventId ?? null)}::bigint[])
+    returning id`.execute(trx);
+  return rows.rows.map((r) => r.id);
+}
+
+export async function markEventCorrected(
+  trx: Transaction<Database>,
+  eventId: number,
+  reasonText: string,
+): Promise<void> {
+  await sql`update member_event set corrected_at = now(), correction_reason = ${reasonText} where id = ${eventId}`.execute(
+    trx,
+  );
+}
+
+/** Rewrites the derived spans and deadlines of one member from a fresh replay. */
+export async function writeDerived(
+  trx: Transaction<Database>,
+  memberId: number,
+  spans: readonly MemberSpan[],
+  deadlines: readonly Deadline[],
+): Promise<void> {
+  await sql`delete from member_span where member_id = ${memberId}`.execute(trx);
+  await sql`delete from member_deadline where member_id = ${memberId}`.execute(trx);
+  if (spans.length > 0) {
+    await sql`insert into member_span (member_id, valid, status, unit_id, exit_reason, exempted, suspended,
+        transfer_to_unit_id, host_unit_id)
+      select ${memberId}, daterange(f, t, '[)'), st, u, x, ex, su, tr, ho
+      from unnest(${spans.map((s) => s.from)}::date[], ${spans.map((s) => s.to)}::date[],
+        ${spans.map((s) => s.status)}::text[], ${spans.map((s) => s.unitId)}::bigint[],
+        ${spans.map((s) => s.exitReason)}::text[], ${spans.map((s) => s.exempted)}::boolean[],
+        ${spans.map((s) => s.suspended)}::boolean[], ${spans.map((s) => s.transferToUnitId)}::bigint[],
+        ${spans.map((s) => s.hostUnitId)}::bigint[]) as x (f, t, st, u, x, ex, su, tr, ho)`.execute(trx);
+  }
+  if (deadlines.length > 0) {
+    await sql`insert into member_deadline (member_id, kind, since, due)
+      select ${memberId}, k, s, d from unnest(${deadlines.map((d) => d.kind)}::text[],
+        ${deadlines.map((d) => d.since)}::date[], ${deadlines.map((d) => d.due)}::date[]) as x (k, s, d)`.execute(
+      trx,
+    );
+  }
+}
+
+/**
+ * SQL: the member may be shown when asked about on the day: the span nearest that day (the one in
+ * force, else the last before, else the first after) names a unit — where they belong, or where
+ * they are being transferred to — that the reader may see then.
+ */
+export function memberVisible(scope: Scope, memberId: unknown, day: IsoDate) {
+  if (scope.all) return sql<boolean>`true`;
+  return sql<boolean>`exists (
+    select 1 from (
+      select s.unit_id, s.transfer_to_unit_id, s.host_unit_id from member_span s where s.member_id = ${memberId}
+      order by case when s.valid @> ${day}::date then 0
+        when lower(s.valid) > ${day}::date then lower(s.valid) - ${day}::date
+        else ${day}::date - (upper(s.valid) - 1) end
+      limit 1
+    ) near
+    where ${unitVisible(scope, sql`near.unit_id`, sql`${day}::date`)}
+      or (near.transfer_to_unit_id is not null and ${unitVisible(scope, sql`near.transfer_to_unit_id`, sql`${day}::date`)})
+      or (near.host_unit_id is not null and ${unitVisible(scope, sql`near.host_unit_id`, sql`${day}::date`)}))`;
+}
+
+export async function isMemberVisible(
+  db: Db,
+  scope: Scope,
+  memberId: number,
+  day: IsoDate,
+): Promise<boolean> {
+  const rows = await sql<{ ok: boolean }>`select ${memberVisible(scope, memberId, day)} as ok
+    from member where id = ${memberId}`.execute(db);
+  return rows.rows[0]?.ok === true;
+}
+
+/** SQL: the unit stood inside the scope on the day (a writer's reach). */
+export function unitWithin(scope: Scope, unitId: number, day: IsoDate) {
+  return sql<boolean>`exists (select 1 from unit_tree t where t.unit_id = ${unitId} and t.valid @> ${day}::date
+    and ${pathInScope(scope, sql`t.path`, day)})`;
+}
+
+export async function isUnitWithin(db: Db, scope: Scope, unitId: number, day: IsoDate): Promise<boolean> {
+  if (scope.all) return true;
+  const rows = await sql<{ ok: boolean }>`select ${unitWithin(scope, unitId, day)} as ok`.execute(db);
+  return rows.rows[0]?.ok === true;
+}
+
+/** A unit's kind, code and name on a day, if it was live then. */
+export async function findUnitOn(
+  db: Db,
+  unitId: number,
+  day: IsoDate,
+): Promise<{ id: number; kind: string; code: string; name: string } | undefined> {
+  const rows = await sql<{ id: number; kind: string; code: string; name: string }>`
+    select unit_id as id, kind, code, name from unit_version
+    where unit_id = ${unitId} and superseded_at is null and valid @> ${day}::date`.execute(db);
+  return rows.rows[0];
+}
+
+/** Where a unit's members went when it ended: its merge successor live on the day, if one. */
+export async function findSuccessorOn(db: Db, unitId: number, day: IsoDate): Promise<number | undefined> {
+  const rows = await sql<{ id: number }>`
+    with recursive down (id, depth) as (
+      select successor_id, 1 from unit_lineage where predecessor_id = ${unitId} and kind = 'merge' and superseded_at is null
+      union
+      select l.successor_id, down.depth + 1 from unit_lineage l join down on l.predecessor_id = down.id
+      where l.kind = 'merge' and l.superseded_at is null and down.depth < 50
+    )
+    select down.id from down join unit_version v on v.unit_id = down.id and v.superseded_at is null
+      and v.valid @> ${day}::date
+    order by down.depth limit 1`.execute(db);
+  return rows.rows[0]?.id;
+}
+
+/** Code and name of units as they last stood (for labels in lists and timelines). */
+export async function unitLabels(
+  db: Db,
+  unitIds: readonly (number | null)[],
+): Promise<Map<number, { code: string; name: string }>> {
+  const ids = [...new Set(unitIds.filter((id): id is number => id !== null))];
+  if (ids.length === 0) return new Map();
+  const rows = await sql<{ id: number; code: string; name: string }>`
+    select distinct on (unit_id) unit_id as id, code, name from unit_version
+    where unit_id = any(${ids}::bigint[]) and superseded_at is null
+    order by unit_id, upper(valid) desc nulls first`.execute(db);
+  return new Map(rows.rows.map((r) => [r.id, { code: r.code, name: r.name }]));
+}
+
+export interface MemberListRow {
+  id: number;
+  version: number;
+  fullName: string;
+  sex: string | null;
+  birthDate: IsoDate | null;
+  status: string;
+  exitReason: string | null;
+  unitId: number | null;
+  unitCode: string | null;
+  unitName: string | null;
+  exempted: boolean;
+  suspended: boolean;
+  transferToUnitId: number | null;
+  sortKey: string;
+}
+
+export interface MemberQuery {
+  date: IsoDate;
+  scope: Scope;
+  /** The subtree (as it stood on the date, or its predecessors) to list; all of the scope when absent. */
+  underUnitId?: number;
+  statuses: readonly string[];
+  name?: string;
+  nationalId?: string;
+  birthDate?: IsoDate;
+  sex?: string;
+  after?: { sortKey: string; id: number };
+  limit: number;
+}
+
+/** Members whose unit on the date lies in the subtree and the scope, in name order. */
+export async function findMembers(db: Db, q: MemberQuery): Promise<MemberListRow[]> {
+  const subtree =
+    q.underUnitId === undefined
+      ? sql`true`
+      : sql`t.path <@ any((select rb_scope_paths(array[${q.underUnitId}]::bigint[], ${q.date}::date)))`;
+  const name = q.name ? sql`r.search_text like '%' || rb_fold(${q.name}) || '%'` : sql`true`;
+  const rows = await sql<MemberListRow>`
+    select m.id, m.version, r.full_name as "fullName", r.sex, to_char(r.birth_date, 'YYYY-MM-DD') as "birthDate",
+      s.status, s.exit_reason as "exitReason", s.unit_id as "unitId", v.code as "unitCode", v.name as "unitName",
+      s.exempted, s.suspended, s.transfer_to_unit_id as "transferToUnitId", r.search_text as "sortKey"
+    from member_span s
+    join member m on m.id = s.member_id
+    join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${q.date}::date
+    join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${q.date}::date
+    join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${q.date}::date
+    where s.valid @> ${q.date}::date
+      and s.status = any(${[...q.statuses]}::text[])
+      and ${subtree}
+      and ${pathInScope(q.scope, sql`t.path`, q.date)}
+      and ${name}
+      and ${q.nationalId === undefined ? sql`true` : sql`r.national_id = ${q.nationalId}`}
+      and ${q.birthDate === undefined ? sql`true` : sql`r.birth_date = ${q.birthDate}::date`}
+      and ${q.sex === undefined ? sql`true` : sql`r.sex = ${q.sex}`}
+      and ${q.after ? sql`(r.search_text, m.id) > (${q.after.sortKey}, ${q.after.id})` : sql`true`}
+    order by r.search_text, m.id
+    limit ${q.limit}`.execute(db);
+  return rows.rows;
+}
+
+/** Current span (in force on the day) of several members, for the reorganization hook. */
+export async function findMembersInUnitsOn(
+  db: Db,
+  unitIds: readonly number[],
+  day: IsoDate,
+): Promise<Array<{ memberId: number; unitId: number }>> {
+  if (unitIds.length === 0) return [];
+  const rows = await sql<{ memberId: number; unitId: number }>`
+    select member_id as "memberId", unit_id as "unitId" from member_span
+    where unit_id = any(${[...unitIds]}::bigint[]) and valid @> ${day}::date
+      and status in ('applicant', 'admitted', 'probationary', 'official')`.execute(db);
+  return rows.rows;
+}

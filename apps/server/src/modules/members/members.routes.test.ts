@@ -1,0 +1,374 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedInUser } from '../../test/test-app.js';
+import { createTestApp } from '../../test/test-app.js';
+import { applyOps, buildMember, buildSmallTree, buildUnit, uniqueCode } from '../../test/test-context.js';
+
+let t: Awaited<ReturnType<typeof createTestApp>>;
+let tree: Awaited<ReturnType<typeof buildSmallTree>>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  tree = await buildSmallTree(t.ctx);
+});
+afterAll(async () => t?.close());
+
+interface Member {
+  id: number;
+  version: number;
+  record: Record<string, unknown>;
+  state: { status: string; unitId: number; transferToUnitId: number | null; since: string } | null;
+  seniorityMonths: number | null;
+  deadlines: Array<{ kind: string; due: string }>;
+}
+
+async function get(id: number, asOf?: string): Promise<Member> {
+  const res = await t.inject({ method: 'GET', url: `/api/v1/members/${id}${asOf ? `?asOf=${asOf}` : ''}` });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Member;
+}
+
+async function record(id: number, payload: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const version = (await get(id)).version;
+  return t.inject({
+    method: 'POST',
+    url: `/api/v1/members/${id}/events`,
+    headers: { 'if-match': `"${version}"`, ...headers },
+    payload,
+  });
+}
+
+async function figures(unitId: number, asOf: string) {
+  const res = await t.inject({ method: 'GET', url: `/api/v1/units/${unitId}/member-figures?asOf=${asOf}` });
+  expect(res.statusCode, res.body).toBe(200);
+  const body = res.json() as {
+    stock: { members: number; byStatus: Array<{ value: string; count: number }> };
+  };
+  const status = (s: string) => body.stock.byStatus.find((b) => b.value === s)?.count ?? 0;
+  return { members: body.stock.members, probationary: status('probationary'), official: status('official') };
+}
+
+describe('a member’s life through the API', () => {
+  it('admits a member, recognizes them 12 months later, and the figures follow each date', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ Ấp 1' });
+    const created = await t.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      payload: {
+        record: { fullName: 'Nguyễn Thị Hoà', birthDate: '1995-04-10', sex: 'female', education: 'bachelor' },
+        event: {
+          type: 'admission',
+          date: '2024-09-02',
+          unitId: cell,
+          details: { ceremonyDate: '2024-09-16' },
+          decision: { number: '123-QĐ/ĐU', date: '2024-09-02', by: 'Đảng ủy xã' },
+        },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = (created.json() as { member: Member }).member.id;
+    expect((await get(id, '2024-09-10')).state?.status).toBe('admitted');
+    expect((await get(id, '2024-10-01')).state?.status).toBe('probationary');
+    expect((await get(id, '2024-10-01')).deadlines.map((d) => d.kind)).toEqual(['recognition']);
+
+    // Too early: the rule, its field and its source, in the reader's language.
+    const early = await record(id, { type: 'recognition', date: '2025-09-01' }, { 'accept-language': 'vi' });
+    expect(early.statusCode).toBe(422);
+    expect(early.json()).toMatchObject({ code: 'member_rule_broken', field: 'date' });
+    expect(early.json().detail).toMatch(/thời gian dự bị đến 2025-09-16/);
+    expect(early.json().detail).toMatch(/Quy định|Điều lệ|Regulation/);
+
+    // The meeting is late; the member is official from the exact 12-month date all the same.
+    const late = await record(id, { type: 'recognition', date: '2025-11-20' });
+    expect(late.statusCode, late.body).toBe(201);
+    expect(late.json().warnings[0]).toMatchObject({ rule: 'recognition_late' });
+    expect((await get(id, '2025-09-15')).state?.status).toBe('probationary');
+    expect((await get(id, '2025-09-16')).state?.status).toBe('official');
+    expect((await get(id, '2026-11-25')).seniorityMonths).toBe(26);
+
+    expect(await figures(cell, '2024-09-10')).toEqual({ members: 0, probationary: 0, official: 0 });
+    expect(await figures(cell, '2025-01-01')).toEqual({ members: 1, probationary: 1, official: 0 });
+    expect(await figures(cell, '2025-10-01')).toEqual({ members: 1, probationary: 0, official: 1 });
+  });
+
+  it('transfers a member to a unit merged away in transit; the slip lands in the successor', async () => {
+    const from = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ đi' });
+    const to = await buildUnit(t.ctx, {
+      kind: 'grassroots_cell',
+      parentId: tree.commune,
+      name: 'Chi bộ đến',
+    });
+    const other = await buildUnit(t.ctx, {
+      kind: 'grassroots_cell',
+      parentId: tree.commune,
+      name: 'Chi bộ khác',
+    });
+    const id = await buildMember(t.ctx, { unitId: from, official: true });
+    const out = await record(id, {
+      type: 'transfer_out',
+      date: '2026-03-02',
+      unitId: to,
+      details: { transferKind: 'official', slipNumber: 'GT-15' },
+    });
+    expect(out.statusCode, out.body).toBe(201);
+    expect((await get(id, '2026-03-10')).state).toMatchObject({ unitId: from, transferToUnitId: to });
+
+    // The receiving cell is merged into another before the slip is presented.
+    const [merged] = await applyOps(t.ctx, '2026-03-15', [
+      {
+        type: 'merge',
+        unitIds: [to, other],
+        into: {
+          code: uniqueCode(),
+          name: 'Chi bộ hợp nhất',
+          kind: 'grassroots_cell',
+          parentId: tree.commune,
+        },
+      },
+    ]);
+    const accepted = await record(id, { type: 'transfer_in', date: '2026-03-20' });
+    expect(accepted.statusCode, accepted.body).toBe(201);
+    expect((await get(id, '2026-03-20')).state).toMatchObject({ unitId: merged, transferToUnitId: null });
+    expect((await figures(tree.committee, '2026-03-10')).members).toBeGreaterThan(0);
+  });
+
+  it('moves the members of merged cells into the successor, as events naming the order', async () => {
+    const a = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ Trường A' });
+    const b = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ Trường B' });
+    const m1 = await buildMember(t.ctx, { unitId: a, official: true });
+    const m2 = await buildMember(t.ctx, { unitId: b });
+    const [successor] = await applyOps(t.ctx, '2026-06-01', [
+      {
+        type: 'merge',
+        unitIds: [a, b],
+        into: { code: uniqueCode(), name: 'Chi bộ Trường hợp nhất', kind: 'cell', parentId: tree.committee },
+      },
+    ]);
+    expect((await get(m1, '2026-06-01')).state?.unitId).toBe(successor);
+    expect((await get(m2, '2026-06-01')).state?.unitId).toBe(successor);
+    expect((await get(m1, '2026-05-31')).state?.unitId).toBe(a);
+    const events = await t.inject({ method: 'GET', url: `/api/v1/members/${m1}/events` });
+    expect(events.json().items.at(-1)).toMatchObject({ type: 'reorganization', unitId: successor });
+    expect(await figures(successor!, '2026-06-01')).toMatchObject({ members: 2 });
+
+    // Dissolving a cell that still has members is refused: there is nowhere for them to go.
+    const c = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ giải thể' });
+    await buildMember(t.ctx, { unitId: c });
+    const dissolve = await t.inject({
+      method: 'POST',
+      url: '/api/v1/orders',
+      payload: { effectiveDate: '2026-07-01', operations: [{ type: 'dissolve', unitId: c }] },
+    });
+    const order = dissolve.json() as { id: number; version: number };
+    const applied = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orders/${order.id}/apply`,
+      headers: { 'if-match': `"${order.version}"` },
+    });
+    expect(applied.statusCode).toBe(422);
+    expect(applied.json().code).toBe('unit_has_members');
+  });
+
+  it('finds members by name without diacritics, by birth date, and by national ID only with permission', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ tìm kiếm' });
+    const id = await buildMember(t.ctx, { unitId: cell, fullName: 'Đặng Văn Đức', birthDate: '1988-02-29' });
+    await buildMember(t.ctx, { unitId: cell, fullName: 'Trần Văn Bình' });
+    const version = (await get(id)).version;
+    const patched = await t.inject({
+      method: 'PATCH',
+      url: `/api/v1/members/${id}/record`,
+      headers: { 'if-match': `"${version}"` },
+      payload: { correction: true, fields: { nationalId: '079088001234' } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const search = async (q: string, headers: Record<string, string> = {}) => {
+      const res = await t.inject({
+        method: 'GET',
+        url: `/api/v1/members?unit=${cell}&q=${encodeURIComponent(q)}`,
+        headers,
+      });
+      return {
+        status: res.statusCode,
+        ids: ((res.json().items ?? []) as Array<{ id: number }>).map((m) => m.id),
+      };
+    };
+    expect((await search('dang van duc')).ids).toEqual([id]);
+    expect((await search('ĐỨC')).ids).toEqual([id]);
+    expect((await search('29/02/1988')).ids).toEqual([id]);
+    expect((await search('079088001234')).ids).toEqual([id]);
+
+    const viewer = await signedInUser(t.ctx, [{ role: 'viewer', unitId: tree.province }]);
+    const denied = await search('079088001234', viewer.headers);
+    expect(denied.status).toBe(403);
+    // Without members.sensitive the record leaves the national ID out.
+    const seen = await t.app.inject({ method: 'GET', url: `/api/v1/members/${id}`, headers: viewer.headers });
+    expect(seen.json().record.nationalId).toBeUndefined();
+    expect(seen.json().sensitiveShown).toBe(false);
+  });
+
+  it('audits every read of sensitive fields', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ kiểm tra' });
+    const id = await buildMember(t.ctx, { unitId: cell });
+    await get(id);
+    const audit = await t.inject({
+      method: 'GET',
+      url: `/api/v1/audit?action=member.read_sensitive&limit=500`,
+    });
+    expect(audit.statusCode, audit.body).toBe(200);
+    const entities = (audit.json().items as Array<{ entity: { id: string } }>).map((e) => e.entity.id);
+    expect(entities).toContain(String(id));
+  });
+
+  it('tells the second of two officers writing on the same version (412), and writes nothing for it', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ đồng thời' });
+    const id = await buildMember(t.ctx, { unitId: cell, official: true });
+    const { version } = await get(id);
+    const send = (payload: Record<string, unknown>) =>
+      t.inject({
+        method: 'POST',
+        url: `/api/v1/members/${id}/events`,
+        headers: { 'if-match': `"${version}"` },
+        payload,
+      });
+    const [first, second] = await Promise.all([
+      send({ type: 'death', date: '2026-05-01' }),
+      send({ type: 'resignation', date: '2026-05-02' }),
+    ]);
+    expect([first.statusCode, second.statusCode].sort()).toEqual([201, 412]);
+    const events = await t.inject({ method: 'GET', url: `/api/v1/members/${id}/events` });
+    expect((events.json().items as unknown[]).length).toBe(3);
+    const noIfMatch = await t.inject({
+      method: 'POST',
+      url: `/api/v1/members/${id}/events`,
+      payload: { type: 'death', date: '2026-05-01' },
+    });
+    expect(noIfMatch.statusCode).toBe(428);
+  });
+
+  it('explains a refusal before anything is written (the form checks as you type)', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ kiểm' });
+    const id = await buildMember(t.ctx, { unitId: cell, admitted: '2025-06-02' });
+    const check = await t.inject({
+      method: 'POST',
+      url: `/api/v1/members/${id}/events/check`,
+      headers: { 'accept-language': 'ar' },
+      payload: { type: 'discipline', date: '2025-08-01', details: { form: 'expulsion' } },
+    });
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.json()).toMatchObject({
+      ok: false,
+      problems: [{ rule: 'discipline_form', field: 'details.form' }],
+    });
+    expect(check.json().problems[0].message).toMatch(/توبيخ/);
+    const events = await t.inject({ method: 'GET', url: `/api/v1/members/${id}/events` });
+    expect((events.json().items as unknown[]).length).toBe(1);
+  });
+
+  it('refuses a member with bad fields, naming the field, and a national ID held by someone else', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ sai' });
+    const bad = await t.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      payload: {
+        record: { fullName: 'Lý Thị Lan', sex: 'robot' },
+        event: { type: 'application', date: '2026-01-05', unitId: cell },
+      },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'validation_failed', field: 'record.sex' });
+    const young = await t.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      payload: {
+        record: { fullName: 'Lý Thị Lan', birthDate: '2010-01-01' },
+        event: { type: 'admission', date: '2026-01-05', unitId: cell },
+      },
+    });
+    expect(young.statusCode).toBe(422);
+    expect(young.json()).toMatchObject({
+      code: 'member_rule_broken',
+      params: { rule: 'admission_age_young' },
+    });
+    const notACell = await t.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      payload: {
+        record: { fullName: 'Lý Thị Lan' },
+        event: { type: 'application', date: '2026-01-05', unitId: tree.commune },
+      },
+    });
+    expect(notACell.json()).toMatchObject({ code: 'validation_failed', field: 'event.unitId' });
+    const first = await t.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      payload: {
+        record: { fullName: 'Hồ Văn Nam', nationalId: '001099000111' },
+        event: { type: 'application', date: '2026-01-05', unitId: cell },
+      },
+    });
+    expect(first.statusCode).toBe(201);
+    const twice = await t.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      payload: {
+        record: { fullName: 'Hồ Văn Nam', nationalId: '001099000111' },
+        event: { type: 'application', date: '2026-01-05', unitId: cell },
+      },
+    });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ code: 'national_id_in_use', field: 'record.nationalId' });
+  });
+
+  it('keeps a corrected event marked beside its replacement, and record changes dated', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ sửa' });
+    const id = await buildMember(t.ctx, { unitId: cell, fullName: 'Phạm Thị Mai', admitted: '2023-01-03' });
+    const [admission] = (await t.inject({ method: 'GET', url: `/api/v1/members/${id}/events` })).json()
+      .items as Array<{ id: number }>;
+    const version = (await get(id)).version;
+    const corrected = await t.inject({
+      method: 'POST',
+      url: `/api/v1/members/${id}/events/${admission!.id}/correct`,
+      headers: { 'if-match': `"${version}"` },
+      payload: {
+        reason: 'wrong ceremony date on the form',
+        replacement: {
+          type: 'admission',
+          date: '2023-01-03',
+          unitId: cell,
+          details: { ceremonyDate: '2023-01-10' },
+        },
+      },
+    });
+    expect(corrected.statusCode, corrected.body).toBe(200);
+    const all = (
+      await t.inject({ method: 'GET', url: `/api/v1/members/${id}/events?includeCorrected=true` })
+    ).json().items as Array<{ id: number; correctedAt: string | null; correctsEventId: number | null }>;
+    expect(all).toHaveLength(2);
+    expect(all.find((e) => e.id === admission!.id)!.correctedAt).not.toBeNull();
+    expect(all.find((e) => e.id !== admission!.id)!.correctsEventId).toBe(admission!.id);
+    expect((await get(id, '2023-01-05')).state?.status).toBe('admitted');
+
+    const renamed = await t.inject({
+      method: 'PATCH',
+      url: `/api/v1/members/${id}/record`,
+      headers: { 'if-match': `"${(await get(id)).version}"` },
+      payload: { effectiveFrom: '2025-05-01', fields: { fullName: 'Phạm Thị Mai Anh' } },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect((await get(id, '2025-04-30')).record.fullName).toBe('Phạm Thị Mai');
+    expect((await get(id, '2025-05-01')).record.fullName).toBe('Phạm Thị Mai Anh');
+  });
+
+  it('lists what is due in a subtree: probation reviews and incoming transfers', async () => {
+    const cell = await buildUnit(t.ctx, {
+      kind: 'cell',
+      parentId: tree.committee,
+      name: 'Chi bộ việc cần làm',
+    });
+    const due = await buildMember(t.ctx, { unitId: cell, fullName: 'Võ Văn Hạn', admitted: '2025-10-01' });
+    const res = await t.inject({ method: 'GET', url: `/api/v1/work-list?unit=${cell}&horizonDays=366` });
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as Array<{ memberId: number; kind: string; due: string | null }>;
+    expect(items.find((i) => i.memberId === due && i.kind === 'recognition')).toBeTruthy();
+    expect(items.find((i) => i.memberId === due && i.kind === 'missing_fields')).toBeTruthy();
+  });
+});

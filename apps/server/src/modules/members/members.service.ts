@@ -1,0 +1,950 @@
+import {
+  addDays,
+  AppError,
+  type Deadline,
+  eligibleForClassification,
+  FACT_RULES,
+  type EventDetails,
+  type IsoDate,
+  type LifecycleEvent,
+  MEMBER_COUNTED_STATUSES,
+  type MemberEventType,
+  type MemberFacts,
+  type MemberSpan,
+  type Membership,
+  reason,
+  replayLifecycle,
+  type RuleFinding,
+  SENSITIVE_MEMBER_FIELDS,
+  seniorityMonths,
+  spanOn,
+} from '@rollbook/domain';
+import type { Transaction } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { Database } from '../../db/types.js';
+import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.js';
+import { isUnitVisible } from '../access/scope.js';
+import { recordAudit } from '../audit/audit.service.js';
+import type { Db } from '../units/units.repository.js';
+import {
+  bumpMemberVersion,
+  findEvents,
+  findLatestRecord,
+  findMembers,
+  findMembersInUnitsOn,
+  findNationalIdHolder,
+  findRecordHistory,
+  findRecordOn,
+  findSuccessorOn,
+  findUnitOn,
+  insertEvents,
+  insertMember,
+  insertRecord,
+  isMemberVisible,
+  isUnitWithin,
+  lockMember,
+  markEventCorrected,
+  memberVersion,
+  type MemberEventRow,
+  type MemberListRow,
+  type MemberRecordFields,
+  type MemberRecordRow,
+  type NewEvent,
+  RECORD_FIELDS,
+  supersedeRecord,
+  unitLabels,
+  writeDerived,
+} from './members.repository.js';
+
+/** An event as a person records it. */
+export interface EventInput {
+  type: MemberEventType;
+  date: IsoDate;
+  unitId?: number | null;
+  details?: EventDetails;
+  decision?: { number?: string | null; date?: IsoDate | null; by?: string | null } | null;
+  note?: string | null;
+}
+
+/** What a new member's record holds when first written. */
+export type RecordInput = Partial<MemberRecordFields> & { fullName: string };
+
+/** A member as one day sees them. */
+export interface MemberDetail {
+  id: number;
+  version: number;
+  asOf: IsoDate;
+  record: Partial<MemberRecordFields> & {
+    fullName: string;
+    custom: Record<string, unknown>;
+    validFrom: IsoDate | null;
+    validTo: IsoDate | null;
+  };
+  state: (Omit<MemberSpan, 'from' | 'to'> & { since: IsoDate; until: IsoDate | null }) | null;
+  unit: { id: number; code: string; name: string } | null;
+  seniorityMonths: number | null;
+  eligibleForClassification: boolean;
+  membership: Membership | null;
+  memberships: Membership[];
+  deadlines: Deadline[];
+  sensitiveShown: boolean;
+}
+
+/** Events that carry discipline or case matters: their details need `members.sensitive`. */
+const SENSITIVE_EVENTS: ReadonlySet<MemberEventType> = new Set([
+  'discipline',
+  'suspension',
+  'suspension_extension',
+  'suspension_end',
+]);
+
+function notFound(memberId: number): AppError {
+  return new AppError('member_not_found', { params: { member: `#${memberId}` } });
+}
+
+/** The member may be read on the day; otherwise they do not exist for this reader (404). */
+async function assertReadable(db: Db, scope: Scope, memberId: number, day: IsoDate): Promise<void> {
+  if (!(await isMemberVisible(db, scope, memberId, day))) throw notFound(memberId);
+}
+
+async function maySeeSensitive(db: Db, actor: Actor, memberId: number, day: IsoDate): Promise<boolean> {
+  const scope = scopeFor(actor, 'members.sensitive');
+  return scope !== null && (await isMemberVisible(db, scope, memberId, day));
+}
+
+function factsOf(record: MemberRecordFields | undefined): MemberFacts {
+  return {
+    birthDate: record?.birthDate ?? null,
+    sex: record?.sex ?? null,
+    education: record?.education ?? null,
+  };
+}
+
+function toLifecycle(row: MemberEventRow): LifecycleEvent {
+  return { id: row.id, type: row.type, date: row.date, unitId: row.unitId, details: row.details };
+}
+
+/** Refuses with the first broken rule; all of them travel as violations for a form to place. */
+function refuseFindings(problems: readonly RuleFinding[], eventField = ''): never {
+  const violations = problems.map((p) => ({
+    code: 'member_rule_broken' as const,
+    field: eventField + p.field,
+    params: findingParams(p),
+  }));
+  const first = violations[0]!;
+  throw new AppError('member_rule_broken', {
+    field: first.field,
+    params: first.params,
+    details: { violations },
+  });
+}
+
+export function findingParams(p: RuleFinding): Record<string, string | number> {
+  return {
+    ...p.params,
+    rule: p.rule,
+    explanation: reason(`rule.${p.rule}`),
+    ruleSet: p.ruleSet,
+    source: p.source,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record fields
+
+/** Checks vocabulary fields and custom fields against the rule pack; names the field at fault. */
+function checkRecordFields(ctx: AppContext, fields: Partial<MemberRecordFields>, creating: boolean): void {
+  const members = ctx.rules.members;
+  for (const name of ['sex', 'ethnicity', 'religion', 'education'] as const) {
+    const value = fields[name];
+    if (value && !members.inVocabulary(name, value))
+      throw new AppError('validation_failed', {
+        field: `record.${name}`,
+        params: { reason: reason('not_in_vocabulary'), value },
+      });
+  }
+  if (fields.birthDate && fields.birthDate > ctx.today())
+    throw new AppError('validation_failed', {
+      field: 'record.birthDate',
+      params: { reason: reason('maximum') },
+    });
+  const definitions = members.pack.customFields;
+  for (const [code, value] of Object.entries(fields.custom ?? {})) {
+    const def = definitions.find((d) => d.code === code);
+    if (!def)
+      throw new AppError('validation_failed', {
+        field: `record.custom.${code}`,
+        params: { reason: reason('custom_field_unknown') },
+      });
+    if (value === null) continue;
+    const ok =
+      def.type === 'number'
+        ? typeof value === 'number' && Number.isFinite(value)
+        : def.type === 'date'
+          ? typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+          : def.type === 'choice'
+            ? typeof value === 'string' && (def.choices ?? []).includes(value)
+            : typeof value === 'string';
+    if (!ok)
+      throw new AppError('validation_failed', {
+        field: `record.custom.${code}`,
+        params: { reason: reason(def.type === 'choice' ? 'enum' : 'type') },
+      });
+  }
+  if (creating)
+    for (const def of definitions)
+      if (def.required && (fields.custom?.[def.code] ?? null) === null)
+        throw new AppError('validation_failed', {
+          field: `record.custom.${def.code}`,
+          params: { reason: reason('required') },
+        });
+}
+
+function normalizeRecord(input: Partial<MemberRecordFields>, base?: MemberRecordFields): MemberRecordFields {
+  const text = (v: string | null | undefined) => {
+    if (v === undefined || v === null) return null;
+    const t = v.normalize('NFC').trim();
+    return t === '' ? null : t;
+  };
+  const merged = { ...(base ?? emptyRecord()), ...input };
+  return {
+    fullName: text(merged.fullName) ?? '',
+    birthName: text(merged.birthName),
+    otherNames: text(merged.otherNames),
+    sex: text(merged.sex),
+    birthDate: merged.birthDate ?? null,
+    birthPlace: text(merged.birthPlace),
+    homeTown: text(merged.homeTown),
+    residence: text(merged.residence),
+    ethnicity: text(merged.ethnicity),
+    religion: text(merged.religion),
+    nationalId: text(merged.nationalId),
+    education: text(merged.education),
+    profession: text(merged.profession),
+    phone: text(merged.phone),
+    email: text(merged.email),
+    custom: { ...(base?.custom ?? {}), ...(input.custom ?? {}) },
+  };
+}
+
+function emptyRecord(): MemberRecordFields {
+  return {
+    fullName: '',
+    birthName: null,
+    otherNames: null,
+    sex: null,
+    birthDate: null,
+    birthPlace: null,
+    homeTown: null,
+    residence: null,
+    ethnicity: null,
+    religion: null,
+    nationalId: null,
+    education: null,
+    profession: null,
+    phone: null,
+    email: null,
+    custom: {},
+  };
+}
+
+function pickRecord(row: MemberRecordRow): MemberRecordFields {
+  return Object.fromEntries(RECORD_FIELDS.map((f) => [f, row[f]])) as unknown as MemberRecordFields;
+}
+
+async function assertNationalIdFree(
+  db: Db,
+  nationalId: string | null,
+  memberId: number | null,
+): Promise<void> {
+  if (!nationalId) return;
+  const holder = await findNationalIdHolder(db, nationalId, memberId);
+  if (holder !== undefined)
+    throw new AppError('national_id_in_use', {
+      field: 'record.nationalId',
+      params: { nationalId, member: `#${holder}` },
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/**
+ * Checks the units an event names: the unit a member joins or moves to must be live on the
+ * event's day and of a kind members belong to (cells). A transfer accepted after the receiving
+ * unit was merged lands in its successor.
+ */
+async function resolveEventUnit(
+  db: Db,
+  ctx: AppContext,
+  input: EventInput,
+  pendingTo: number | null,
+): Promise<number | null> {
+  let unitId = input.unitId ?? null;
+  if (input.type === 'transfer_in' && unitId === null && pendingTo !== null) {
+    unitId = (await findUnitOn(db, pendingTo, input.date))
+      ? pendingTo
+      : ((await findSuccessorOn(db, pendingTo, input.date)) ?? pendingTo);
+  }
+  if (unitId === null) return null;
+  const unit = await findUnitOn(db, unitId, input.date);
+  if (!unit)
+    throw new AppError('unit_not_live', {
+      field: 'unitId',
+      params: { unit: `#${unitId}`, date: input.date },
+    });
+  if (!ctx.rules.members.isMemberUnitKind(unit.kind))
+    throw new AppError('validation_failed', {
+      field: 'unitId',
+      params: {
+        reason: reason('member_unit_kind'),
+        kinds: ctx.rules.members.pack.memberUnitKinds.map((k) => ctx.rules.name(k)).join(', '),
+      },
+    });
+  return unitId;
+}
+
+function newEventRow(
+  memberId: number,
+  input: EventInput,
+  unitId: number | null,
+  ruleSet: string,
+  actor: Actor,
+  extra: Partial<NewEvent> = {},
+): NewEvent {
+  return {
+    memberId,
+    type: input.type,
+    date: input.date,
+    unitId,
+    details: input.details ?? {},
+    decisionNumber: input.decision?.number ?? null,
+    decisionDate: input.decision?.date ?? null,
+    decidedBy: input.decision?.by ?? null,
+    note: input.note ?? null,
+    ruleSet,
+    recordedBy: actor.name,
+    ...extra,
+  };
+}
+
+/** The id a not-yet-stored event takes in a replay: after every stored one of its day. */
+const NEW_EVENT_ID = Number.MAX_SAFE_INTEGER;
+
+interface Checked {
+  replay: ReturnType<typeof replayLifecycle>;
+  unitId: number | null;
+  warnings: RuleFinding[];
+}
+
+/** Replays the member's events with the new one and refuses if any event would break a rule. */
+async function checkNewEvent(
+  db: Db,
+  ctx: AppContext,
+  stored: readonly MemberEventRow[],
+  facts: MemberFacts,
+  input: EventInput,
+  currentPendingTo: number | null,
+): Promise<Checked> {
+  const unitId = await resolveEventUnit(db, ctx, input, currentPendingTo);
+  const events = [
+    ...stored.map(toLifecycle),
+    { id: NEW_EVENT_ID, type: input.type, date: input.date, unitId, details: input.details ?? {} },
+  ];
+  const replay = replayLifecycle(events, facts, ctx.rules.members, ctx.today());
+  const blocking = replay.problems.filter((p) => p.eventId === NEW_EVENT_ID || !FACT_RULES.has(p.rule));
+  if (blocking.length) refuseFindings(blocking);
+  return { replay, unitId, warnings: replay.warnings.filter((w) => w.eventId === NEW_EVENT_ID) };
+}
+
+/** The writer's reach: the member's unit on the event's day (or, accepting a transfer, its destination). */
+async function assertWritable(
+  db: Db,
+  actor: Actor,
+  spans: readonly MemberSpan[],
+  input: EventInput,
+  unitId: number | null,
+): Promise<void> {
+  const scope = requireScope(actor, 'members.write');
+  if (scope.all) return;
+  if (spans.length === 0) {
+    // A new member: the unit they join must be in reach, or it does not exist for this writer.
+    if (unitId !== null && (await isUnitWithin(db, scope, unitId, input.date))) return;
+    throw new AppError('unit_not_found', { field: 'unitId', params: { unit: `#${unitId}` } });
+  }
+  const span = spanOn(spans, input.date) ?? spans[spans.length - 1];
+  const candidates =
+    input.type === 'transfer_in'
+      ? [span?.transferToUnitId ?? null, unitId]
+      : input.type === 'application' || input.type === 'admission' || input.type === 'readmission'
+        ? [unitId ?? span?.unitId ?? null]
+        : [span?.unitId ?? null];
+  for (const candidate of candidates) {
+    if (candidate !== null && (await isUnitWithin(db, scope, candidate, input.date))) return;
+  }
+  throw new AppError('forbidden', { params: { permission: 'members.write' } });
+}
+
+export async function createMember(
+  ctx: AppContext,
+  actor: Actor,
+  input: { record: RecordInput; event: EventInput },
+): Promise<{ memberId: number; warnings: RuleFinding[] }> {
+  if (!['application', 'admission'].includes(input.event.type))
+    throw new AppError('validation_failed', {
+      field: 'event.type',
+      params: { reason: reason('first_event') },
+    });
+  checkRecordFields(ctx, input.record, true);
+  const record = normalizeRecord(input.record);
+  return ctx.db.transaction().execute(async (trx) => {
+    await assertNationalIdFree(trx, record.nationalId, null);
+    const checked = await checkNewEvent(trx, ctx, [], factsOf(record), input.event, null).catch(
+      (e: unknown) => {
+        throw prefixField(e, 'event.');
+      },
+    );
+    // Nothing recorded yet: the writer must reach the unit the member joins.
+    await assertWritable(trx, actor, [], input.event, checked.unitId);
+    const memberId = await insertMember(trx);
+    await insertRecord(trx, memberId, record, { from: null, to: null }, actor.name);
+    const ruleSet = checked.replay.ruleSets.get(NEW_EVENT_ID)!;
+    const [eventId] = await insertEvents(trx, [
+      newEventRow(memberId, input.event, checked.unitId, ruleSet, actor),
+    ]);
+    await rederive(trx, ctx, memberId);
+    await recordAudit(trx, actor, {
+      action: 'member.create',
+      entity: { type: 'member', id: memberId },
+      unitIds: checked.unitId ? [checked.unitId] : [],
+      decision: decisionOf(input.event),
+      after: { record: auditableRecord(record), event: { id: eventId, ...input.event } },
+    });
+    return { memberId, warnings: checked.warnings };
+  });
+}
+
+/** The record as the audit trail keeps it: sensitive values are marked changed, never copied. */
+function auditableRecord(record: Partial<MemberRecordFields>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...record };
+  for (const field of SENSITIVE_MEMBER_FIELDS) if (copy[field] != null) copy[field] = '(recorded)';
+  return copy;
+}
+
+function decisionOf(event: EventInput): Record<string, unknown> | null {
+  const d = event.decision;
+  if (!d || (!d.number && !d.date && !d.by)) return null;
+  return { number: d.number ?? null, date: d.date ?? null, by: d.by ?? null };
+}
+
+function prefixField(error: unknown, prefix: string): unknown {
+  if (!(error instanceof AppError) || !error.field || error.code !== 'member_rule_broken') {
+    if (
+      error instanceof AppError &&
+      error.field &&
+      !error.field.startsWith('record.') &&
+      error.field !== 'If-Match'
+    )
+      return new AppError(error.code, {
+        field: prefix + error.field,
+        params: error.params,
+        ...(error.details !== undefined && { details: error.details }),
+      });
+    return error;
+  }
+  const details = error.details as { violations?: Array<{ field?: string }> } | undefined;
+  return new AppError(error.code, {
+    field: prefix + error.field,
+    params: error.params,
+    details: { violations: details?.violations?.map((v) => ({ ...v, field: prefix + (v.field ?? '') })) },
+  });
+}
+
+/** Rewrites spans and deadlines from the stored events. */
+async function rederive(trx: Transaction<Database>, ctx: AppContext, memberId: number): Promise<void> {
+  const events = await findEvents(trx, memberId, false);
+  // Stored events were each checked when written; the replay here only derives. Far-future
+  // bounds: a reorganization event may be dated ahead, with its order.
+  const replay = replayLifecycle(events.map(toLifecycle), null, ctx.rules.members, '9999-12-31');
+  await writeDerived(trx, memberId, replay.spans, replay.deadlines);
+}
+
+function assertVersion(current: number | undefined, expected: number, memberId: number): void {
+  if (current === undefined) throw notFound(memberId);
+  if (current !== expected)
+    throw new AppError('version_conflict', { field: 'If-Match', params: { current } });
+}
+
+/**
+ * Records an event (or, with `dryRun`, only checks it and says what it would change). Refused
+ * when any rule breaks, for this event or for a later one it would make wrong.
+ */
+export async function recordEvent(
+  ctx: AppContext,
+  actor: Actor,
+  memberId: number,
+  expectedVersion: number | null,
+  input: EventInput,
+  options: { dryRun?: boolean } = {},
+): Promise<{ eventId: number | null; warnings: RuleFinding[]; version: number }> {
+  if (input.type === 'reorganization')
+    throw new AppError('validation_failed', { field: 'type', params: { reason: reason('enum') } });
+  return ctx.db.transaction().execute(async (trx) => {
+    const version = options.dryRun ? undefined : await lockMember(trx, memberId);
+    await assertReadable(trx, requireScope(actor, 'members.read'), memberId, input.date);
+    if (!options.dryRun) assertVersion(version, expectedVersion!, memberId);
+    const stored = await findEvents(trx, memberId, false);
+    const record = await findRecordOn(trx, memberId, input.date);
+    const before = replayLifecycle(stored.map(toLifecycle), null, ctx.rules.members, '9999-12-31');
+    const pendingTo = spanOn(before.spans, input.date)?.transferToUnitId ?? null;
+    const checked = await checkNewEvent(trx, ctx, stored, factsOf(record), input, pendingTo);
+    await assertWritable(trx, actor, before.spans, input, checked.unitId);
+    if (options.dryRun) return { eventId: null, warnings: checked.warnings, version: version ?? 0 };
+    const ruleSet = checked.replay.ruleSets.get(NEW_EVENT_ID)!;
+    const [eventId] = await insertEvents(trx, [newEventRow(memberId, input, checked.unitId, ruleSet, actor)]);
+    await rederive(trx, ctx, memberId);
+    const next = await bumpMemberVersion(trx, memberId);
+    const unitIds = [checked.unitId, spanOn(before.spans, input.date)?.unitId ?? null].filter(
+      (u): u is number => u !== null,
+    );
+    await recordAudit(trx, actor, {
+      action: `member.${input.type}`,
+      entity: { type: 'member', id: memberId },
+      unitIds,
+      decision: decisionOf(input),
+      after: {
+        event: eventId,
+        type: input.type,
+        date: input.date,
+        unitId: checked.unitId,
+        ...(SENSITIVE_EVENTS.has(input.type) ? {} : { details: input.details ?? {} }),
+      },
+    });
+    return { eventId: eventId!, warnings: checked.warnings, version: next };
+  });
+}
+
+/**
+ * Corrects an earlier event: the wrong one is kept and marked, and a replacement (if given) takes
+ * its place. Refused when the events that remain would break a rule.
+ */
+export async function correctEvent(
+  ctx: AppContext,
+  actor: Actor,
+  memberId: number,
+  eventId: number,
+  expectedVersion: number,
+  input: { reason: string; replacement?: EventInput | null },
+): Promise<{ eventId: number | null; version: number }> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const version = await lockMember(trx, memberId);
+    await assertReadable(trx, requireScope(actor, 'members.read'), memberId, ctx.today());
+    assertVersion(version, expectedVersion, memberId);
+    const all = await findEvents(trx, memberId, true);
+    const wrong = all.find((e) => e.id === eventId);
+    if (!wrong) throw new AppError('member_event_not_found', { params: { event: `#${eventId}` } });
+    if (wrong.correctedAt)
+      throw new AppError('event_already_corrected', { params: { event: `#${eventId}` } });
+    if (wrong.type === 'reorganization')
+      throw new AppError('validation_failed', { field: 'eventId', params: { reason: reason('enum') } });
+    const remaining = all.filter((e) => !e.correctedAt && e.id !== eventId);
+    const before = replayLifecycle(
+      all.filter((e) => !e.correctedAt).map(toLifecycle),
+      null,
+      ctx.rules.members,
+      '9999-12-31',
+    );
+    await assertWritable(trx, actor, before.spans, { type: wrong.type, date: wrong.date }, wrong.unitId);
+    const record = await findLatestRecord(trx, memberId);
+    let unitId: number | null = null;
+    let ruleSet = wrong.ruleSet;
+    const replacement = input.replacement ?? null;
+    if (replacement) {
+      const checked = await checkNewEvent(trx, ctx, remaining, factsOf(record), replacement, null).catch(
+        (e: unknown) => {
+          throw prefixField(e, 'replacement.');
+        },
+      );
+      unitId = checked.unitId;
+      ruleSet = checked.replay.ruleSets.get(NEW_EVENT_ID)!;
+    } else {
+      const replay = replayLifecycle(
+        remaining.map(toLifecycle),
+        factsOf(record),
+        ctx.rules.members,
+        ctx.today(),
+      );
+      const blocking = replay.problems.filter((p) => !FACT_RULES.has(p.rule));
+      if (blocking.length) refuseFindings(blocking);
+    }
+    await markEventCorrected(trx, eventId, input.reason);
+    const [newId] = replacement
+      ? await insertEvents(trx, [
+          newEventRow(memberId, replacement, unitId, ruleSet, actor, { correctsEventId: eventId }),
+        ])
+      : [null];
+    await rederive(trx, ctx, memberId);
+    const next = await bumpMemberVersion(trx, memberId);
+    await recordAudit(trx, actor, {
+      action: 'member.event_correct',
+      entity: { type: 'member', id: memberId },
+      unitIds: [wrong.unitId, unitId, spanOn(before.spans, wrong.date)?.unitId ?? null].filter(
+        (u): u is number => u !== null,
+      ),
+      after: { corrected: eventId, reason: input.reason, replacement: newId ?? null },
+    });
+    return { eventId: newId ?? null, version: next };
+  });
+}
+
+/**
+ * Changes the record: from a date on (a new name after marriage: the old version stays true for
+ * the days before), or as a correction of what was wrongly written (the version is replaced for
+ * its whole period; the register can still show what it said).
+ */
+export async function changeRecord(
+  ctx: AppContext,
+  actor: Actor,
+  memberId: number,
+  expectedVersion: number,
+  input: { effectiveFrom?: IsoDate | null; correction?: boolean; fields: Partial<MemberRecordFields> },
+): Promise<{ version: number }> {
+  if (!input.correction === !input.effectiveFrom)
+    throw new AppError('validation_failed', {
+      field: 'effectiveFrom',
+      params: { reason: reason('record_correction_date') },
+    });
+  checkRecordFields(ctx, input.fields, false);
+  return ctx.db.transaction().execute(async (trx) => {
+    const version = await lockMember(trx, memberId);
+    const day = input.effectiveFrom ?? ctx.today();
+    await assertReadable(trx, requireScope(actor, 'members.read'), memberId, day);
+    assertVersion(version, expectedVersion, memberId);
+    const events = await findEvents(trx, memberId, false);
+    const spans = replayLifecycle(events.map(toLifecycle), null, ctx.rules.members, '9999-12-31').spans;
+    await assertWritable(trx, actor, spans, { type: 'death', date: day }, null);
+    // Without members.sensitive a writer neither sees nor changes the sensitive fields.
+    const sensitive = await maySeeSensitive(trx, actor, memberId, day);
+    const fields = { ...input.fields };
+    if (!sensitive)
+      for (const f of SENSITIVE_MEMBER_FIELDS)
+        if (f in fields)
+          throw new AppError('forbidden', {
+            field: `record.${f}`,
+            params: { permission: 'members.sensitive' },
+          });
+    const history = await findRecordHistory(trx, memberId, false);
+    const latest = history[history.length - 1]!;
+    if ('fullName' in fields && !fields.fullName?.trim())
+      throw new AppError('validation_failed', {
+        field: 'record.fullName',
+        params: { reason: reason('required') },
+      });
+    if (input.correction) {
+      // A correction rewrites the version in force today (the record as it now reads).
+      const target =
+        history.find((r) => (r.validFrom ?? '') <= day && (r.validTo === null || day < r.validTo)) ?? latest;
+      const next = normalizeRecord(fields, pickRecord(target));
+      await assertNationalIdFree(trx, next.nationalId, memberId);
+      await supersedeRecord(trx, target.id);
+      await insertRecord(trx, memberId, next, { from: target.validFrom, to: target.validTo }, actor.name);
+      await auditRecordChange(trx, actor, memberId, spans, 'member.record_correct', pickRecord(target), next);
+    } else {
+      const from = input.effectiveFrom!;
+      if (latest.validFrom !== null && from <= latest.validFrom)
+        throw new AppError('validation_failed', {
+          field: 'effectiveFrom',
+          params: { reason: reason('record_change_before'), date: latest.validFrom },
+        });
+      const next = normalizeRecord(fields, pickRecord(latest));
+      await assertNationalIdFree(trx, next.nationalId, memberId);
+      await supersedeRecord(trx, latest.id);
+      await insertRecord(
+        trx,
+        memberId,
+        pickRecord(latest),
+        { from: latest.validFrom, to: from },
+        latest.recordedBy,
+      );
+      await insertRecord(trx, memberId, next, { from, to: null }, actor.name);
+      await auditRecordChange(trx, actor, memberId, spans, 'member.record_change', pickRecord(latest), next);
+    }
+    await rederive(trx, ctx, memberId);
+    return { version: await bumpMemberVersion(trx, memberId) };
+  });
+}
+
+async function auditRecordChange(
+  trx: Transaction<Database>,
+  actor: Actor,
+  memberId: number,
+  spans: readonly MemberSpan[],
+  action: string,
+  before: MemberRecordFields,
+  after: MemberRecordFields,
+): Promise<void> {
+  await recordAudit(trx, actor, {
+    action,
+    entity: { type: 'member', id: memberId },
+    unitIds: [...new Set(spans.map((s) => s.unitId).filter((u): u is number => u !== null))],
+    before: auditableRecord(before),
+    after: auditableRecord(after),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+export async function getMember(
+  ctx: AppContext,
+  actor: Actor,
+  memberId: number,
+  asOf: IsoDate,
+): Promise<MemberDetail> {
+  const scope = requireScope(actor, 'members.read');
+  await assertReadable(ctx.db, scope, memberId, asOf);
+  const sensitive = await maySeeSensitive(ctx.db, actor, memberId, asOf);
+  const version = (await memberVersion(ctx.db, memberId))!;
+  const record = (await findRecordOn(ctx.db, memberId, asOf)) ?? (await findLatestRecord(ctx.db, memberId))!;
+  const events = await findEvents(ctx.db, memberId, false);
+  const replay = replayLifecycle(events.map(toLifecycle), null, ctx.rules.members, '9999-12-31');
+  const span = spanOn(replay.spans, asOf);
+  const labels = await unitLabels(ctx.db, [span?.unitId ?? null]);
+  const fields = pickRecord(record);
+  const shown: Partial<MemberRecordFields> = { ...fields };
+  if (!sensitive) for (const f of SENSITIVE_MEMBER_FIELDS) delete (shown as Record<string, unknown>)[f];
+  if (sensitive) await auditSensitiveRead(ctx, actor, memberId, span?.unitId ?? null, 'record');
+  const membership = [...replay.memberships].reverse().find((m) => m.decisionDate <= asOf) ?? null;
+  return {
+    id: memberId,
+    version,
+    asOf,
+    record: {
+      ...shown,
+      fullName: record.fullName,
+      custom: record.custom,
+      validFrom: record.validFrom,
+      validTo: record.validTo,
+    },
+    state: span
+      ? {
+          status: span.status,
+          unitId: span.unitId,
+          exitReason: span.exitReason,
+          exempted: span.exempted,
+          suspended: span.suspended,
+          transferToUnitId: span.transferToUnitId,
+          hostUnitId: span.hostUnitId,
+          since: span.from,
+          until: span.to,
+        }
+      : null,
+    unit: span?.unitId ? { id: span.unitId, ...labels.get(span.unitId)! } : null,
+    seniorityMonths: seniorityMonths(replay.memberships, asOf),
+    eligibleForClassification: eligibleForClassification(span),
+    membership,
+    memberships: replay.memberships,
+    deadlines: replay.deadlines,
+    sensitiveShown: sensitive,
+  };
+}
+
+/** Every read of confidential member data is an audit event (BRIEF capability 9). */
+async function auditSensitiveRead(
+  ctx: AppContext,
+  actor: Actor,
+  memberId: number,
+  unitId: number | null,
+  what: string,
+): Promise<void> {
+  await ctx.db.transaction().execute((trx) =>
+    recordAudit(trx, actor, {
+      action: 'member.read_sensitive',
+      entity: { type: 'member', id: memberId },
+      unitIds: unitId ? [unitId] : [],
+      after: { read: what },
+    }),
+  );
+}
+
+export interface EventView extends MemberEventRow {
+  unitCode: string | null;
+  unitName: string | null;
+  /** Details left out: a discipline or suspension matter the reader may not see. */
+  restricted: boolean;
+}
+
+export async function listEvents(
+  ctx: AppContext,
+  actor: Actor,
+  memberId: number,
+  options: { includeCorrected: boolean },
+): Promise<EventView[]> {
+  const scope = requireScope(actor, 'members.read');
+  const today = ctx.today();
+  await assertReadable(ctx.db, scope, memberId, today);
+  const sensitive = await maySeeSensitive(ctx.db, actor, memberId, today);
+  const rows = await findEvents(ctx.db, memberId, options.includeCorrected);
+  const labels = await unitLabels(
+    ctx.db,
+    rows.map((r) => r.unitId),
+  );
+  if (sensitive && rows.some((r) => SENSITIVE_EVENTS.has(r.type)))
+    await auditSensitiveRead(ctx, actor, memberId, rows.find((r) => r.unitId)?.unitId ?? null, 'events');
+  return rows.map((row) => {
+    const restricted = !sensitive && SENSITIVE_EVENTS.has(row.type);
+    const label = row.unitId ? labels.get(row.unitId) : undefined;
+    return {
+      ...row,
+      details: restricted ? {} : row.details,
+      note: restricted ? null : row.note,
+      decisionNumber: restricted ? null : row.decisionNumber,
+      unitCode: label?.code ?? null,
+      unitName: label?.name ?? null,
+      restricted,
+    };
+  });
+}
+
+export async function recordHistory(
+  ctx: AppContext,
+  actor: Actor,
+  memberId: number,
+  includeSuperseded: boolean,
+): Promise<Array<Partial<MemberRecordRow>>> {
+  const scope = requireScope(actor, 'members.read');
+  const today = ctx.today();
+  await assertReadable(ctx.db, scope, memberId, today);
+  const sensitive = await maySeeSensitive(ctx.db, actor, memberId, today);
+  const rows = await findRecordHistory(ctx.db, memberId, includeSuperseded);
+  if (sensitive) await auditSensitiveRead(ctx, actor, memberId, null, 'record history');
+  return rows.map((row) => {
+    const copy: Partial<MemberRecordRow> = { ...row };
+    if (!sensitive) for (const f of SENSITIVE_MEMBER_FIELDS) delete (copy as Record<string, unknown>)[f];
+    return copy;
+  });
+}
+
+export const LIST_STATUSES = [
+  'members',
+  'applicant',
+  'admitted',
+  'probationary',
+  'official',
+  'left',
+  'all',
+] as const;
+
+export async function listMembers(
+  ctx: AppContext,
+  actor: Actor,
+  q: {
+    asOf: IsoDate;
+    unitId?: number;
+    status?: (typeof LIST_STATUSES)[number];
+    query?: string;
+    sex?: string;
+    after?: { sortKey: string; id: number };
+    limit: number;
+  },
+): Promise<MemberListRow[]> {
+  const scope = requireScope(actor, 'members.read');
+  if (q.unitId !== undefined && !(await isUnitVisible(ctx.db, scope, q.unitId, q.asOf)))
+    throw new AppError('unit_not_found', { params: { unit: `#${q.unitId}` } });
+  const statuses =
+    q.status === undefined || q.status === 'members'
+      ? MEMBER_COUNTED_STATUSES
+      : q.status === 'all'
+        ? ['applicant', 'admitted', 'probationary', 'official', 'left']
+        : [q.status];
+  const text = q.query?.trim() ?? '';
+  const search: { name?: string; nationalId?: string; birthDate?: IsoDate } = {};
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) search.birthDate = text;
+  else if (dmy) search.birthDate = `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}`;
+  else if (/^\d{6,}$/.test(text)) {
+    // A national ID is sensitive: only a reader allowed to see it may search by it.
+    const sensitiveScope = scopeFor(actor, 'members.sensitive');
+    if (!sensitiveScope)
+      throw new AppError('forbidden', { field: 'q', params: { permission: 'members.sensitive' } });
+    search.nationalId = text;
+    return findMembers(ctx.db, { ...baseQuery(q, scope, statuses), ...search, scope: sensitiveScope });
+  } else if (text) search.name = text;
+  return findMembers(ctx.db, { ...baseQuery(q, scope, statuses), ...search });
+}
+
+function baseQuery(
+  q: { asOf: IsoDate; unitId?: number; sex?: string; after?: { sortKey: string; id: number }; limit: number },
+  scope: Scope,
+  statuses: readonly string[],
+) {
+  return {
+    date: q.asOf,
+    scope,
+    statuses,
+    limit: q.limit,
+    ...(q.unitId !== undefined && { underUnitId: q.unitId }),
+    ...(q.sex !== undefined && { sex: q.sex }),
+    ...(q.after && { after: q.after }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reorganizations
+
+/**
+ * Members follow their unit when an order ends it: a merge moves them to the successor on the
+ * order's date, as a `reorganization` event naming the order, so the timeline says why. Called in
+ * the order's transaction, after the tree is rewritten.
+ */
+export async function followReorganization(
+  trx: Transaction<Database>,
+  ctx: AppContext,
+  actor: Actor,
+  order: { id: number; effectiveDate: IsoDate; decision: Record<string, unknown> | null },
+  touchedUnitIds: readonly number[],
+): Promise<number> {
+  const day = order.effectiveDate;
+  const before = await findMembersInUnitsOn(trx, touchedUnitIds, addDays(day, -1));
+  if (before.length === 0) return 0;
+  const ended = new Set<number>();
+  for (const unitId of new Set(before.map((m) => m.unitId)))
+    if (!(await findUnitOn(trx, unitId, day))) ended.add(unitId);
+  const moving = before.filter((m) => ended.has(m.unitId));
+  if (moving.length === 0) return 0;
+  const successors = new Map<number, number | undefined>();
+  for (const unitId of ended) successors.set(unitId, await findSuccessorOn(trx, unitId, day));
+  const homeless = [...ended].filter((u) => successors.get(u) === undefined);
+  if (homeless.length) {
+    const labels = await unitLabels(trx, homeless);
+    throw new AppError('unit_has_members', {
+      params: {
+        unit: homeless.map((u) => labels.get(u)?.code ?? `#${u}`).join(', '),
+        count: moving.filter((m) => homeless.includes(m.unitId)).length,
+      },
+    });
+  }
+  const ruleSet = ctx.rules.members.ruleSetOn(day).version;
+  await insertEvents(
+    trx,
+    moving.map((m) => ({
+      memberId: m.memberId,
+      type: 'reorganization' as const,
+      date: day,
+      unitId: successors.get(m.unitId)!,
+      details: { orderId: order.id },
+      decisionNumber: typeof order.decision?.number === 'string' ? order.decision.number : null,
+      decisionDate: typeof order.decision?.date === 'string' ? order.decision.date : null,
+      decidedBy: typeof order.decision?.issuedBy === 'string' ? order.decision.issuedBy : null,
+      note: null,
+      ruleSet,
+      recordedBy: actor.name,
+      orderId: order.id,
+    })),
+  );
+  for (const m of moving) {
+    await rederive(trx, ctx, m.memberId);
+    await bumpMemberVersion(trx, m.memberId);
+  }
+  return moving.length;
+}
