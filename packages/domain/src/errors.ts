@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   'event_already_corrected',
   'national_id_in_use',
   'unit_has_members',
+  'card_number_in_use',
+  'campaign_not_found',
   'internal_error',
 ] as const;
 
@@ -94,6 +96,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'audit_event_not_found':
     case 'member_not_found':
     case 'member_event_not_found':
+    case 'campaign_not_found':
       return 'not_found';
     case 'weak_password':
     case 'current_password_wrong':
@@ -141,6 +144,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'single_sign_on_not_configured':
     case 'event_already_corrected':
     case 'national_id_in_use':
+    case 'card_number_in_use':
       return 'conflict';
     case 'precondition_required':
       return 'precondition_required';

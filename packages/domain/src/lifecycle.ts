@@ -197,6 +197,11 @@ export const MEMBER_RULES = [
   'resignation_while_suspended',
   'readmission_after_death',
   'event_in_future',
+  'card_not_official',
+  'card_already_live',
+  'no_live_card',
+  'not_in_campaign',
+  'card_before_issue',
 ] as const;
 export type MemberRuleId = (typeof MEMBER_RULES)[number];
 
@@ -238,7 +243,24 @@ const RULE_FAMILY: Record<MemberRuleId, string> = {
   resignation_while_suspended: 'resignation',
   readmission_after_death: 'lifecycle',
   event_in_future: 'lifecycle',
+  card_not_official: 'card',
+  card_already_live: 'card',
+  no_live_card: 'card',
+  not_in_campaign: 'card',
+  card_before_issue: 'card',
 };
+
+/** A card rule finding, for the card service (cards live beside the events, with the same rule sets). */
+export function cardFinding(
+  rules: MemberRules,
+  date: IsoDate,
+  rule: MemberRuleId,
+  field: string,
+  params: Record<string, string | number> = {},
+): RuleFinding {
+  const set = rules.ruleSetOn(date);
+  return finding({ id: 0, type: 'application', date, details: {} }, rule, field, params, set);
+}
 
 /**
  * Rules judged by the person's facts (birth date, education, sex). A stored event that breaks one

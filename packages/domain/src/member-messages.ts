@@ -187,6 +187,31 @@ export const MEMBER_REASONS: Texts = {
     vi: 'ngày {date} sau hôm nay ({today}); chỉ ghi sự kiện đã xảy ra',
     ar: 'التاريخ {date} بعد اليوم ({today})؛ سجّل الأحداث بعد وقوعها',
   },
+  'rule.card_not_official': {
+    en: 'a card is issued only to an official member; on {date} this person is {status}',
+    vi: 'chỉ phát thẻ cho đảng viên chính thức; ngày {date} người này là {status}',
+    ar: 'لا تُصدر البطاقة إلا لعضو رسمي؛ في {date} حالة هذا الشخص {status}',
+  },
+  'rule.card_already_live': {
+    en: 'card {number} is still valid; report it lost or exchange it instead',
+    vi: 'thẻ {number} vẫn còn giá trị; hãy báo mất hoặc đổi thẻ',
+    ar: 'البطاقة {number} ما زالت سارية؛ أبلغ عن فقدانها أو استبدلها',
+  },
+  'rule.no_live_card': {
+    en: 'the member holds no valid card on {date}',
+    vi: 'ngày {date} đảng viên không có thẻ còn giá trị',
+    ar: 'لا يحمل العضو بطاقة سارية في {date}',
+  },
+  'rule.not_in_campaign': {
+    en: 'the member is not in the scope of this exchange (official and holding a card on {date})',
+    vi: 'đảng viên không thuộc diện đổi thẻ đợt này (chính thức và có thẻ vào ngày {date})',
+    ar: 'العضو ليس ضمن نطاق هذا الاستبدال (رسمي ويحمل بطاقة في {date})',
+  },
+  'rule.card_before_issue': {
+    en: 'the date lies before the card was issued ({date})',
+    vi: 'ngày này trước ngày cấp thẻ ({date})',
+    ar: 'التاريخ يسبق إصدار البطاقة ({date})',
+  },
   'event.application': { en: 'an application', vi: 'đơn xin vào Đảng', ar: 'طلب انتساب' },
   'event.admission': { en: 'an admission', vi: 'kết nạp', ar: 'قبول' },
   'event.ceremony': { en: 'an admission ceremony', vi: 'lễ kết nạp', ar: 'حفل القبول' },
@@ -226,6 +251,7 @@ export const MEMBER_REASONS: Texts = {
     vi: 'chuyển theo sắp xếp tổ chức',
     ar: 'نقل بإعادة التنظيم',
   },
+  'card.recover': { en: 'a card recovery', vi: 'thu hồi thẻ', ar: 'استرداد بطاقة' },
   'status.none': { en: 'not yet on the register', vi: 'chưa có trong danh sách', ar: 'غير مسجل بعد' },
   'status.applicant': { en: 'an applicant', vi: 'người xin vào Đảng', ar: 'متقدم' },
   'status.admitted': {

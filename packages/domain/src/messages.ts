@@ -287,6 +287,16 @@ const CATALOG: Catalog = {
     vi: 'Tổ chức {unit} còn {count} đảng viên mà không có nơi tiếp nhận: hãy hợp nhất vào một tổ chức, hoặc chuyển sinh hoạt đảng viên trước.',
     ar: 'لا تزال الوحدة {unit} تضم {count} عضوًا ولا جهة تنتقل إليها: ادمجها في وحدة أو انقل الأعضاء أولًا.',
   },
+  card_number_in_use: {
+    en: 'Card number {number} is already on a valid card (member {member}).',
+    vi: 'Số thẻ {number} đang thuộc một thẻ còn giá trị (đảng viên {member}).',
+    ar: 'رقم البطاقة {number} مستخدم في بطاقة سارية (العضو {member}).',
+  },
+  campaign_not_found: {
+    en: 'Card exchange campaign {campaign} does not exist.',
+    vi: 'Đợt đổi thẻ {campaign} không tồn tại.',
+    ar: 'حملة استبدال البطاقات {campaign} غير موجودة.',
+  },
   internal_error: {
     en: 'Something went wrong on the server. The change was not saved.',
     vi: 'Máy chủ gặp lỗi. Thay đổi chưa được lưu.',

@@ -15,6 +15,7 @@ import { accessRoutes } from '../modules/access/access.routes.js';
 import { oidcRoutes } from '../modules/access/oidc.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { demoRoutes } from '../modules/demo/demo.routes.js';
+import { cardRoutes } from '../modules/members/cards.routes.js';
 import { memberRoutes } from '../modules/members/members.routes.js';
 import { reorgRoutes } from '../modules/reorg/reorg.routes.js';
 import { systemRoutes } from '../modules/system/system.routes.js';
@@ -135,6 +136,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(oidcRoutes(ctx), { prefix: '/api/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/api/v1' });
   await app.register(memberRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(cardRoutes(ctx), { prefix: '/api/v1' });
 
   const serveWeb = (options.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../db/engine.js';
 import { actorForUser, createToken } from '../modules/access/identity.service.js';
 import { createRole, createUserLocally } from '../modules/access/users.service.js';
 import { appendEvent } from '../modules/audit/audit.repository.js';
+import { createCampaign } from '../modules/members/cards.service.js';
 import { memberVersion } from '../modules/members/members.repository.js';
 import { recordAudit } from '../modules/audit/audit.service.js';
 import { createAndApplyOrder, createOrder } from '../modules/reorg/reorg.service.js';
@@ -118,6 +119,15 @@ async function memberInA(): Promise<{ id: number; version: number }> {
   return { id, version: (await memberVersion(ctx.db, id))! };
 }
 
+async function campaignInA(): Promise<number> {
+  const campaign = await createCampaign(ctx, TEST_OPERATOR, {
+    name: `Đổi thẻ ${uniqueCode()}`,
+    startsOn: '2026-01-01',
+    unitId: tree.province,
+  });
+  return campaign.id;
+}
+
 const warning = { type: 'discipline', date: '2026-02-01', details: { form: 'warning' } };
 
 const CASES: Record<string, Case> = {
@@ -211,6 +221,43 @@ const CASES: Record<string, Case> = {
       method: 'GET',
       url: `/api/v1/units/${tree.commune}/member-figures?from=2026-01-01&to=2026-06-30`,
     }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/members/:id/cards': {
+    make: async () => ({ method: 'GET', url: `/api/v1/members/${(await memberInA()).id}/cards` }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/members/:id/cards': {
+    make: async () => {
+      const m = await memberInA();
+      return {
+        method: 'POST',
+        url: `/api/v1/members/${m.id}/cards`,
+        headers: ifMatch(m.version),
+        payload: { action: 'issue', date: '2026-01-05', number: uniqueCode('C') },
+      };
+    },
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/card-campaigns': {
+    make: async () => ({ method: 'GET', url: '/api/v1/card-campaigns' }),
+    ok: 200,
+    outside: { hides: (res) => json(res).items.every((c) => c.unitId !== tree.province) },
+  },
+  'POST /api/v1/card-campaigns': {
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/card-campaigns',
+      payload: { name: 'Đổi thẻ', startsOn: '2026-01-01', unitId: tree.province },
+    }),
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/card-campaigns/:id/progress': {
+    make: async () => ({ method: 'GET', url: `/api/v1/card-campaigns/${await campaignInA()}/progress` }),
     ok: 200,
     outside: 404,
   },

@@ -374,6 +374,8 @@ export interface MemberQuery {
   statuses: readonly string[];
   name?: string;
   nationalId?: string;
+  /** Any card the member ever held, old or new (numbers are compared without regard to case). */
+  cardNumber?: string;
   birthDate?: IsoDate;
   sex?: string;
   after?: { sortKey: string; id: number };
@@ -401,7 +403,16 @@ export async function findMembers(db: Db, q: MemberQuery): Promise<MemberListRow
       and ${subtree}
       and ${pathInScope(q.scope, sql`t.path`, q.date)}
       and ${name}
-      and ${q.nationalId === undefined ? sql`true` : sql`r.national_id = ${q.nationalId}`}
+      and ${
+        q.nationalId === undefined && q.cardNumber === undefined
+          ? sql`true`
+          : sql`(${q.nationalId === undefined ? sql`false` : sql`r.national_id = ${q.nationalId}`}
+              or ${
+                q.cardNumber === undefined
+                  ? sql`false`
+                  : sql`exists (select 1 from member_card c where c.member_id = m.id and upper(c.number) = upper(${q.cardNumber}))`
+              })`
+      }
       and ${q.birthDate === undefined ? sql`true` : sql`r.birth_date = ${q.birthDate}::date`}
       and ${q.sex === undefined ? sql`true` : sql`r.sex = ${q.sex}`}
       and ${q.after ? sql`(r.search_text, m.id) > (${q.after.sortKey}, ${q.after.id})` : sql`true`}

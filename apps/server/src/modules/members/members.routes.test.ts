@@ -197,8 +197,9 @@ describe('a member’s life through the API', () => {
     expect((await search('079088001234')).ids).toEqual([id]);
 
     const viewer = await signedInUser(t.ctx, [{ role: 'viewer', unitId: tree.province }]);
+    // Without members.sensitive the digits are looked up as a card number only: the ID stays hidden.
     const denied = await search('079088001234', viewer.headers);
-    expect(denied.status).toBe(403);
+    expect(denied).toEqual({ status: 200, ids: [] });
     // Without members.sensitive the record leaves the national ID out.
     const seen = await t.app.inject({ method: 'GET', url: `/api/v1/members/${id}`, headers: viewer.headers });
     expect(seen.json().record.nationalId).toBeUndefined();
@@ -370,5 +371,98 @@ describe('a member’s life through the API', () => {
     const items = res.json().items as Array<{ memberId: number; kind: string; due: string | null }>;
     expect(items.find((i) => i.memberId === due && i.kind === 'recognition')).toBeTruthy();
     expect(items.find((i) => i.memberId === due && i.kind === 'missing_fields')).toBeTruthy();
+  });
+});
+
+describe('membership cards and exchange campaigns', () => {
+  async function card(id: number, payload: Record<string, unknown>) {
+    const version = (await get(id)).version;
+    return t.inject({
+      method: 'POST',
+      url: `/api/v1/members/${id}/cards`,
+      headers: { 'if-match': `"${version}"` },
+      payload,
+    });
+  }
+
+  it('issues a card only to an official member, keeps numbers unique among valid cards, and finds by any number', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ thẻ' });
+    const probationary = await buildMember(t.ctx, { unitId: cell, admitted: '2026-02-02' });
+    const refused = await card(probationary, { action: 'issue', date: '2026-03-01', number: 'X1' });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ params: { rule: 'card_not_official' } });
+
+    const a = await buildMember(t.ctx, { unitId: cell, official: true, fullName: 'Mai Văn Thẻ' });
+    const b = await buildMember(t.ctx, { unitId: cell, official: true });
+    const number = uniqueCode('T');
+    expect((await card(a, { action: 'issue', date: '2021-04-01', number })).statusCode).toBe(201);
+    const clash = await card(b, { action: 'issue', date: '2021-04-01', number: number.toLowerCase() });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json()).toMatchObject({ code: 'card_number_in_use', field: 'number' });
+    const again = await card(a, { action: 'issue', date: '2022-01-01', number: uniqueCode('T') });
+    expect(again.json()).toMatchObject({ params: { rule: 'card_already_live' } });
+
+    // Lost, then re-issued: the history keeps old → new, and both numbers find the member.
+    expect((await card(a, { action: 'lost', date: '2023-05-01' })).statusCode).toBe(201);
+    const newNumber = uniqueCode('T');
+    const reissued = await card(a, { action: 'reissue', date: '2023-06-01', number: newNumber });
+    expect(reissued.statusCode, reissued.body).toBe(201);
+    const cards = reissued.json().items as Array<{
+      number: string;
+      endReason: string | null;
+      replacesCardId: number | null;
+    }>;
+    expect(cards.map((c) => c.endReason)).toEqual(['lost', null]);
+    expect(cards[1]!.replacesCardId).not.toBeNull();
+    for (const q of [number, newNumber]) {
+      const found = await t.inject({ method: 'GET', url: `/api/v1/members?q=${encodeURIComponent(q)}` });
+      expect((found.json().items as Array<{ id: number }>).map((m) => m.id)).toEqual([a]);
+    }
+  });
+
+  it('measures an exchange campaign per unit as exchanged ÷ in scope, as of any date', async () => {
+    const cellA = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ đổi A' });
+    const cellB = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ đổi B' });
+    const members = [
+      await buildMember(t.ctx, { unitId: cellA, official: true }),
+      await buildMember(t.ctx, { unitId: cellA, official: true }),
+      await buildMember(t.ctx, { unitId: cellB, official: true }),
+    ];
+    for (const m of members) await card(m, { action: 'issue', date: '2022-01-10', number: uniqueCode('O') });
+    // Official but without a card on the start day: not in scope (Directive 51-CT/TW).
+    await buildMember(t.ctx, { unitId: cellB, official: true });
+    const opened = await t.inject({
+      method: 'POST',
+      url: '/api/v1/card-campaigns',
+      payload: {
+        name: 'Đổi thẻ đảng viên 2025',
+        startsOn: '2025-08-08',
+        endsOn: '2025-09-02',
+        unitId: tree.committee,
+      },
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const campaign = opened.json() as { id: number; inScope: number };
+    expect(campaign.inScope).toBeGreaterThanOrEqual(3);
+    const exchange = (m: number, date: string) =>
+      card(m, { action: 'exchange', date, number: uniqueCode('N'), campaignId: campaign.id });
+    expect((await exchange(members[0]!, '2025-08-15')).statusCode).toBe(201);
+    expect((await exchange(members[2]!, '2025-08-20')).statusCode).toBe(201);
+    const progress = async (asOf: string) => {
+      const res = await t.inject({
+        method: 'GET',
+        url: `/api/v1/card-campaigns/${campaign.id}/progress?unit=${tree.committee}&asOf=${asOf}`,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json() as { children: Array<{ unitId: number; inScope: number; exchanged: number }> };
+      return Object.fromEntries(
+        body.children
+          .filter((c) => c.unitId === cellA || c.unitId === cellB)
+          .map((c) => [c.unitId, [c.exchanged, c.inScope]]),
+      );
+    };
+    expect(await progress('2025-08-10')).toEqual({ [cellA]: [0, 2], [cellB]: [0, 1] });
+    expect(await progress('2025-08-16')).toEqual({ [cellA]: [1, 2], [cellB]: [0, 1] });
+    expect(await progress('2025-09-01')).toEqual({ [cellA]: [1, 2], [cellB]: [1, 1] });
   });
 });

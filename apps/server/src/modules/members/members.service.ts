@@ -125,7 +125,7 @@ function toLifecycle(row: MemberEventRow): LifecycleEvent {
 }
 
 /** Refuses with the first broken rule; all of them travel as violations for a form to place. */
-function refuseFindings(problems: readonly RuleFinding[], eventField = ''): never {
+export function refuseFindings(problems: readonly RuleFinding[], eventField = ''): never {
   const violations = problems.map((p) => ({
     code: 'member_rule_broken' as const,
     field: eventField + p.field,
@@ -147,6 +147,25 @@ export function findingParams(p: RuleFinding): Record<string, string | number> {
     ruleSet: p.ruleSet,
     source: p.source,
   };
+}
+
+/** For neighbours (cards): the member exists for this reader on the day, or 404. */
+export const assertMemberReadable = assertReadable;
+
+/** For neighbours (cards): the writer reaches the member's unit on the day. */
+export async function assertMemberWritable(
+  db: Db,
+  actor: Actor,
+  spans: readonly MemberSpan[],
+  day: IsoDate,
+): Promise<void> {
+  await assertWritable(db, actor, spans, { type: 'death', date: day }, null);
+}
+
+/** The member's spans as the stored events derive them. */
+export async function derivedSpans(db: Db, ctx: AppContext, memberId: number): Promise<MemberSpan[]> {
+  const events = await findEvents(db, memberId, false);
+  return replayLifecycle(events.map(toLifecycle), null, ctx.rules.members, '9999-12-31').spans;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -862,13 +881,15 @@ export async function listMembers(
   const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) search.birthDate = text;
   else if (dmy) search.birthDate = `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}`;
-  else if (/^\d{6,}$/.test(text)) {
-    // A national ID is sensitive: only a reader allowed to see it may search by it.
+  else if (/^\S*\d\S*$/u.test(text)) {
+    // One word with digits: a card number; and a national ID, which is sensitive, so only within
+    // the subtrees where the reader may see national IDs.
     const sensitiveScope = scopeFor(actor, 'members.sensitive');
-    if (!sensitiveScope)
-      throw new AppError('forbidden', { field: 'q', params: { permission: 'members.sensitive' } });
-    search.nationalId = text;
-    return findMembers(ctx.db, { ...baseQuery(q, scope, statuses), ...search, scope: sensitiveScope });
+    const byCard = await findMembers(ctx.db, { ...baseQuery(q, scope, statuses), cardNumber: text });
+    if (!sensitiveScope || !/^\d{6,}$/.test(text)) return byCard;
+    const byId = await findMembers(ctx.db, { ...baseQuery(q, sensitiveScope, statuses), nationalId: text });
+    const seen = new Set(byCard.map((m) => m.id));
+    return [...byCard, ...byId.filter((m) => !seen.has(m.id))].slice(0, q.limit);
   } else if (text) search.name = text;
   return findMembers(ctx.db, { ...baseQuery(q, scope, statuses), ...search });
 }
