@@ -75,12 +75,25 @@ export interface SplitPart extends NewUnit {
   childIds?: number[];
   /** This part receives everything not listed elsewhere. Exactly one part may say so. */
   takesRemainder?: boolean;
+  /** Members of the split unit that move to this part. */
+  memberIds?: number[];
+  /** Members whose record matches move to this part (after the listed ones): "residence contains Ấp 3". */
+  memberRule?: MemberAllocationRule;
+}
+
+/** A rule that sends members to a split part by an attribute of their record. */
+export interface MemberAllocationRule {
+  field: 'residence' | 'homeTown' | 'birthPlace' | 'profession';
+  /** Matched ignoring case and diacritics. */
+  contains: string;
 }
 
 /** A split's allocation as stored with the lineage, so later capabilities can follow it. */
 export interface SplitAllocation {
   childIds: number[];
   takesRemainder: boolean;
+  memberIds?: number[];
+  memberRule?: MemberAllocationRule;
 }
 
 /**
@@ -90,6 +103,23 @@ export interface SplitAllocation {
 export function allocateToSplitPart(parts: readonly SplitAllocation[], itemId: number): number {
   const explicit = parts.findIndex((p) => p.childIds.includes(itemId));
   if (explicit >= 0) return explicit;
+  return parts.findIndex((p) => p.takesRemainder);
+}
+
+/**
+ * Which part of a split receives a member: a part that lists them, else the first part whose rule
+ * their record matches, else the remainder part; -1 when none does (the split is then refused).
+ * `matches` says whether the member's record satisfies a rule.
+ */
+export function allocateMemberToSplitPart(
+  parts: readonly SplitAllocation[],
+  memberId: number,
+  matches: (rule: MemberAllocationRule) => boolean,
+): number {
+  const listed = parts.findIndex((p) => p.memberIds?.includes(memberId));
+  if (listed >= 0) return listed;
+  const byRule = parts.findIndex((p) => p.memberRule && matches(p.memberRule));
+  if (byRule >= 0) return byRule;
   return parts.findIndex((p) => p.takesRemainder);
 }
 

@@ -1,4 +1,12 @@
-import type { Deadline, EventDetails, IsoDate, MemberEventType, MemberSpan } from '@rollbook/domain';
+import type {
+  Deadline,
+  EventDetails,
+  IsoDate,
+  MemberAllocationRule,
+  MemberEventType,
+  MemberSpan,
+  SplitAllocation,
+} from '@rollbook/domain';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Scope } from '../access/actor.js';
@@ -333,6 +341,48 @@ export async function findSuccessorOn(db: Db, unitId: number, day: IsoDate): Pro
       and v.valid @> ${day}::date
     order by down.depth limit 1`.execute(db);
   return rows.rows[0]?.id;
+}
+
+/** The parts a unit was split into on the day, in part order, with the allocation the order gave. */
+export async function findSplitPartsOn(
+  db: Db,
+  unitId: number,
+  day: IsoDate,
+): Promise<Array<{ successorId: number; allocation: SplitAllocation }>> {
+  const rows = await sql<{ successorId: number; allocation: SplitAllocation | null }>`
+    select successor_id as "successorId", allocation from unit_lineage
+    where predecessor_id = ${unitId} and kind = 'split' and superseded_at is null and effective_date = ${day}::date
+    order by id`.execute(db);
+  return rows.rows.map((r) => ({
+    successorId: r.successorId,
+    allocation: r.allocation ?? { childIds: [], takesRemainder: false },
+  }));
+}
+
+/** Record fields a split rule may test, folded like names (case and diacritics ignored). */
+export async function findFoldedAttributes(
+  db: Db,
+  memberIds: readonly number[],
+): Promise<Map<number, Record<MemberAllocationRule['field'], string>>> {
+  if (memberIds.length === 0) return new Map();
+  const rows = await sql<{
+    memberId: number;
+    residence: string;
+    homeTown: string;
+    birthPlace: string;
+    profession: string;
+  }>`
+    select distinct on (member_id) member_id as "memberId", rb_fold(coalesce(residence, '')) as residence,
+      rb_fold(coalesce(home_town, '')) as "homeTown", rb_fold(coalesce(birth_place, '')) as "birthPlace",
+      rb_fold(coalesce(profession, '')) as profession
+    from member_record where member_id = any(${[...memberIds]}::bigint[]) and superseded_at is null
+    order by member_id, upper(valid) desc nulls first`.execute(db);
+  return new Map(rows.rows.map(({ memberId, ...fields }) => [memberId, fields]));
+}
+
+export async function foldText(db: Db, text: string): Promise<string> {
+  const rows = await sql<{ folded: string }>`select rb_fold(${text}) as folded`.execute(db);
+  return rows.rows[0]!.folded;
 }
 
 /** Code and name of units as they last stood (for labels in lists and timelines). */

@@ -466,3 +466,62 @@ describe('membership cards and exchange campaigns', () => {
     expect(await progress('2025-09-01')).toEqual({ [cellA]: [1, 2], [cellB]: [1, 1] });
   });
 });
+
+describe('members in a split', () => {
+  it('allocates members by list, by a rule on their residence, and the rest to the remainder part; the preview counts them', async () => {
+    const cell = await buildUnit(t.ctx, {
+      kind: 'grassroots_cell',
+      parentId: tree.commune,
+      name: 'Chi bộ thôn',
+    });
+    const listed = await buildMember(t.ctx, {
+      unitId: cell,
+      official: true,
+      fullName: 'Người được chỉ định',
+    });
+    const byRule = await buildMember(t.ctx, { unitId: cell, official: true, fullName: 'Người ở Ấp 3' });
+    const rest = await buildMember(t.ctx, { unitId: cell, official: true, fullName: 'Người còn lại' });
+    const v = (await get(byRule)).version;
+    const moved = await t.inject({
+      method: 'PATCH',
+      url: `/api/v1/members/${byRule}/record`,
+      headers: { 'if-match': `"${v}"` },
+      payload: { correction: true, fields: { residence: 'Ấp 3, xã Mỹ Hòa Hưng' } },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const operations = [
+      {
+        type: 'split',
+        unitId: cell,
+        parts: [
+          { code: uniqueCode(), name: 'Chi bộ thôn 1', kind: 'grassroots_cell', memberIds: [listed] },
+          {
+            code: uniqueCode(),
+            name: 'Chi bộ thôn 2',
+            kind: 'grassroots_cell',
+            memberRule: { field: 'residence', contains: 'ap 3' },
+          },
+          { code: uniqueCode(), name: 'Chi bộ thôn 3', kind: 'grassroots_cell', takesRemainder: true },
+        ],
+      },
+    ];
+    const preview = await t.inject({
+      method: 'POST',
+      url: '/api/v1/orders/preview',
+      payload: { effectiveDate: '2026-09-01', operations },
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    const body = preview.json() as {
+      memberMoves: Array<{ fromUnitId: number; count: number }>;
+      smallCells: Array<{ officialMembers: number }>;
+    };
+    expect(body.memberMoves.map((m) => m.count).sort()).toEqual([1, 1, 1]);
+    // Each part would hold one official member: fewer than the 3 a cell needs.
+    expect(body.smallCells.map((c) => c.officialMembers)).toEqual([1, 1, 1]);
+
+    const parts = await applyOps(t.ctx, '2026-09-01', operations as never);
+    expect((await get(listed, '2026-09-01')).state?.unitId).toBe(parts[0]);
+    expect((await get(byRule, '2026-09-01')).state?.unitId).toBe(parts[1]);
+    expect((await get(rest, '2026-09-01')).state?.unitId).toBe(parts[2]);
+  });
+});

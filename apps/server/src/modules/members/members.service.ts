@@ -1,5 +1,6 @@
 import {
   addDays,
+  allocateMemberToSplitPart,
   AppError,
   type Deadline,
   eligibleForClassification,
@@ -19,7 +20,7 @@ import {
   seniorityMonths,
   spanOn,
 } from '@rollbook/domain';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { Database } from '../../db/types.js';
 import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.js';
@@ -35,7 +36,10 @@ import {
   findNationalIdHolder,
   findRecordHistory,
   findRecordOn,
+  findFoldedAttributes,
+  findSplitPartsOn,
   findSuccessorOn,
+  foldText,
   findUnitOn,
   insertEvents,
   insertMember,
@@ -924,24 +928,58 @@ export async function followReorganization(
   actor: Actor,
   order: { id: number; effectiveDate: IsoDate; decision: Record<string, unknown> | null },
   touchedUnitIds: readonly number[],
-): Promise<number> {
+): Promise<Array<{ memberId: number; fromUnitId: number; toUnitId: number }>> {
   const day = order.effectiveDate;
   const before = await findMembersInUnitsOn(trx, touchedUnitIds, addDays(day, -1));
-  if (before.length === 0) return 0;
+  if (before.length === 0) return [];
   const ended = new Set<number>();
   for (const unitId of new Set(before.map((m) => m.unitId)))
     if (!(await findUnitOn(trx, unitId, day))) ended.add(unitId);
   const moving = before.filter((m) => ended.has(m.unitId));
-  if (moving.length === 0) return 0;
-  const successors = new Map<number, number | undefined>();
-  for (const unitId of ended) successors.set(unitId, await findSuccessorOn(trx, unitId, day));
-  const homeless = [...ended].filter((u) => successors.get(u) === undefined);
+  if (moving.length === 0) return [];
+  // A merge sends everyone to the successor; a split sends each member to the part the order
+  // allocates them to (listed, matched by a rule on their record, or the remainder part).
+  const destination = new Map<number, number | undefined>();
+  for (const unitId of ended) {
+    const successor = await findSuccessorOn(trx, unitId, day);
+    const members = moving.filter((m) => m.unitId === unitId);
+    if (successor !== undefined) {
+      for (const m of members) destination.set(m.memberId, successor);
+      continue;
+    }
+    const parts = await findSplitPartsOn(trx, unitId, day);
+    if (parts.length === 0) continue;
+    const attributes = await findFoldedAttributes(
+      trx,
+      members.map((m) => m.memberId),
+    );
+    const folded = new Map<string, string>();
+    for (const part of parts)
+      if (part.allocation.memberRule)
+        folded.set(
+          part.allocation.memberRule.contains,
+          await foldText(trx, part.allocation.memberRule.contains),
+        );
+    for (const m of members) {
+      const index = allocateMemberToSplitPart(
+        parts.map((p) => p.allocation),
+        m.memberId,
+        (rule) =>
+          (attributes.get(m.memberId)?.[rule.field] ?? '').includes(folded.get(rule.contains) ?? '\u0000'),
+      );
+      destination.set(m.memberId, parts[index]?.successorId);
+    }
+  }
+  const homeless = [...ended].filter((u) =>
+    moving.some((m) => m.unitId === u && destination.get(m.memberId) === undefined),
+  );
   if (homeless.length) {
     const labels = await unitLabels(trx, homeless);
     throw new AppError('unit_has_members', {
       params: {
         unit: homeless.map((u) => labels.get(u)?.code ?? `#${u}`).join(', '),
-        count: moving.filter((m) => homeless.includes(m.unitId)).length,
+        count: moving.filter((m) => homeless.includes(m.unitId) && destination.get(m.memberId) === undefined)
+          .length,
       },
     });
   }
@@ -952,7 +990,7 @@ export async function followReorganization(
       memberId: m.memberId,
       type: 'reorganization' as const,
       date: day,
-      unitId: successors.get(m.unitId)!,
+      unitId: destination.get(m.memberId)!,
       details: { orderId: order.id },
       decisionNumber: typeof order.decision?.number === 'string' ? order.decision.number : null,
       decisionDate: typeof order.decision?.date === 'string' ? order.decision.date : null,
@@ -967,5 +1005,49 @@ export async function followReorganization(
     await rederive(trx, ctx, m.memberId);
     await bumpMemberVersion(trx, m.memberId);
   }
-  return moving.length;
+  return moving.map((m) => ({
+    memberId: m.memberId,
+    fromUnitId: m.unitId,
+    toUnitId: destination.get(m.memberId)!,
+  }));
+}
+
+/** Members moving from one unit to another, counted by pair of units. */
+export interface MemberMove {
+  fromUnitId: number;
+  toUnitId: number;
+  count: number;
+}
+
+export function summarizeMoves(moves: ReadonlyArray<{ fromUnitId: number; toUnitId: number }>): MemberMove[] {
+  const counts = new Map<string, MemberMove>();
+  for (const m of moves) {
+    const key = `${m.fromUnitId}>${m.toUnitId}`;
+    const entry = counts.get(key) ?? { fromUnitId: m.fromUnitId, toUnitId: m.toUnitId, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
+}
+
+/** A cell needs at least this many official members (Charter art. 21 and 24). */
+const MINIMUM_OFFICIAL_MEMBERS = 3;
+
+/** The member units among these, live on the day, with fewer official members than a cell needs. */
+export async function smallMemberUnits(
+  db: Db,
+  ctx: AppContext,
+  unitIds: readonly number[],
+  day: IsoDate,
+): Promise<Array<{ unitId: number; code: string; officialMembers: number }>> {
+  const kinds = ctx.rules.members.pack.memberUnitKinds;
+  if (unitIds.length === 0 || kinds.length === 0) return [];
+  const rows = await sql<{ unitId: number; code: string; officialMembers: number }>`
+    select v.unit_id as "unitId", v.code,
+      (select count(*)::int from member_span s where s.unit_id = v.unit_id and s.valid @> ${day}::date
+        and s.status = 'official') as "officialMembers"
+    from unit_version v
+    where v.unit_id = any(${[...unitIds]}::bigint[]) and v.superseded_at is null and v.valid @> ${day}::date
+      and v.kind = any(${[...kinds]}::text[])`.execute(db);
+  return rows.rows.filter((r) => r.officialMembers < MINIMUM_OFFICIAL_MEMBERS);
 }

@@ -489,6 +489,8 @@ class Simulation {
     const allocations: SplitAllocation[] = op.parts.map((p) => ({
       childIds: p.childIds ?? [],
       takesRemainder: p.takesRemainder ?? false,
+      ...(p.memberIds && { memberIds: p.memberIds }),
+      ...(p.memberRule && { memberRule: p.memberRule }),
     }));
     const who = this.label(source.unitId);
     if (allocations.filter((a) => a.takesRemainder).length > 1) {

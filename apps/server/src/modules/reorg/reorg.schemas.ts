@@ -103,6 +103,29 @@ const OperationUnion = Type.Union(
               takesRemainder: Type.Optional(
                 Type.Boolean({ description: 'This part takes everything not listed elsewhere.' }),
               ),
+              memberIds: Type.Optional(
+                Type.Array(Type.Integer({ minimum: 1 }), {
+                  description: 'Members of the split unit that go to this part.',
+                }),
+              ),
+              memberRule: Type.Optional(
+                Type.Object(
+                  {
+                    field: Type.Union([
+                      Type.Literal('residence'),
+                      Type.Literal('homeTown'),
+                      Type.Literal('birthPlace'),
+                      Type.Literal('profession'),
+                    ]),
+                    contains: Type.String({ minLength: 1, maxLength: 200 }),
+                  },
+                  {
+                    ...strict,
+                    description:
+                      'Members whose record field contains the text (case and diacritics ignored) go to this part.',
+                  },
+                ),
+              ),
             },
             strict,
           ),
@@ -267,6 +290,17 @@ export const PreviewSchema = Type.Object({
       unitId: Type.Integer(),
     }),
     { description: 'Grants on units the order ends: they end with the unit on its effective date.' },
+  ),
+  memberMoves: Type.Array(
+    Type.Object({ fromUnitId: Type.Integer(), toUnitId: Type.Integer(), count: Type.Integer() }),
+    { description: 'Members who follow their unit to a successor or a split part.' },
+  ),
+  smallCells: Type.Array(
+    Type.Object({ unitId: Type.Integer(), code: Type.String(), officialMembers: Type.Integer() }),
+    {
+      description:
+        'Member units the order touches that would have fewer than 3 official members (Charter art. 21 and 24).',
+    },
   ),
 });
 

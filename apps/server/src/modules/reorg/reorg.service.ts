@@ -26,7 +26,12 @@ import { type EndedGrant, endGrantsOnEndedUnits } from '../access/access.reposit
 import { type Actor, requireScope, type Scope } from '../access/actor.js';
 import { keepInScope, visibleUnits } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { followReorganization } from '../members/members.service.js';
+import {
+  followReorganization,
+  type MemberMove,
+  smallMemberUnits,
+  summarizeMoves,
+} from '../members/members.service.js';
 import { applyPlan } from './apply-plan.js';
 import { type OrderPlan, type PlannedChange, planOrder } from './plan-order.js';
 import {
@@ -63,6 +68,10 @@ export interface OrderPreview {
   } | null;
   /** Grants on units the order ends: they end with the unit on its effective date. */
   endingGrants: EndedGrant[];
+  /** Members who follow their unit (merge) or are allocated to a part (split). */
+  memberMoves: MemberMove[];
+  /** Member units the order touches left with fewer official members than a cell needs. */
+  smallCells: Array<{ unitId: number; code: string; officialMembers: number }>;
 }
 
 class RollbackPreview extends Error {
@@ -259,11 +268,25 @@ export async function previewOrder(
       const before = scope ? toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate)) : null;
       let after: FiguresSnapshot | null = null;
       let endingGrants: EndedGrant[] = [];
+      let memberMoves: MemberMove[] = [];
+      let smallCells: OrderPreview['smallCells'] = [];
       if (plan.violations.length === 0) {
         const draft = await insertOrder(trx, { ...order, title: 'preview' });
         const applied = await applyPlan(trx, plan, draft.id, ctx.rules);
         plan.violations.push(...applied.violations);
         endingGrants = await endGrantsOnEndedUnits(trx, draft.id, order.effectiveDate);
+        if (applied.violations.length === 0) {
+          const touched = await findOrderUnitIds(trx, draft.id);
+          try {
+            memberMoves = summarizeMoves(
+              await followReorganization(trx, ctx, actor, { ...draft, decision: null }, touched),
+            );
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            plan.violations.push({ code: error.code, params: error.params });
+          }
+          smallCells = await smallMemberUnits(trx, ctx, touched, order.effectiveDate);
+        }
         if (scope && applied.violations.length === 0) {
           after = toSnapshot(await countByKindAt(trx, [scope.unitId], order.effectiveDate));
         }
@@ -273,6 +296,8 @@ export async function previewOrder(
         changes: plan.changes,
         figures: scope && before ? { ...scope, before, after } : null,
         endingGrants,
+        memberMoves,
+        smallCells,
       });
     });
   } catch (error) {
