@@ -148,6 +148,8 @@ export interface Violation {
   code: string;
   field?: string;
   message: string;
+  /** What the message was made from: for a broken member rule, its rule, rule set and source. */
+  params?: Record<string, string | number>;
 }
 
 export type ChangeKind = 'created' | 'renamed' | 'changed' | 'moved' | 'dissolved' | 'reinstated';
@@ -343,4 +345,239 @@ export interface EndingGrant {
   username: string;
   role: string;
   unitId: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Member registry (issue 4)
+
+export type MemberStatus = 'applicant' | 'admitted' | 'probationary' | 'official' | 'left';
+/** The list's status filter: "members" (the default) are probationary and official. */
+export type MemberStatusFilter = 'members' | MemberStatus | 'all';
+
+/** The record fields a person writes; sensitive ones (national ID, ethnicity, religion) may be left out. */
+export interface MemberRecordFields {
+  fullName: string;
+  birthName?: string | null;
+  otherNames?: string | null;
+  sex?: string | null;
+  birthDate?: IsoDate | null;
+  birthPlace?: string | null;
+  homeTown?: string | null;
+  residence?: string | null;
+  ethnicity?: string | null;
+  religion?: string | null;
+  nationalId?: string | null;
+  education?: string | null;
+  profession?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  custom?: Record<string, string | number | null>;
+}
+
+export interface MemberRecord extends MemberRecordFields {
+  custom: Record<string, string | number | null>;
+  validFrom: IsoDate | null;
+  validTo: IsoDate | null;
+}
+
+export interface MemberRecordVersion extends MemberRecord {
+  id: number;
+  recordedAt: string;
+  recordedBy: string;
+  supersededAt: string | null;
+}
+
+export interface MemberState {
+  status: MemberStatus;
+  unitId: number | null;
+  exitReason: string | null;
+  exempted: boolean;
+  suspended: boolean;
+  transferToUnitId: number | null;
+  hostUnitId: number | null;
+  since: IsoDate;
+  until: IsoDate | null;
+}
+
+export interface Membership {
+  decisionDate: IsoDate;
+  ceremonyDate: IsoDate | null;
+  probationEnd: IsoDate | null;
+  officialFrom: IsoDate | null;
+  end: IsoDate | null;
+}
+
+export interface MemberDeadline {
+  kind: string;
+  since: IsoDate;
+  due: IsoDate;
+}
+
+/** GET /api/v1/members/:id: a member as one day sees them. */
+export interface MemberDetail {
+  id: number;
+  version: number;
+  asOf: IsoDate;
+  record: MemberRecord;
+  /** Null before the first event. */
+  state: MemberState | null;
+  unit: { id: number; code: string; name: string } | null;
+  seniorityMonths: number | null;
+  eligibleForClassification: boolean;
+  membership: Membership | null;
+  memberships: Membership[];
+  deadlines: MemberDeadline[];
+  sensitiveShown: boolean;
+}
+
+export interface MemberListItem {
+  id: number;
+  version: number;
+  fullName: string;
+  sex: string | null;
+  birthDate: IsoDate | null;
+  status: MemberStatus;
+  exitReason: string | null;
+  unitId: number | null;
+  unitCode: string | null;
+  unitName: string | null;
+  exempted: boolean;
+  suspended: boolean;
+  transferToUnitId: number | null;
+}
+
+export interface MemberListFilter {
+  unit?: number;
+  status?: MemberStatusFilter;
+  q?: string;
+  sex?: string;
+}
+
+export interface MemberEventDetails {
+  ceremonyDate?: IsoDate;
+  considerationDate?: IsoDate;
+  overAgeDecision?: string;
+  educationException?: string;
+  lateApproval?: string;
+  transferKind?: 'official' | 'temporary' | 'internal';
+  purpose?: 'work' | 'study' | 'residence';
+  until?: IsoDate;
+  slipNumber?: string;
+  exemptionReason?: 'age' | 'health';
+  suspensionGround?: 'investigation' | 'custody' | 'indictment';
+  form?: 'reprimand' | 'warning' | 'dismissal' | 'expulsion';
+  post?: string;
+  ground?: string;
+  orderId?: number;
+}
+
+/** An event as a person records it. */
+export interface MemberEventInput {
+  type: string;
+  date: IsoDate;
+  unitId?: number | null;
+  details?: MemberEventDetails;
+  decision?: { number?: string | null; date?: IsoDate | null; by?: string | null } | null;
+  note?: string | null;
+}
+
+/** An event of the timeline. */
+export interface MemberEvent {
+  id: number;
+  type: string;
+  date: IsoDate;
+  unitId: number | null;
+  unitCode: string | null;
+  unitName: string | null;
+  details: MemberEventDetails;
+  decisionNumber: string | null;
+  decisionDate: IsoDate | null;
+  decidedBy: string | null;
+  note: string | null;
+  ruleSet: string;
+  recordedAt: string;
+  recordedBy: string;
+  orderId: number | null;
+  correctsEventId: number | null;
+  correctedAt: string | null;
+  correctionReason: string | null;
+  /** Details left out: a discipline matter the reader may not see. */
+  restricted: boolean;
+}
+
+/** A broken rule or a note, explained in the reader's language with the rule set and its source. */
+export interface RuleFinding {
+  rule: string;
+  field: string;
+  message: string;
+  ruleSet: string;
+  source: string;
+}
+
+export interface EventCheck {
+  ok: boolean;
+  problems: RuleFinding[];
+  warnings: RuleFinding[];
+}
+
+export interface MemberWriteResult {
+  eventId: number | null;
+  warnings: RuleFinding[];
+  member: MemberDetail;
+}
+
+export interface NewMemberInput {
+  record: MemberRecordFields;
+  event: MemberEventInput;
+}
+
+export interface RecordChangeInput {
+  effectiveFrom?: IsoDate | null;
+  correction?: boolean;
+  fields: Partial<MemberRecordFields>;
+}
+
+export interface CountOf {
+  value: string;
+  count: number;
+}
+
+export interface MemberFlows {
+  from: IsoDate;
+  to: IsoDate;
+  admissions: number;
+  readmissions: number;
+  recognitions: number;
+  transfersIn: number;
+  transfersOut: number;
+  exits: CountOf[];
+}
+
+export interface MemberFigures {
+  unitId: number;
+  stock: {
+    asOf: IsoDate;
+    members: number;
+    byStatus: CountOf[];
+    exempted: number;
+    suspended: number;
+    inTransit: number;
+    bySex: CountOf[];
+    byAgeBand: CountOf[];
+    byEthnicity?: CountOf[];
+    byReligion?: CountOf[];
+  };
+  period?: { current: MemberFlows; previous: MemberFlows; lastYear: MemberFlows };
+}
+
+export interface WorkItem {
+  memberId: number;
+  fullName: string;
+  unitId: number | null;
+  unitCode: string | null;
+  kind: string;
+  since: IsoDate | null;
+  due: IsoDate | null;
+  overdue: boolean;
+  missing: string[] | null;
 }

@@ -4,6 +4,9 @@ import { AuditPage } from '../features/audit/components/AuditPage';
 import { RequirePermission } from '../features/auth/components/RequirePermission';
 import { RequireSession } from '../features/auth/components/RequireSession';
 import { SignInPage } from '../features/auth/components/SignInPage';
+import { MemberPage } from '../features/members/components/MemberPage';
+import { MembersPage } from '../features/members/components/MembersPage';
+import { WorkListPage } from '../features/members/components/WorkListPage';
 import { OrderEditorPage } from '../features/orders/components/OrderEditorPage';
 import { OrdersPage } from '../features/orders/components/OrdersPage';
 import { RolesPage } from '../features/roles/components/RolesPage';
@@ -42,6 +45,30 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="units.read">
                 <UnitPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'members',
+            element: (
+              <RequirePermission permission="members.read">
+                <MembersPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'members/:id',
+            element: (
+              <RequirePermission permission="members.read">
+                <MemberPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'work-list',
+            element: (
+              <RequirePermission permission="members.read">
+                <WorkListPage />
               </RequirePermission>
             ),
           },

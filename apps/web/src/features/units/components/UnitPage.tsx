@@ -20,6 +20,7 @@ import { AppLink } from '../../../app/AppLink';
 import { useAsOf } from '../../../app/as-of';
 import { formatDate, formatNumber } from '../../../lib/dates';
 import { useAccess } from '../../auth/hooks/use-session';
+import { UnitMemberFigures } from '../../members/components/UnitMemberFigures';
 import { useKinds } from '../../rule-pack/hooks/use-kinds';
 import { useChildren, useUnit } from '../hooks/use-units';
 import { AddUnitModal } from './AddUnitModal';
@@ -35,6 +36,7 @@ export function UnitPage() {
   const id = Number(useParams().id);
   const { asOf } = useAsOf();
   const detail = useUnit(id, asOf);
+  const { can } = useAccess();
 
   if (!Number.isInteger(id) || id <= 0) return <Alert color="red">{t('unitPage.badId')}</Alert>;
   if (detail.isPending) {
@@ -55,6 +57,7 @@ export function UnitPage() {
   }
   const data = detail.data;
   const shown = data.unit ?? data.lastKnown;
+  const membersShown = can('members.read');
   return (
     <Stack gap="lg">
       <Breadcrumbs separator="›" aria-label={t('unitPage.breadcrumb')} data-testid="breadcrumb">
@@ -84,6 +87,7 @@ export function UnitPage() {
           <UnitFigures unitId={id} />
         </Stack>
       </SimpleGrid>
+      {membersShown && <UnitMemberFigures unitId={id} />}
     </Stack>
   );
 }

@@ -12,7 +12,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../api/client';
 import type { IsoDate, Unit } from '../../../api/types';
@@ -27,7 +27,7 @@ interface UnitPickerProps {
   onChange: (id: number | null, unit?: Unit) => void;
   /** The date the search looks at: an order's effective date. */
   asOf: IsoDate;
-  error?: string;
+  error?: ReactNode;
   disabled?: boolean;
   /** Names the picker for tests and screen readers. */
   testId?: string;

@@ -1,0 +1,232 @@
+import {
+  Alert,
+  Button,
+  Card,
+  Group,
+  Loader,
+  NativeSelect,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { errorMessage } from '../../../api/client';
+import type { MemberListFilter, MemberListItem, MemberStatusFilter } from '../../../api/types';
+import { AppLink } from '../../../app/AppLink';
+import { useAsOf } from '../../../app/as-of';
+import { StatusBadge } from '../../../app/StatusBadge';
+import { formatDate } from '../../../lib/dates';
+import { useAccess } from '../../auth/hooks/use-session';
+import { useMemberPack } from '../../rule-pack/hooks/use-member-pack';
+import { UnitPicker } from '../../units/components/UnitPicker';
+import { useMemberList } from '../hooks/use-members';
+import { AddMemberModal } from './AddMemberModal';
+import { MemberStatusBadge } from './MemberStatusBadge';
+import { UnitName } from './UnitName';
+
+const STATUSES: readonly MemberStatusFilter[] = [
+  'members',
+  'applicant',
+  'admitted',
+  'probationary',
+  'official',
+  'left',
+  'all',
+];
+
+/** Unit, status and sex live in the address, so "members of this unit" is a link anyone can open. */
+function useMemberFilter(): [Omit<MemberListFilter, 'q'>, (patch: Partial<MemberListFilter>) => void] {
+  const [params, setParams] = useSearchParams();
+  const filter = useMemo(() => {
+    const f: Omit<MemberListFilter, 'q'> = {};
+    const unit = Number(params.get('unit'));
+    if (Number.isInteger(unit) && unit > 0) f.unit = unit;
+    const status = params.get('status') as MemberStatusFilter | null;
+    if (status && STATUSES.includes(status)) f.status = status;
+    const sex = params.get('sex');
+    if (sex) f.sex = sex;
+    return f;
+  }, [params]);
+  const update = useCallback(
+    (patch: Partial<MemberListFilter>) =>
+      setParams(
+        (prev) => {
+          const next = new URLSearchParams(prev);
+          for (const [key, value] of Object.entries(patch)) {
+            if (value === undefined || value === null || value === '') next.delete(key);
+            else next.set(key, String(value));
+          }
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  return [filter, update];
+}
+
+/** /members: members of the reader's units as of the date, filtered and searched as the user types. */
+export function MembersPage() {
+  const { t } = useTranslation();
+  const { asOf } = useAsOf();
+  const { can } = useAccess();
+  const pack = useMemberPack();
+  const [filter, update] = useMemberFilter();
+  const [text, setText] = useState('');
+  const [q] = useDebouncedValue(text.trim(), 300);
+  const query = useMemo(() => ({ ...filter, ...(q && { q }) }), [filter, q]);
+  const members = useMemberList(query, asOf);
+  const [adding, setAdding] = useState(false);
+  const items = members.data?.pages.flatMap((p) => p.items) ?? [];
+  const sexes = pack.options('sex');
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{t('members.title')}</Title>
+        {can('members.write') && (
+          <Button onClick={() => setAdding(true)} data-testid="add-member">
+            {t('members.add')}
+          </Button>
+        )}
+      </Group>
+      <Card withBorder data-testid="member-filters">
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+          <UnitPicker
+            label={t('members.unit')}
+            description={t('members.unitHelp')}
+            value={filter.unit ?? null}
+            onChange={(id) => update({ unit: id ?? undefined })}
+            asOf={asOf}
+            testId="members-unit"
+          />
+          <NativeSelect
+            label={t('members.status')}
+            value={filter.status ?? 'members'}
+            onChange={(e) =>
+              update({
+                status:
+                  e.currentTarget.value === 'members'
+                    ? undefined
+                    : (e.currentTarget.value as MemberStatusFilter),
+              })
+            }
+            data={STATUSES.map((s) => ({ value: s, label: t(`memberStatusFilter.${s}`) }))}
+            data-testid="members-status"
+          />
+          {sexes.length > 0 && (
+            <NativeSelect
+              label={t('memberField.sex')}
+              value={filter.sex ?? ''}
+              onChange={(e) => update({ sex: e.currentTarget.value || undefined })}
+              data={[{ value: '', label: t('members.any') }, ...sexes]}
+              data-testid="members-sex"
+            />
+          )}
+          <TextInput
+            type="search"
+            label={t('members.search')}
+            description={t('members.searchHelp')}
+            placeholder={t('members.searchPlaceholder')}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            rightSection={members.isFetching ? <Loader size="xs" /> : null}
+            data-testid="members-search"
+          />
+        </SimpleGrid>
+      </Card>
+      <Card withBorder padding={0}>
+        {members.isPending && (
+          <Group p="md">
+            <Loader size="sm" />
+            <Text>{t('common.loading')}</Text>
+          </Group>
+        )}
+        {members.isError && (
+          <Alert color="red" m="md" role="alert" data-testid="members-error">
+            {errorMessage(members.error)}
+          </Alert>
+        )}
+        {members.data && items.length === 0 && (
+          <Text p="md" c="dimmed" data-testid="members-empty">
+            {q ? t('members.noneMatch', { text: q }) : t('members.none')}
+          </Text>
+        )}
+        {items.length > 0 && (
+          <Table.ScrollContainer minWidth={720}>
+            <Table highlightOnHover verticalSpacing="sm" data-testid="members-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('memberField.fullName')}</Table.Th>
+                  <Table.Th>{t('memberField.birthDate')}</Table.Th>
+                  <Table.Th>{t('memberField.sex')}</Table.Th>
+                  <Table.Th>{t('members.status')}</Table.Th>
+                  <Table.Th>{t('members.unit')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((m) => (
+                  <MemberRow key={m.id} member={m} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Card>
+      {members.hasNextPage && (
+        <Button
+          variant="default"
+          onClick={() => void members.fetchNextPage()}
+          loading={members.isFetchingNextPage}
+          style={{ alignSelf: 'flex-start' }}
+          data-testid="members-more"
+        >
+          {t('common.more')}
+        </Button>
+      )}
+      <AddMemberModal opened={adding} onClose={() => setAdding(false)} unitId={filter.unit} />
+    </Stack>
+  );
+}
+
+function MemberRow({ member: m }: { member: MemberListItem }) {
+  const { t, i18n } = useTranslation();
+  const { asOf } = useAsOf();
+  const pack = useMemberPack();
+  return (
+    <Table.Tr data-testid={`member-row-${m.id}`}>
+      <Table.Td>
+        <AppLink to={`/members/${m.id}`} data-testid="member-link">
+          <bdi>{m.fullName}</bdi>
+        </AppLink>
+      </Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(m.birthDate, i18n.language)}</Table.Td>
+      <Table.Td>{pack.term('sex', m.sex)}</Table.Td>
+      <Table.Td>
+        <Group gap={4}>
+          <MemberStatusBadge status={m.status} exitReason={m.exitReason} />
+          {m.exempted && <StatusBadge color="grape">{t('memberPage.exempted')}</StatusBadge>}
+          {m.suspended && <StatusBadge color="orange">{t('memberPage.suspended')}</StatusBadge>}
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        {m.unitId !== null && (
+          <AppLink to={`/units/${m.unitId}`} size="sm">
+            <bdi>{m.unitName ?? m.unitCode}</bdi>
+          </AppLink>
+        )}
+        {m.transferToUnitId !== null && (
+          <Text size="xs" c="dimmed">
+            {t('members.inTransitTo')} <UnitName id={m.transferToUnitId} asOf={asOf} />
+          </Text>
+        )}
+      </Table.Td>
+    </Table.Tr>
+  );
+}
