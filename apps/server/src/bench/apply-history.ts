@@ -118,3 +118,77 @@ export async function applyHistory(
   }
   return timings;
 }
+
+/** Province pairs merged again once members exist: positions not used by the 2025 reform. */
+const MEMBER_ERA_PAIRS: ReadonlyArray<readonly [survivor: number, merged: number]> = [
+  [21, 22],
+  [23, 24],
+];
+
+/**
+ * Reorganizations applied after the member register is loaded, dated `day` (today): cells merged
+ * into a neighbour of the same committee (their members follow through `reorganization` events,
+ * each member re-derived), and two province pairs merged, one into the survivor, one into a new
+ * province (the cells survive, so members stay put and only the tree above them changes).
+ */
+export async function applyMergersWithMembers(
+  ctx: AppContext,
+  tree: GeneratedTree,
+  unitIds: number[],
+  day: IsoDate,
+  liveToday: ReadonlySet<number>,
+  seed: number,
+): Promise<OrderTiming[]> {
+  const rng = new Prng(seed ^ 0x3e7);
+  const id = (index: number) => unitIds[index]!;
+  const timings: OrderTiming[] = [];
+  const apply = async (kind: string, title: string, operations: ReorgOperation[]) => {
+    const started = performance.now();
+    await createAndApplyOrder(ctx, localOperator('bench'), {
+      effectiveDate: day,
+      title,
+      operations,
+      decision: { number: `${timings.length + 1}-QĐ/BENCH-M` },
+    });
+    timings.push({
+      kind,
+      title,
+      effectiveDate: day,
+      operations: operations.length,
+      ms: performance.now() - started,
+    });
+  };
+  const pairs = rng
+    .shuffle(tree.committees.filter((c) => c.cells.length >= 2))
+    .filter(({ cells }) => liveToday.has(id(cells[0]!)) && liveToday.has(id(cells[1]!)))
+    .slice(0, 5);
+  for (const { cells } of pairs) {
+    const [a, b] = [cells[0]!, cells[1]!];
+    await apply('cell merge with members', `Merge cell ${tree.units[b]!.code} into ${tree.units[a]!.code}`, [
+      { type: 'merge', unitIds: [id(a), id(b)], into: { unitId: id(a) } },
+    ]);
+  }
+  for (const [i, [survivor, merged]] of MEMBER_ERA_PAIRS.entries()) {
+    const [s, m] = [tree.provinces[survivor]!, tree.provinces[merged]!];
+    const title = `Merge ${tree.units[m]!.code} and ${tree.units[s]!.code} (with members)`;
+    if (i === 0) {
+      await apply('province merge with members (into existing)', title, [
+        { type: 'merge', unitIds: [id(s), id(m)], into: { unitId: id(s) } },
+      ]);
+    } else {
+      await apply('province merge with members (into new)', title, [
+        {
+          type: 'merge',
+          unitIds: [id(s), id(m)],
+          into: {
+            parentId: id(tree.central),
+            code: `${tree.units[s]!.code}M`,
+            name: `${provinceName(survivor)} (hợp nhất)`,
+            kind: 'province',
+          },
+        },
+      ]);
+    }
+  }
+  return timings;
+}

@@ -1,24 +1,57 @@
 import type { EngineName } from '../db/engine.js';
 import type { OrderTiming } from './apply-history.js';
 import type { AuditBench } from './audit-chain.js';
+import type { MemberGeneration } from './generate-members.js';
 import type { EventLoopProbe, Stats } from './measure.js';
 
-/** The product targets (BRIEF): reads per request, and a province merger per order. */
-export const TARGETS: Record<EngineName, { readP95Ms: number; provinceMergeMs: number }> = {
-  postgres: { readP95Ms: 50, provinceMergeMs: 2000 },
-  pglite: { readP95Ms: 100, provinceMergeMs: 5000 },
+/**
+ * The product targets (BRIEF, performance table): reads per request, a province merger per order,
+ * a unit's member figures as of today and as of a past date, and member name search.
+ */
+export const TARGETS: Record<
+  EngineName,
+  {
+    readP95Ms: number;
+    provinceMergeMs: number;
+    memberFiguresTodayP95Ms: number;
+    memberFiguresPastP95Ms: number;
+    memberSearchP95Ms: number;
+  }
+> = {
+  postgres: {
+    readP95Ms: 50,
+    provinceMergeMs: 2000,
+    memberFiguresTodayP95Ms: 50,
+    memberFiguresPastP95Ms: 200,
+    memberSearchP95Ms: 30,
+  },
+  pglite: {
+    readP95Ms: 100,
+    provinceMergeMs: 5000,
+    memberFiguresTodayP95Ms: 100,
+    memberFiguresPastP95Ms: 400,
+    memberSearchP95Ms: 60,
+  },
 };
 
 export interface Measurement {
-  group: 'tree as of a date' | 'units by kind for a subtree' | 'scope filtering' | 'name search';
+  group:
+    | 'tree as of a date'
+    | 'units by kind for a subtree'
+    | 'scope filtering'
+    | 'name search'
+    | 'member figures'
+    | 'member figures: raw baseline'
+    | 'member name search';
   name: string;
   /** Which dates the iterations used, in words ("today", "random day 2023-01-01…2025-06-30"). */
   dates: string;
   stats: Stats;
   /** Size of the answers seen (rows listed, or units counted), to show the reads did real work. */
   answer: { min: number; max: number };
-  targetMs: number;
-  pass: boolean;
+  /** null for a baseline, which has no target: it is there to make the others' times mean something. */
+  targetMs: number | null;
+  pass: boolean | null;
 }
 
 export interface EngineResult {
@@ -37,6 +70,8 @@ export interface EngineResult {
     vacuumAnalyzeMs: number;
   };
   orders: OrderTiming[];
+  /** The member register generated after the tree's history; null when BENCH_MEMBERS_* is 0. */
+  members: MemberGeneration | null;
   measurements: Measurement[];
   eventLoop: EventLoopProbe | null;
   audit: AuditBench | null;
@@ -45,6 +80,16 @@ export interface EngineResult {
 export interface BenchResults {
   startedAt: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
-  options: { units: number; iterations: number; warmup: number; seed: number; today: string };
+  options: {
+    units: number;
+    iterations: number;
+    warmup: number;
+    seed: number;
+    today: string;
+    /** Members generated per engine, and the iterations of the (slow) member measurements. */
+    members?: Record<EngineName, number>;
+    memberIterations?: number;
+    memberWarmup?: number;
+  };
   engines: EngineResult[];
 }

@@ -14,8 +14,11 @@ import {
 } from './names.js';
 import { Prng } from './prng.js';
 
-/** The day every generated unit starts: the founding order's effective date. */
-export const FOUNDING_DATE: IsoDate = '2000-01-01';
+/**
+ * The day every generated unit starts: the founding order's effective date. Before 1970, so that
+ * the generated members (admitted from 1970 on) find their cell live on every event's day.
+ */
+export const FOUNDING_DATE: IsoDate = '1960-01-01';
 
 /** Provinces before the 2025 reform; six pairs merge, leaving the 34 of today. */
 export const PROVINCES_BEFORE_MERGER = 40;

@@ -197,3 +197,103 @@ export function provincialCommittee(rng: Prng, provincePlace: string): { name: s
 export function provincePlace(index: number): string {
   return PROVINCES[index % PROVINCES.length]![1];
 }
+
+// ---------------------------------------------------------------------------------------------
+// People, for the member register.
+
+/** Vietnamese family names with their rough share of the population (Nguyễn ≈ 38 %). */
+// prettier-ignore
+const FAMILY_NAMES: ReadonlyArray<readonly [name: string, weight: number]> = [
+  ['Nguyễn', 38], ['Trần', 11], ['Lê', 9.5], ['Phạm', 7], ['Hoàng', 4], ['Huỳnh', 4], ['Phan', 4.5],
+  ['Vũ', 3], ['Võ', 3], ['Đặng', 2], ['Bùi', 2], ['Đỗ', 1.4], ['Hồ', 1.3], ['Ngô', 1.3], ['Dương', 1],
+  ['Lý', 0.5], ['Đinh', 0.8], ['Trương', 0.8], ['Đoàn', 0.6], ['Lương', 0.5], ['Mai', 0.4], ['Tạ', 0.3],
+  ['Hà', 0.5], ['Lò', 0.2], ['Hoàng Thị', 0.1], ['Triệu', 0.2], ['Nông', 0.2], ['Y', 0.1],
+];
+
+// prettier-ignore
+const MIDDLE_MALE = ['Văn', 'Văn', 'Văn', 'Đức', 'Minh', 'Quốc', 'Hữu', 'Công', 'Thanh', 'Xuân', 'Ngọc', 'Trọng', 'Quang', 'Đình', 'Tiến'];
+// prettier-ignore
+const MIDDLE_FEMALE = ['Thị', 'Thị', 'Thị', 'Thị', 'Ngọc', 'Thu', 'Thanh', 'Kim', 'Minh', 'Hồng', 'Thúy', 'Phương', 'Bích'];
+// prettier-ignore
+const GIVEN_MALE = [
+  'An', 'Anh', 'Bình', 'Cường', 'Dũng', 'Duy', 'Đạt', 'Đông', 'Giang', 'Hải', 'Hiếu', 'Hòa', 'Hoàng', 'Hùng',
+  'Huy', 'Khánh', 'Khoa', 'Kiên', 'Lâm', 'Long', 'Lộc', 'Minh', 'Nam', 'Nghĩa', 'Phong', 'Phúc', 'Quân',
+  'Quang', 'Sơn', 'Tài', 'Thắng', 'Thành', 'Thịnh', 'Toàn', 'Trung', 'Tuấn', 'Tùng', 'Việt', 'Vinh', 'Vũ',
+];
+// prettier-ignore
+const GIVEN_FEMALE = [
+  'An', 'Anh', 'Châu', 'Chi', 'Dung', 'Duyên', 'Giang', 'Hà', 'Hằng', 'Hạnh', 'Hiền', 'Hoa', 'Hồng', 'Huệ',
+  'Hương', 'Lan', 'Liên', 'Linh', 'Loan', 'Mai', 'My', 'Nga', 'Ngân', 'Ngọc', 'Nhung', 'Oanh', 'Phương',
+  'Quyên', 'Tâm', 'Thảo', 'Thu', 'Thủy', 'Trang', 'Trinh', 'Tuyết', 'Uyên', 'Vân', 'Xuân', 'Yến', 'Ánh',
+];
+
+/**
+ * People named in other scripts, typed the way a clerk in that language would: Persian with the
+ * Persian yeh and keheh (ی ک) and ZWNJ, Arabic with ي/ك and sometimes harakat, Turkish with İ/ı,
+ * Hindi with nukta letters. The search must find each whichever variant the reader types.
+ */
+// prettier-ignore
+const OTHER_SCRIPT_PEOPLE: Readonly<Record<'fa' | 'ar' | 'tr' | 'hi', { male: readonly string[]; female: readonly string[]; family: readonly string[] }>> = {
+  fa: {
+    male: ['علی', 'حسین', 'مهدی', 'رضا', 'کاظم', 'یوسف', 'کوروش', 'داریوش', 'مرتضی', 'یاسر'],
+    female: ['زهرا', 'مریم', 'فاطمه', 'نرگس', 'کیمیا', 'یاسمن', 'شیرین', 'پریا'],
+    family: ['کریمی', 'یزدانی', 'کاظمی', 'رحیمی', 'حسینی', 'موسوی', 'نیک‌نام', 'کیانی', 'تهرانی', 'شکیبایی'],
+  },
+  ar: {
+    male: ['علي', 'محمد', 'كريم', 'يوسف', 'عبد الله', 'خالد', 'مُحَمَّد', 'أحمد', 'إبراهيم'],
+    female: ['فاطمة', 'عائشة', 'مريم', 'ليلى', 'نور', 'زينب', 'آمنة'],
+    family: ['الكريمي', 'الحسيني', 'العلي', 'يوسف', 'القاسم', 'الزهراني', 'المصري'],
+  },
+  tr: {
+    male: ['İbrahim', 'İsmail', 'Işık', 'Ilgaz', 'Mehmet', 'Çağrı', 'Oğuz', 'Barış', 'Kadir', 'Tarık'],
+    female: ['Ayşe', 'Işıl', 'İpek', 'Gülşen', 'Şule', 'Çiğdem', 'Yıldız', 'Ilgın'],
+    family: ['Yıldız', 'Işık', 'Çelik', 'Öztürk', 'Şahin', 'Kılıç', 'Aydın', 'Doğan', 'Kırıkkale', 'İnce'],
+  },
+  hi: {
+    male: ['राजेश', 'सुरेश', 'ज़ाकिर', 'अमित', 'विजय', 'फ़ैज़ल', 'राहुल', 'संजय'],
+    female: ['सुनीता', 'प्रिया', 'अंजलि', 'ज़ैनब', 'पूजा', 'नेहा'],
+    family: ['कुमार', 'शर्मा', 'सिंह', 'ग़ाज़ी', 'वर्मा', 'गुप्ता', 'यादव'],
+  },
+};
+
+const FAMILY_TOTAL = FAMILY_NAMES.reduce((a, [, w]) => a + w, 0);
+
+function weightedFamily(rng: Prng): string {
+  let r = rng.next() * FAMILY_TOTAL;
+  for (const [name, w] of FAMILY_NAMES) {
+    r -= w;
+    if (r < 0) return name;
+  }
+  return FAMILY_NAMES[0]![0];
+}
+
+/**
+ * A member's full name: Vietnamese with full diacritics (family, middle, given) for most; for a
+ * share `otherScriptShare`, a Persian, Arabic, Turkish or Hindi name in its own script.
+ */
+export function personName(rng: Prng, sex: 'male' | 'female', otherScriptShare: number): string {
+  if (rng.chance(otherScriptShare)) {
+    const script = rng.pick(['fa', 'ar', 'tr', 'hi'] as const);
+    const set = OTHER_SCRIPT_PEOPLE[script];
+    const given = rng.pick(sex === 'male' ? set.male : set.female);
+    return `${given} ${rng.pick(set.family)}`;
+  }
+  const family = weightedFamily(rng);
+  const middle = rng.pick(sex === 'male' ? MIDDLE_MALE : MIDDLE_FEMALE);
+  const given = rng.pick(sex === 'male' ? GIVEN_MALE : GIVEN_FEMALE);
+  // A few carry two given syllables (Nguyễn Thị Thu Hà), as registers do.
+  return rng.chance(0.12)
+    ? `${family} ${middle} ${rng.pick(sex === 'male' ? GIVEN_MALE : GIVEN_FEMALE)} ${given}`
+    : `${family} ${middle} ${given}`;
+}
+
+/** Where a person was born or lives: a province of the register (Hà Nội, Cà Mau…). */
+export function homeProvince(rng: Prng): string {
+  return rng.pick(PROVINCES)[1];
+}
+
+// prettier-ignore
+export const PROFESSIONS = [
+  'Giáo viên', 'Nông dân', 'Công nhân', 'Cán bộ, công chức', 'Bác sĩ', 'Điều dưỡng', 'Kỹ sư', 'Bộ đội',
+  'Công an', 'Kế toán', 'Hưu trí', 'Sinh viên', 'Kinh doanh', 'Viên chức', 'Lái xe',
+];

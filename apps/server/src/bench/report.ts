@@ -1,5 +1,6 @@
 import type { OrderTiming } from './apply-history.js';
 import { type BenchResults, type EngineResult, TARGETS } from './bench-types.js';
+import type { MemberGeneration } from './generate-members.js';
 import { summarize } from './measure.js';
 
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
@@ -31,6 +32,27 @@ function ordersTable(engine: EngineResult): string[] {
   return lines;
 }
 
+function membersSection(g: MemberGeneration): string[] {
+  const r = g.rows;
+  const all = r.member + r.memberRecord + r.memberEvent + r.memberSpan + r.memberDeadline;
+  const tally = (t: Record<string, number>) =>
+    Object.entries(t)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${count(v)}`)
+      .join(', ');
+  return [
+    `Members: ${count(g.members)} over ${count(g.cells)} cells — ${count(all)} rows (member ${count(r.member)}, ` +
+      `member_record ${count(r.memberRecord)}, member_event ${count(r.memberEvent)}, member_span ${count(r.memberSpan)}, ` +
+      `member_deadline ${count(r.memberDeadline)}). Generated in ${seconds(g.totalMs)}: batched inserts ${seconds(g.insertMs)} ` +
+      `(${count(Math.round(g.insertRowsPerSecond))} rows/s; drawing and replaying lifecycles in JavaScript ` +
+      `${seconds(g.buildMs)} of it, overlapped), keys, constraints and indexes rebuilt ${seconds(g.indexMs)}, ` +
+      `VACUUM ANALYZE ${seconds(g.vacuumAnalyzeMs)}: ${count(Math.round(g.rowsPerSecond))} rows/s overall. ` +
+      `Replay check: ${g.verify.sample} random members read back and replayed, ${g.verify.mismatches} differ.`,
+    '',
+    `Events: ${tally(g.eventsByType)}. Status today: ${tally(g.statusToday)}.`,
+  ];
+}
+
 function engineSection(engine: EngineResult): string[] {
   const g = engine.generation;
   const lines = [
@@ -55,10 +77,14 @@ function engineSection(engine: EngineResult): string[] {
     ...engine.measurements.map(
       (m) =>
         `| ${m.group} | ${m.name} | ${m.dates} | ${range(m.answer)} | ${m.stats.n} | ${ms(m.stats.p50)} | ${ms(m.stats.p95)} | ` +
-        `${ms(m.stats.max)} | ≤ ${m.targetMs} | ${m.pass ? 'met' : '**missed**'} |`,
+        `${ms(m.stats.max)} | ${m.targetMs === null ? '—' : `≤ ${m.targetMs}`} | ` +
+        `${m.pass === null ? 'baseline' : m.pass ? 'met' : '**missed**'} |`,
     ),
     '',
   ];
+  // The member register comes after the tree's build times, before the orders it took part in.
+  const afterGeneration = lines.findIndex((l) => l.startsWith('Generation:')) + 2;
+  if (engine.members) lines.splice(afterGeneration, 0, ...membersSection(engine.members), '');
   if (engine.audit) {
     const a = engine.audit;
     lines.push(
@@ -87,7 +113,11 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Run ${results.startedAt} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(0)} GiB, Node ${m.node} (${m.platform}). ` +
       `Target ${count(o.units)} units, ${o.iterations} timed iterations after ${o.warmup} warm-up per measurement, ` +
-      `seed ${o.seed}, "today" = ${o.today}.`,
+      `seed ${o.seed}, "today" = ${o.today}.` +
+      (o.members
+        ? ` Members: ${count(o.members.pglite)} on PGlite, ${count(o.members.postgres)} on PostgreSQL; member ` +
+          `measurements take ${o.memberIterations} timed iterations after ${o.memberWarmup} warm-up (slow reads).`
+        : ''),
     '',
     ...results.engines.flatMap(engineSection),
   ].join('\n');

@@ -1,7 +1,8 @@
 // The benchmark suite: builds a national-scale tree with history on each engine, then times the
 // reads the product promises (tree as of a date, units by kind for a subtree, name search) and
-// checks that a long query on PGlite leaves the HTTP thread responsive. `npm run bench`; options
-// BENCH_UNITS, BENCH_ITERATIONS, BENCH_ENGINES, BENCH_AUDIT_EVENTS, DATABASE_URL, BENCH_OUT.
+// checks that a long query on PGlite leaves the HTTP thread responsive; then loads a member
+// register (1 M members on PGlite, 6 M on a server) and times member figures, name search and
+// reorganizations with members. `npm run bench`; options in docs/BENCHMARKS.md.
 import { EVERYWHERE } from '../modules/access/actor.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,10 +16,12 @@ import { type DatabaseHandle, type EngineName, openDatabase } from '../db/engine
 import { migrateToLatest } from '../db/migrate.js';
 import type { Db } from '../modules/units/units.repository.js';
 import { findChildren, getFigures, searchUnits } from '../modules/units/units.service.js';
-import { applyHistory } from './apply-history.js';
+import { applyHistory, applyMergersWithMembers } from './apply-history.js';
 import { benchAuditChain } from './audit-chain.js';
 import { type BenchResults, type EngineResult, type Measurement, TARGETS } from './bench-types.js';
+import { generateMembers } from './generate-members.js';
 import { generateTree, loadFoundingTree } from './generate-tree.js';
+import { measureMemberReads } from './member-reads.js';
 import { probeEventLoop, timeIterations } from './measure.js';
 import { Prng } from './prng.js';
 import { renderMarkdown } from './report.js';
@@ -39,6 +42,18 @@ interface Options {
   outDir: string;
   today: IsoDate;
   auditEvents: number;
+  members: Record<EngineName, number>;
+  memberIterations: number;
+  memberWarmup: number;
+  memberBatch: number;
+  memberVerify: number;
+}
+
+function count(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum = 0): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < minimum)
+    throw new Error(`${name} must be an integer of at least ${minimum}, not “${env[name]}”.`);
+  return value;
 }
 
 function readOptions(env: NodeJS.ProcessEnv): Options {
@@ -64,6 +79,16 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     outDir: path.resolve(env.BENCH_OUT ?? 'bench-results'),
     auditEvents: Number(env.BENCH_AUDIT_EVENTS ?? 1_000_000),
     today: todayIn('UTC'),
+    // The BRIEF's two scales: embedded 1 M members, national 6 M on a server.
+    members: {
+      pglite: count(env, 'BENCH_MEMBERS_PGLITE', 1_000_000),
+      postgres: count(env, 'BENCH_MEMBERS_POSTGRES', 6_000_000),
+    },
+    // Member figures at the root take seconds before a roll-up design exists: fewer iterations.
+    memberIterations: count(env, 'BENCH_MEMBER_ITERATIONS', 10, 1),
+    memberWarmup: 2,
+    memberBatch: count(env, 'BENCH_MEMBER_BATCH', 20_000, 1),
+    memberVerify: count(env, 'BENCH_MEMBER_VERIFY', 200),
   };
 }
 
@@ -266,6 +291,27 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
     await sql`vacuum analyze`.execute(db);
     const vacuumAnalyzeMs = performance.now() - t;
 
+    let members = null;
+    if (options.members[engine] > 0) {
+      log(`${engine}: generating ${options.members[engine].toLocaleString('en-US')} members`);
+      members = await generateMembers(db, ctx.rules.members, {
+        members: options.members[engine],
+        seed: SEED,
+        today: options.today,
+        batchSize: options.memberBatch,
+        verifySample: options.memberVerify,
+        // PGlite's heap is 2 GiB in all (stack.md §1.1).
+        maintenanceWorkMem: engine === 'pglite' ? '256MB' : '1GB',
+        log,
+      });
+      log(
+        `${engine}: members generated in ${(members.totalMs / 1000).toFixed(1)} s ` +
+          `(${Math.round(members.rowsPerSecond).toLocaleString('en-US')} rows/s; inserts alone ` +
+          `${Math.round(members.insertRowsPerSecond).toLocaleString('en-US')} rows/s); ` +
+          `${members.verify.sample} sampled members replayed: ${members.verify.mismatches} differ`,
+      );
+    }
+
     const version = (await sql<{ v: string }>`select version() as v`.execute(db)).rows[0]!.v;
     const settings = Object.fromEntries(
       await Promise.all(
@@ -284,7 +330,41 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
 
     const rootId = load.unitIds[tree.central]!;
     const measurements = await measureReads(db, ctx.rules, engine, rootId, options);
+    if (members) {
+      const memberCtx = { ...ctx, today: () => options.today };
+      measurements.push(
+        ...(await measureMemberReads(
+          memberCtx,
+          engine,
+          rootId,
+          {
+            iterations: options.memberIterations,
+            warmup: options.memberWarmup,
+            today: options.today,
+            pastFrom: PAST_FROM,
+            pastTo: PAST_TO,
+            seed: SEED,
+          },
+          log,
+        )),
+      );
+    }
     const eventLoop = engine === 'pglite' ? await probeEventLoop(db) : null;
+    if (members) {
+      // Last, as they change today's tree: the reads above all see the same 34 provinces.
+      const live = await sql<{ id: number }>`
+        select unit_id as id from unit_tree where valid @> ${options.today}::date`.execute(db);
+      const memberOrders = await applyMergersWithMembers(
+        { ...ctx, today: () => options.today },
+        tree,
+        load.unitIds,
+        options.today,
+        new Set(live.rows.map((r) => r.id)),
+        SEED,
+      );
+      for (const o of memberOrders) log(`${engine}: ${o.title}: ${o.ms.toFixed(0)} ms`);
+      orders.push(...memberOrders);
+    }
     log(`${engine}: appending ${options.auditEvents} audit events, then verifying the chain`);
     const audit =
       options.auditEvents > 0 ? await benchAuditChain(db, options.auditEvents, load.unitIds) : null;
@@ -310,6 +390,7 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
         vacuumAnalyzeMs,
       },
       orders,
+      members,
       measurements,
       eventLoop,
       audit,
@@ -339,6 +420,9 @@ async function main(): Promise<void> {
       warmup: WARMUP,
       seed: SEED,
       today: options.today,
+      members: options.members,
+      memberIterations: options.memberIterations,
+      memberWarmup: options.memberWarmup,
     },
     engines: [],
   };

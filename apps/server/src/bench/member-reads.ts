@@ -1,0 +1,177 @@
+import type { IsoDate } from '@rollbook/domain';
+import { sql } from 'kysely';
+import type { EngineName } from '../db/engine.js';
+import type { AppContext } from '../context.js';
+import { localOperator } from '../modules/access/actor.js';
+import { memberFigures } from '../modules/members/members.figures.js';
+import { listMembers } from '../modules/members/members.service.js';
+import { type Measurement, TARGETS } from './bench-types.js';
+import { timeIterations } from './measure.js';
+import { Prng } from './prng.js';
+
+export interface MemberReadOptions {
+  iterations: number;
+  warmup: number;
+  today: IsoDate;
+  pastFrom: IsoDate;
+  pastTo: IsoDate;
+  seed: number;
+}
+
+/** The search page size the HTTP route asks for (limit + 1 to know whether there is more). */
+const SEARCH_LIMIT = 51;
+
+function randomDay(rng: Prng, from: IsoDate, to: IsoDate): IsoDate {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - start) / 86_400_000);
+  return new Date(start + rng.int(0, days) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Units of some kinds with the days they are live (unit_tree rows), to pick one live on a day. */
+async function loadLiveUnits(ctx: AppContext) {
+  const rows = await sql<{ unit_id: number; kind: string; from: string; to: string | null }>`
+    select unit_id, kind, lower(valid)::text as from, upper(valid)::text as to from unit_tree
+    where kind = any(${['province', 'commune', ...ctx.rules.members.pack.memberUnitKinds]}::text[])`.execute(
+    ctx.db,
+  );
+  const byKind = new Map<string, typeof rows.rows>();
+  for (const r of rows.rows) {
+    const kind = ctx.rules.members.isMemberUnitKind(r.kind) ? 'cell' : r.kind;
+    byKind.set(kind, [...(byKind.get(kind) ?? []), r]);
+  }
+  /** A random unit of the kind ('cell' for any member kind) live on the day. */
+  return (rng: Prng, kind: string, date: IsoDate): number => {
+    const list = byKind.get(kind) ?? [];
+    for (let attempt = 0; attempt < 10_000; attempt++) {
+      const r = rng.pick(list);
+      if (r.from <= date && (r.to === null || date < r.to)) return r.unit_id;
+    }
+    throw new Error(`No ${kind} live on ${date}.`);
+  };
+}
+
+/**
+ * Times the member reads the product promises against the BRIEF's targets: a unit's member
+ * figures (root, province, commune, cell; today and past days), a raw count over all spans as the
+ * baseline in the same run, and name search in several scripts. The unit and day of each iteration
+ * are drawn before timing starts, so the clock sees only the read.
+ */
+export async function measureMemberReads(
+  ctx: AppContext,
+  engine: EngineName,
+  rootId: number,
+  o: MemberReadOptions,
+  log: (message: string) => void,
+): Promise<Measurement[]> {
+  const actor = localOperator('bench');
+  const pickUnit = await loadLiveUnits(ctx);
+  const targets = TARGETS[engine];
+  const measurements: Measurement[] = [];
+  const todayWords = `today (${o.today})`;
+  const pastWords = `random day ${o.pastFrom}…${o.pastTo}`;
+  const dateSets = [
+    { words: todayWords, past: false, pick: () => o.today },
+    { words: pastWords, past: true, pick: (rng: Prng) => randomDay(rng, o.pastFrom, o.pastTo) },
+  ];
+  let seq = 100;
+  const measure = async <A>(
+    group: Measurement['group'],
+    name: string,
+    dates: string,
+    targetMs: number | null,
+    draw: (rng: Prng) => A,
+    run: (args: A) => Promise<number>,
+  ) => {
+    const rng = new Prng(o.seed + ++seq);
+    const args = Array.from({ length: o.iterations + o.warmup }, () => draw(rng));
+    log(`${engine}: ${group} — ${name}, ${dates}`);
+    const sizes: number[] = [];
+    const stats = await timeIterations(o.iterations, o.warmup, async (i) => {
+      sizes.push(await run(args[i]!));
+    });
+    const answer = { min: Math.min(...sizes), max: Math.max(...sizes) };
+    measurements.push({
+      group,
+      name,
+      dates,
+      stats,
+      answer,
+      targetMs,
+      pass: targetMs === null ? null : stats.p95 <= targetMs,
+    });
+  };
+
+  const scopes: Array<[label: string, pick: (rng: Prng, date: IsoDate) => number]> = [
+    ['root (whole organization)', () => rootId],
+    ['a random province', (rng, date) => pickUnit(rng, 'province', date)],
+    ['a random commune', (rng, date) => pickUnit(rng, 'commune', date)],
+    ['a random cell', (rng, date) => pickUnit(rng, 'cell', date)],
+  ];
+  for (const d of dateSets) {
+    const target = d.past ? targets.memberFiguresPastP95Ms : targets.memberFiguresTodayP95Ms;
+    for (const [label, pick] of scopes) {
+      await measure(
+        'member figures',
+        `memberFigures: ${label}`,
+        d.words,
+        target,
+        (rng) => {
+          const date = d.pick(rng);
+          return { unitId: pick(rng, date), date };
+        },
+        async ({ unitId, date }) => (await memberFigures(ctx, actor, unitId, date)).stock.members,
+      );
+    }
+    // What a bare scan of every span costs on this engine and data, with no tree and no record.
+    await measure(
+      'member figures: raw baseline',
+      'select status, count(*) from member_span where valid @> D group by status',
+      d.words,
+      null,
+      (rng) => d.pick(rng),
+      async (date) => {
+        const rows = await sql<{ status: string; n: number }>`
+          select status, count(*)::int as n from member_span where valid @> ${date}::date group by status`.execute(
+          ctx.db,
+        );
+        return rows.rows
+          .filter((r) => r.status === 'probationary' || r.status === 'official')
+          .reduce((a, r) => a + r.n, 0);
+      },
+    );
+  }
+
+  const searches: Array<[label: string, query: string, under: 'root' | 'province', past: boolean]> = [
+    ['“nguyen van an” (Vietnamese, no diacritics)', 'nguyen van an', 'root', false],
+    ['“nguyen van an” (Vietnamese, no diacritics)', 'nguyen van an', 'root', true],
+    ['“tran thi thu” (Vietnamese, no diacritics)', 'tran thi thu', 'root', false],
+    ['“كريمي” (Persian کریمی typed with Arabic ك/ي)', 'كريمي', 'root', false],
+    ['“IŞIK YILDIZ” (Turkish, dotless ı)', 'IŞIK YILDIZ', 'root', false],
+    ['“जाकिर” (Hindi, without nukta)', 'जाकिर', 'root', false],
+    ['“nguyen thi” inside a random province', 'nguyen thi', 'province', false],
+    ['“le van” inside a random province', 'le van', 'province', true],
+  ];
+  for (const [label, query, under, past] of searches) {
+    const d = dateSets[past ? 1 : 0]!;
+    await measure(
+      'member name search',
+      `listMembers: ${label}`,
+      d.words,
+      targets.memberSearchP95Ms,
+      (rng) => {
+        const date = d.pick(rng);
+        return { date, unitId: under === 'root' ? undefined : pickUnit(rng, 'province', date) };
+      },
+      async ({ date, unitId }) =>
+        (
+          await listMembers(ctx, actor, {
+            asOf: date,
+            query,
+            limit: SEARCH_LIMIT,
+            ...(unitId !== undefined && { unitId }),
+          })
+        ).length,
+    );
+  }
+  return measurements;
+}
