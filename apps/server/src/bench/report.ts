@@ -47,7 +47,9 @@ function membersSection(g: MemberGeneration): string[] {
       `(${count(Math.round(g.insertRowsPerSecond))} rows/s; drawing and replaying lifecycles in JavaScript ` +
       `${seconds(g.buildMs)} of it, overlapped), keys, constraints and indexes rebuilt ${seconds(g.indexMs)}, ` +
       `VACUUM ANALYZE ${seconds(g.vacuumAnalyzeMs)}: ${count(Math.round(g.rowsPerSecond))} rows/s overall. ` +
-      `Replay check: ${g.verify.sample} random members read back and replayed, ${g.verify.mismatches} differ.`,
+      `Replay check: the first ${count(g.verify.replayed)} members replayed in memory by the domain (every rule ` +
+      `checked, spans and deadlines equal); ${g.verify.sample} random members read back and replayed, ` +
+      `${g.verify.mismatches} differ.`,
     '',
     `Events: ${tally(g.eventsByType)}. Status today: ${tally(g.statusToday)}.`,
   ];
