@@ -205,3 +205,183 @@ describe('rollbook api', () => {
     }
   });
 });
+
+describe('rollbook member, work-list and figures', () => {
+  /** The demo's cells; the first test of this file loads it, and this block also runs alone. */
+  async function ensureDemo() {
+    if (!JSON.parse((await cli('--json', 'units', 'list')).out).length)
+      expect((await cli('demo')).code).toBe(0);
+  }
+  const figuresOf = async (...args: string[]) => {
+    const run = await cli('--json', 'figures', 'members', '--unit', 'AG-MHH-AP1', ...args);
+    expect(run.code, run.err).toBe(0);
+    return JSON.parse(run.out) as {
+      unit: { code: string };
+      stock: { members: number; byStatus: Array<{ value: string; count: number }>; byEthnicity?: unknown[] };
+      period: Record<'current' | 'previous' | 'lastYear', { admissions: number; recognitions: number }>;
+    };
+  };
+  const official = (f: Awaited<ReturnType<typeof figuresOf>>) =>
+    f.stock.byStatus.find((s) => s.value === 'official')?.count ?? 0;
+  const period = ['--as-of', '2025-12-01', '--from', '2025-09-01', '--to', '2025-11-30'];
+
+  it('adds a member, refuses an early recognition with its rule, records it, and reads them back', async () => {
+    await ensureDemo();
+    // Counted before and after: the demo may hold members of its own.
+    const before = await figuresOf(...period);
+
+    const added = await cli(
+      '--json',
+      'member',
+      'add',
+      '--name',
+      'Lê Thị Ngọc Ánh',
+      '--unit',
+      'ag-mhh-ap1',
+      '--birth-date',
+      '1995-04-10',
+      '--sex',
+      'female',
+      '--education',
+      'bachelor',
+      '--ethnicity',
+      'kinh',
+      '--national-id',
+      '079195004321',
+      '--admitted',
+      '2024-09-02',
+      '--ceremony',
+      '2024-09-16',
+      '--decision',
+      '123-QĐ/ĐU',
+      '--decided-by',
+      'Đảng ủy xã',
+    );
+    expect(added.code, added.err).toBe(0);
+    const member = JSON.parse(added.out).member as { id: number; state: { status: string } };
+    expect(member.state.status).toBe('admitted');
+    const id = String(member.id);
+
+    // The probation review falls due after the probation ends: it is on the cell's work list.
+    const due = JSON.parse(
+      (await cli('--json', 'work-list', '--unit', 'AG-MHH-AP1', '--as-of', '2025-09-01', '--horizon', '90'))
+        .out,
+    ) as Array<{ memberId: number; kind: string; since: string }>;
+    expect(due).toContainEqual(
+      expect.objectContaining({ memberId: member.id, kind: 'recognition', since: '2025-09-16' }),
+    );
+
+    // Too early: a dry run says so on stdout; the write is refused with the rule and its source.
+    const check = await cli(
+      '--json',
+      'member',
+      'event',
+      id,
+      'recognition',
+      '--date',
+      '2025-09-01',
+      '--dry-run',
+    );
+    expect(check.code).toBe(4);
+    expect(JSON.parse(check.out)).toMatchObject({
+      ok: false,
+      problems: [
+        {
+          rule: 'recognition_too_early',
+          field: '--date',
+          source: expect.stringMatching(/Charter|Regulation/),
+        },
+      ],
+    });
+    const refused = await cli('--lang', 'vi', 'member', 'event', id, 'recognition', '--date', '2025-09-01');
+    expect(refused.code).toBe(4);
+    expect(refused.err).toContain('rule recognition_too_early');
+    expect(refused.err).toMatch(/Không thể ghi: .*2025-09-16.*Quy định \(.+\): .*(Charter|Regulation)/);
+
+    // Late, but allowed: recorded with a note; official from the exact 12-month date.
+    const recognized = await cli(
+      '--lang',
+      'en',
+      'member',
+      'event',
+      id,
+      'recognition',
+      '--date',
+      '2025-11-20',
+      '--decision',
+      '45-QĐ/ĐU',
+    );
+    expect(recognized.code, recognized.err).toBe(0);
+    expect(recognized.out).toMatch(/recorded a recognition as official .*; now official, AG-MHH-AP1/);
+    expect(recognized.out).toContain('note (recognition_late)');
+
+    const shown = await cli('--lang', 'en', 'member', 'show', id, '--as-of', '2025-12-01');
+    expect(shown.out).toContain('status: official since 2025-09-16');
+    expect(shown.out).toContain('unit: AG-MHH-AP1');
+    expect(shown.out).toContain('seniority: 14 months');
+    expect(shown.out).toContain('sex: Female');
+    const detail = JSON.parse((await cli('--json', 'member', 'show', id, '--as-of', '2025-10-01')).out);
+    expect(detail).toMatchObject({
+      seniorityMonths: 12,
+      state: { status: 'official' },
+      record: { nationalId: '079195004321' },
+      memberships: [{ ceremonyDate: '2024-09-16', officialFrom: '2025-09-16' }],
+    });
+    const events = JSON.parse((await cli('--json', 'member', 'events', id)).out) as Array<{
+      type: string;
+      decisionNumber: string | null;
+    }>;
+    expect(events.map((e) => [e.type, e.decisionNumber])).toEqual([
+      ['admission', '123-QĐ/ĐU'],
+      ['recognition', '45-QĐ/ĐU'],
+    ]);
+
+    // Found without diacritics, as text and as JSON.
+    const listed = await cli('member', 'list', '--unit', 'AG-MHH-AP1', '--search', 'le thi ngoc anh');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(new RegExp(`^${id}\\s+Lê Thị Ngọc Ánh\\s+1995-04-10`, 'm'));
+    const found = JSON.parse(
+      (await cli('--json', 'member', 'list', '--search', 'LE THI NGOC ANH', '--as-of', '2025-10-01')).out,
+    ) as Array<{ id: number; status: string; unitCode: string }>;
+    expect(found).toEqual([
+      expect.objectContaining({ id: member.id, status: 'official', unitCode: 'AG-MHH-AP1' }),
+    ]);
+
+    // Figures: one more official member; the recognition in the period, the admission a year earlier.
+    const after = await figuresOf(...period);
+    expect(after.unit.code).toBe('AG-MHH-AP1');
+    expect(after.stock.members - before.stock.members).toBe(1);
+    expect(official(after) - official(before)).toBe(1);
+    expect(after.stock.byEthnicity).toBeDefined();
+    expect(after.period.current.recognitions - before.period.current.recognitions).toBe(1);
+    expect(after.period.lastYear.admissions - before.period.lastYear.admissions).toBe(1);
+    expect(after.period.previous).toEqual(before.period.previous);
+    const table = await cli('--lang', 'en', 'figures', 'members', '--unit', 'AG-MHH-AP1', ...period);
+    expect(table.out).toMatch(/^official\s+\d+$/m);
+    expect(table.out).toMatch(/^Kinh\s+\d+$/m);
+    expect(table.out).toMatch(/^recognitions\s+\d+\s+\d+\s+\d+$/m);
+  }, 240_000);
+
+  it('answers an unknown unit code, a missing member and a malformed detail with their exit codes', async () => {
+    await ensureDemo();
+    const unknown = await cli('member', 'list', '--unit', 'NO-SUCH-CELL');
+    expect(unknown.code).toBe(3);
+    expect(unknown.err).toContain('NO-SUCH-CELL');
+    expect((await cli('member', 'show', '99999')).code).toBe(3);
+    const unknownDetail = await cli(
+      'member',
+      'event',
+      '1',
+      'transfer_out',
+      '--date',
+      '2025-01-01',
+      '--detail',
+      'colour=red',
+    );
+    expect(unknownDetail.code).toBe(2);
+    expect(unknownDetail.err).toContain('--detail colour');
+    const noFirstEvent = await cli('member', 'add', '--name', 'X', '--unit', 'AG-MHH-AP1');
+    expect(noFirstEvent.code).toBe(2);
+    expect(noFirstEvent.err).toContain('--admitted|--applied');
+  }, 120_000);
+});

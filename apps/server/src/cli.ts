@@ -38,6 +38,7 @@ import { EVERYWHERE } from './modules/access/actor.js';
 import { operator } from './cli/operator.js';
 import { addAuditCommands, addUserCommands } from './cli/access-commands.js';
 import { addApiCommand } from './cli/api-command.js';
+import { addMemberCommands } from './cli/member-commands.js';
 import { VERSION } from './version.js';
 
 /** Options every command shares; each has an environment twin. */
@@ -512,6 +513,7 @@ export function buildProgram(): Command {
         return { deleted: order.id };
       }),
     );
+  addMemberCommands(program, withContext, { date, id, twin });
   addUserCommands(program, withContext, { date, id });
   addAuditCommands(program, withContext);
   addApiCommand(program);

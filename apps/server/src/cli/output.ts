@@ -61,10 +61,22 @@ export function reportError(
     const violations = ((error.details as { violations?: [] } | undefined)?.violations ?? []).map((v) =>
       localizeViolation(v, language, ctx?.rules),
     );
-    if (json) console.error(JSON.stringify({ code: error.code, field: error.field, message, violations }));
+    // A member rule refusal names its rule beside the code (the message already gives its source).
+    const rule = (params: Record<string, unknown>) =>
+      typeof params.rule === 'string' ? `, rule ${params.rule}` : '';
+    if (json)
+      console.error(
+        JSON.stringify({
+          code: error.code,
+          field: error.field,
+          ...(typeof error.params.rule === 'string' && { rule: error.params.rule }),
+          message,
+          violations,
+        }),
+      );
     else {
-      console.error(`error (${error.code}): ${message}`);
-      for (const v of violations.slice(1)) console.error(`  also (${v.code}): ${v.message}`);
+      console.error(`error (${error.code}${rule(error.params)}): ${message}`);
+      for (const v of violations.slice(1)) console.error(`  also (${v.code}${rule(v.params)}): ${v.message}`);
     }
     return exitCodeFor(error.code);
   }
