@@ -17,6 +17,8 @@ export interface Config {
   /** pino log level (`LOG_LEVEL`). */
   logLevel: string;
   /** Failed sign-ins in a row that lock an account (`ROLLBOOK_LOCKOUT_THRESHOLD`). */
+  /** Units whose subtree holds at least this many members keep pre-aggregated figures (ADR 0006). */
+  rollupMinMembers: number;
   lockoutThreshold: number;
   /** How long a locked account stays locked (`ROLLBOOK_LOCKOUT_MINUTES`). */
   lockoutMinutes: number;
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rulePackFile: env.ROLLBOOK_RULE_PACK || undefined,
     timeZone: env.ROLLBOOK_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     logLevel: env.LOG_LEVEL || 'info',
+    rollupMinMembers: positiveInteger(env, 'ROLLBOOK_ROLLUP_MIN_MEMBERS', 10000),
     lockoutThreshold: positiveInteger(env, 'ROLLBOOK_LOCKOUT_THRESHOLD', 5),
     lockoutMinutes: positiveInteger(env, 'ROLLBOOK_LOCKOUT_MINUTES', 15),
     signInRatePerMinute: positiveInteger(env, 'ROLLBOOK_SIGN_IN_RATE', 10),

@@ -1,6 +1,7 @@
 import { boot } from './boot.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { refreshRollupUnits } from './modules/members/member-rollup.js';
 
 /**
  * Serves the API and the web app until SIGINT or SIGTERM, then closes cleanly: no new requests,
@@ -9,6 +10,11 @@ import { buildApp } from './http/app.js';
 export async function serve(config: Config): Promise<void> {
   const { ctx, handle } = await boot(config);
   const app = await buildApp(ctx, { logger: { level: config.logLevel } });
+  // Large subtrees get (or lose) their pre-aggregated member figures as the register grows.
+  const rollups = await ctx.db
+    .transaction()
+    .execute((trx) => refreshRollupUnits(trx, ctx.today(), config.rollupMinMembers));
+  if (rollups.chosen.length || rollups.dropped.length) app.log.info(rollups, 'member roll-ups refreshed');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -5,6 +5,7 @@ import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.
 import { isUnitVisible, pathInScope } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../units/units.repository.js';
+import { hasRollup, rollupCounts } from './member-rollup.js';
 
 /** Age bands of the statistical forms, in completed years on the day asked. */
 export const AGE_BANDS = [
@@ -110,7 +111,28 @@ function shiftYear(date: IsoDate): IsoDate {
   return m === '02' && d === '29' ? `${year}-02-28` : `${year}-${m}-${d}`;
 }
 
+/**
+ * Members of a subtree on a day. A unit that keeps roll-ups (a large subtree, ADR 0006) answers from
+ * them; any other is counted directly. Both count the same way: attributes from the record as it
+ * now reads, age as the age reached in the year of the day asked (the statistical forms' count).
+ */
 async function stockOn(
+  db: Db,
+  unitId: number,
+  day: IsoDate,
+  scope: Scope,
+  sensitive: boolean,
+): Promise<MemberStock> {
+  // A reader who holds the whole subtree may use its roll-up; a partial reader is counted directly.
+  if (scope.all || (await subtreeWithin(db, unitId, day, scope))) {
+    if (await hasRollup(db, unitId))
+      return stockFromRollup(await rollupCounts(db, unitId, day), day, sensitive);
+  }
+  return countStockDirectly(db, unitId, day, scope, sensitive);
+}
+
+/** Members of a subtree on a day, counted from the spans themselves (small subtrees; the reference). */
+export async function countStockDirectly(
   db: Db,
   unitId: number,
   day: IsoDate,
@@ -128,13 +150,15 @@ async function stockOn(
     transit: boolean;
     n: number;
   }>`
-    select s.status, r.sex, extract(year from age(${day}::date, r.birth_date))::int as age,
+    select s.status, r.sex, (extract(year from ${day}::date) - extract(year from r.birth_date))::int as age,
       ${sensitive ? sql`r.ethnicity` : sql`null::text`} as ethnicity,
       ${sensitive ? sql`r.religion` : sql`null::text`} as religion,
       s.exempted, s.suspended, s.transfer_to_unit_id is not null as transit, count(*)::int as n
     from member_span s
     join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
-    join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${day}::date
+    join lateral (select rec.sex, rec.birth_date, rec.ethnicity, rec.religion from member_record rec
+      where rec.member_id = s.member_id and rec.superseded_at is null
+      order by upper(rec.valid) desc nulls first limit 1) r on true
     where s.valid @> ${day}::date and s.status <> 'left'
       and ${inSubtree(unitId, scope, sql`t.path`, sql`${day}::date`)}
     group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db);
@@ -165,6 +189,57 @@ async function stockOn(
     bySex: tally((r) => r.sex),
     byAgeBand,
     ...(sensitive && { byEthnicity: tally((r) => r.ethnicity), byReligion: tally((r) => r.religion) }),
+  };
+}
+
+/** The unit's whole subtree on the day lies inside the scope (a grant on it or above). */
+async function subtreeWithin(db: Db, unitId: number, day: IsoDate, scope: Scope): Promise<boolean> {
+  const rows = await sql<{
+    ok: boolean;
+  }>`select coalesce(bool_and(${pathInScope(scope, sql`t.path`, day)}), false) as ok
+    from unit_tree t where t.unit_id = ${unitId} and t.valid @> ${day}::date`.execute(db);
+  return rows.rows[0]?.ok === true;
+}
+
+export async function stockFromRollupOf(db: Db, unitId: number, day: IsoDate): Promise<MemberStock> {
+  return stockFromRollup(await rollupCounts(db, unitId, day), day, true);
+}
+
+function stockFromRollup(
+  counts: ReadonlyArray<{ measure: string; value: string; count: number }>,
+  day: IsoDate,
+  sensitive: boolean,
+): MemberStock {
+  const of = (measure: string) =>
+    counts
+      .filter((c) => c.measure === measure)
+      .map((c) => ({ value: c.value, count: c.count }))
+      .sort((a, b) => b.count - a.count);
+  const one = (measure: string) => counts.find((c) => c.measure === measure && c.value === 'yes')?.count ?? 0;
+  const statusOrder = ['applicant', 'admitted', 'probationary', 'official'];
+  const byStatus = of('status').sort((a, b) => statusOrder.indexOf(a.value) - statusOrder.indexOf(b.value));
+  const year = Number(day.slice(0, 4));
+  const bands = new Map<string, number>();
+  for (const c of of('birth_year')) {
+    const band =
+      c.value === 'unknown' ? 'unknown' : AGE_BANDS.find((b) => year - Number(c.value) <= b.max)!.band;
+    bands.set(band, (bands.get(band) ?? 0) + c.count);
+  }
+  const order = [...AGE_BANDS.map((b) => b.band), 'unknown'];
+  return {
+    asOf: day,
+    members: byStatus
+      .filter((s) => s.value === 'probationary' || s.value === 'official')
+      .reduce((n, s) => n + s.count, 0),
+    byStatus,
+    exempted: one('exempted'),
+    suspended: one('suspended'),
+    inTransit: one('in_transit'),
+    bySex: of('sex'),
+    byAgeBand: [...bands]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value)),
+    ...(sensitive && { byEthnicity: of('ethnicity'), byReligion: of('religion') }),
   };
 }
 

@@ -26,6 +26,7 @@ import type { Database } from '../../db/types.js';
 import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.js';
 import { isUnitVisible } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { applyRollup, contributions, difference, type RollupDelta } from './member-rollup.js';
 import type { Db } from '../units/units.repository.js';
 import {
   bumpMemberVersion,
@@ -436,6 +437,7 @@ export async function createMember(
       newEventRow(memberId, input.event, checked.unitId, ruleSet, actor),
     ]);
     await rederive(trx, ctx, memberId);
+    await applyRollup(trx, await contributions(trx, { memberIds: [memberId] }));
     await recordAudit(trx, actor, {
       action: 'member.create',
       entity: { type: 'member', id: memberId },
@@ -483,6 +485,15 @@ function prefixField(error: unknown, prefix: string): unknown {
   });
 }
 
+/** Applies what a member's change did to the roll-ups: their contributions now, less those before. */
+async function keepRollup(
+  trx: Transaction<Database>,
+  memberId: number,
+  before: readonly RollupDelta[],
+): Promise<void> {
+  await applyRollup(trx, difference(before, await contributions(trx, { memberIds: [memberId] })));
+}
+
 /** Rewrites spans and deadlines from the stored events. */
 async function rederive(trx: Transaction<Database>, ctx: AppContext, memberId: number): Promise<void> {
   const events = await findEvents(trx, memberId, false);
@@ -524,8 +535,10 @@ export async function recordEvent(
     await assertWritable(trx, actor, before.spans, input, checked.unitId);
     if (options.dryRun) return { eventId: null, warnings: checked.warnings, version: version ?? 0 };
     const ruleSet = checked.replay.ruleSets.get(NEW_EVENT_ID)!;
+    const rollupBefore = await contributions(trx, { memberIds: [memberId] });
     const [eventId] = await insertEvents(trx, [newEventRow(memberId, input, checked.unitId, ruleSet, actor)]);
     await rederive(trx, ctx, memberId);
+    await keepRollup(trx, memberId, rollupBefore);
     const next = await bumpMemberVersion(trx, memberId);
     const unitIds = [checked.unitId, spanOn(before.spans, input.date)?.unitId ?? null].filter(
       (u): u is number => u !== null,
@@ -600,6 +613,7 @@ export async function correctEvent(
       const blocking = replay.problems.filter((p) => !FACT_RULES.has(p.rule));
       if (blocking.length) refuseFindings(blocking);
     }
+    const rollupBefore = await contributions(trx, { memberIds: [memberId] });
     await markEventCorrected(trx, eventId, input.reason);
     const [newId] = replacement
       ? await insertEvents(trx, [
@@ -607,6 +621,7 @@ export async function correctEvent(
         ])
       : [null];
     await rederive(trx, ctx, memberId);
+    await keepRollup(trx, memberId, rollupBefore);
     const next = await bumpMemberVersion(trx, memberId);
     await recordAudit(trx, actor, {
       action: 'member.event_correct',
@@ -663,6 +678,7 @@ export async function changeRecord(
         field: 'record.fullName',
         params: { reason: reason('required') },
       });
+    const rollupBefore = await contributions(trx, { memberIds: [memberId] });
     if (input.correction) {
       // A correction rewrites the version in force today (the record as it now reads).
       const target =
@@ -693,6 +709,7 @@ export async function changeRecord(
       await auditRecordChange(trx, actor, memberId, spans, 'member.record_change', pickRecord(latest), next);
     }
     await rederive(trx, ctx, memberId);
+    await keepRollup(trx, memberId, rollupBefore);
     return { version: await bumpMemberVersion(trx, memberId) };
   });
 }

@@ -26,6 +26,7 @@ import { type EndedGrant, endGrantsOnEndedUnits } from '../access/access.reposit
 import { type Actor, requireScope, type Scope } from '../access/actor.js';
 import { keepInScope, visibleUnits } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { applyRollup, contributions, difference, membersUnder } from '../members/member-rollup.js';
 import {
   followReorganization,
   type MemberMove,
@@ -399,6 +400,11 @@ async function applyLocked(
 ): Promise<OrderRow> {
   const plan = await planOrder(trx, ctx.rules, order);
   if (plan.violations.length) refuse(plan.violations);
+  // Member figures of large subtrees follow the tree and the members who move (ADR 0006): the
+  // contributions of the members under the reshaped units, before and after.
+  const reshaped = plan.units.filter((u) => !u.isNew).map((u) => u.unitId);
+  const affected = await membersUnder(trx, reshaped, order.effectiveDate);
+  const rollupBefore = await contributions(trx, { memberIds: affected, from: order.effectiveDate });
   const { ids, violations } = await applyPlan(trx, plan, order.id, ctx.rules);
   if (violations.length) refuse(violations);
   const createdUnitIds: Record<string, number[]> = {};
@@ -426,6 +432,10 @@ async function applyLocked(
   });
   // Members follow a unit that ends into its successor (BRIEF capability 2), as dated events.
   await followReorganization(trx, ctx, actor, order, touched);
+  await applyRollup(
+    trx,
+    difference(rollupBefore, await contributions(trx, { memberIds: affected, from: order.effectiveDate })),
+  );
   // A unit that ends takes its grants with it (BRIEF capability 9); the preview listed them.
   for (const grant of await endGrantsOnEndedUnits(trx, order.id, order.effectiveDate)) {
     await recordAudit(trx, actor, {

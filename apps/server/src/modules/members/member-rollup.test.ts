@@ -1,0 +1,178 @@
+import { addDays, type IsoDate } from '@rollbook/domain';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../context.js';
+import type { DatabaseHandle } from '../../db/engine.js';
+import { EVERYWHERE } from '../access/actor.js';
+import {
+  applyOps,
+  buildMember,
+  buildSmallTree,
+  buildUnit,
+  createTestContext,
+  TEST_OPERATOR,
+  uniqueCode,
+} from '../../test/test-context.js';
+import { extendHorizon, refreshRollupUnits } from './member-rollup.js';
+import { countStockDirectly, type MemberStock, stockFromRollupOf } from './members.figures.js';
+import { memberVersion } from './members.repository.js';
+import { changeRecord, correctEvent, type EventInput, recordEvent } from './members.service.js';
+
+let ctx: AppContext;
+let handle: DatabaseHandle;
+let tree: Awaited<ReturnType<typeof buildSmallTree>>;
+
+beforeAll(async () => {
+  ({ ctx, handle } = await createTestContext());
+  tree = await buildSmallTree(ctx);
+});
+afterAll(() => handle?.close());
+
+async function event(memberId: number, input: EventInput) {
+  return recordEvent(ctx, TEST_OPERATOR, memberId, (await memberVersion(ctx.db, memberId))!, input);
+}
+
+/** Arrays sorted so two answers compare regardless of the order of equal counts. */
+function normalized(stock: MemberStock) {
+  const sort = (list?: Array<{ value: string; count: number }>) =>
+    list && [...list].sort((a, b) => a.value.localeCompare(b.value));
+  return {
+    ...stock,
+    byStatus: sort(stock.byStatus),
+    bySex: sort(stock.bySex),
+    byAgeBand: sort(stock.byAgeBand),
+    byEthnicity: sort(stock.byEthnicity),
+    byReligion: sort(stock.byReligion),
+  };
+}
+
+const DAYS: IsoDate[] = [
+  '2015-06-30',
+  '2020-01-01',
+  '2021-03-02',
+  '2023-12-31',
+  '2024-02-29',
+  '2025-07-01',
+  '2026-06-01',
+  '2026-09-01',
+  '2026-11-25',
+  '2027-03-15',
+];
+
+async function expectRollupsMatchCounting() {
+  const units = await sql<{ id: number }>`select unit_id as id from member_rollup_unit order by 1`.execute(
+    ctx.db,
+  );
+  expect(units.rows.length).toBeGreaterThan(3);
+  for (const { id } of units.rows)
+    for (const day of DAYS) {
+      const counted = await countStockDirectly(ctx.db, id, day, EVERYWHERE, true);
+      const rolled = await stockFromRollupOf(ctx.db, id, day);
+      expect(normalized(rolled), `unit ${id} on ${day}`).toEqual(normalized(counted));
+    }
+}
+
+describe('member roll-ups (ADR 0006)', () => {
+  it('equal counting the spans, for every unit and day, through events, corrections, record changes and reorganizations', async () => {
+    const cellC = await buildUnit(
+      ctx,
+      { kind: 'cell', parentId: tree.committee, name: 'Chi bộ C' },
+      '2000-01-01',
+    );
+    const people: number[] = [];
+    for (const [i, cell] of [tree.cellA, tree.cellB, cellC, tree.gCell, tree.cellA].entries())
+      people.push(
+        await buildMember(ctx, {
+          unitId: cell,
+          admitted: `201${i}-03-0${i + 1}`,
+          official: i % 2 === 0,
+          birthDate: `19${70 + i * 5}-0${i + 1}-15`,
+          sex: i % 2 ? 'female' : 'male',
+        }),
+      );
+    await event(people[0]!, {
+      type: 'exemption',
+      date: '2021-03-02',
+      details: { exemptionReason: 'health' },
+    });
+    await event(people[2]!, {
+      type: 'transfer_out',
+      date: '2023-05-02',
+      unitId: tree.gCell,
+      details: { transferKind: 'official' },
+    });
+
+    // Built from history: everything above is counted when the units are chosen.
+    await ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, ctx.today(), 1));
+    await expectRollupsMatchCounting();
+
+    // Kept in step afterwards.
+    await event(people[2]!, { type: 'transfer_in', date: '2023-06-10' });
+    await event(people[4]!, {
+      type: 'suspension',
+      date: '2026-02-02',
+      details: { suspensionGround: 'investigation', until: '2026-03-31' },
+    });
+    await event(people[0]!, { type: 'death', date: '2025-12-01' });
+    const late = await buildMember(ctx, { unitId: cellC, admitted: '2024-02-05', official: true });
+    await changeRecord(ctx, TEST_OPERATOR, late, (await memberVersion(ctx.db, late))!, {
+      correction: true,
+      fields: { sex: 'female', birthDate: '1999-12-31', ethnicity: 'tay' },
+    });
+    const events = await sql<{ id: number }>`select id from member_event where member_id = ${people[1]!}
+      and type = 'admission'`.execute(ctx.db);
+    await correctEvent(
+      ctx,
+      TEST_OPERATOR,
+      people[1]!,
+      events.rows[0]!.id,
+      (await memberVersion(ctx.db, people[1]!))!,
+      {
+        reason: 'wrong date',
+        replacement: {
+          type: 'admission',
+          date: '2011-05-02',
+          unitId: tree.cellB,
+          details: { ceremonyDate: '2011-05-09' },
+        },
+      },
+    );
+    // A back-dated move of a cell to a new commune, a merge and a planned split.
+    const communeB = await buildUnit(
+      ctx,
+      { kind: 'commune', parentId: tree.province, name: 'Xã B' },
+      '2000-01-01',
+    );
+    await applyOps(ctx, '2022-01-01', [{ type: 'move', unitId: tree.gCell, parentId: communeB }]);
+    await applyOps(ctx, '2026-06-01', [
+      {
+        type: 'merge',
+        unitIds: [tree.cellA, cellC],
+        into: { code: uniqueCode(), name: 'Chi bộ hợp nhất', kind: 'cell', parentId: tree.committee },
+      },
+    ]);
+    await applyOps(ctx, '2027-01-01', [
+      {
+        type: 'split',
+        unitId: tree.cellB,
+        parts: [
+          { code: uniqueCode(), name: 'Chi bộ B1', kind: 'cell', takesRemainder: true },
+          { code: uniqueCode(), name: 'Chi bộ B2', kind: 'cell' },
+        ],
+      },
+    ]);
+    await expectRollupsMatchCounting();
+  });
+
+  it('answers past the checkpoint horizon from the changes, and moves the horizon on', async () => {
+    await sql`delete from member_rollup_month where month > '2024-01-01'`.execute(ctx.db);
+    await sql`update member_rollup_state set horizon = '2024-01-01'`.execute(ctx.db);
+    await expectRollupsMatchCounting();
+    await ctx.db.transaction().execute((trx) => extendHorizon(trx, addDays(ctx.today(), 0)));
+    const horizon = await sql<{
+      h: string;
+    }>`select to_char(horizon, 'YYYY-MM-DD') as h from member_rollup_state`.execute(ctx.db);
+    expect(horizon.rows[0]!.h).toBe('2026-11-01');
+    await expectRollupsMatchCounting();
+  });
+});

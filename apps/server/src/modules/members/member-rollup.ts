@@ -1,0 +1,293 @@
+import type { IsoDate } from '@rollbook/domain';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/types.js';
+import type { Db } from '../units/units.repository.js';
+
+/**
+ * Pre-aggregated member counts for large subtrees (docs/adr/0006-member-rollup.md).
+ *
+ * Every write that changes spans, records or the tree around members follows the same pattern:
+ * take the contributions of the members it touches before the change (as negative deltas), make
+ * the change, take them again after (positive), and apply the sum. What did not change cancels.
+ */
+
+/** One aggregated change of a count: on `day`, the count of (measure, value) under `unitId` moves by `delta`. */
+export interface RollupDelta {
+  unitId: number;
+  measure: string;
+  value: string;
+  day: IsoDate;
+  delta: number;
+}
+
+/** Which spans to take: those of some members, or of members in the subtrees of some units. */
+export type ContributionFilter =
+  { memberIds: readonly number[]; from?: IsoDate } | { underUnitIds: readonly number[]; from: IsoDate };
+
+/**
+ * The contributions of spans to the counts of the rollup units above them: each span, cut by the
+ * tree rows of its unit, adds +1 from its first day to each measure of each rollup unit on the
+ * unit's path, and −1 from the day after its last. With `from`, only what lies on or after that day.
+ */
+export async function contributions(db: Db, filter: ContributionFilter): Promise<RollupDelta[]> {
+  const from = filter.from ?? null;
+  const spans: RawBuilder<unknown> =
+    'memberIds' in filter
+      ? sql`s.member_id = any(${[...filter.memberIds]}::bigint[])`
+      : sql`s.unit_id in (select t0.unit_id from unit_tree t0
+          where t0.path ? array(select ('*.' || u || '.*')::lquery from unnest(${[...filter.underUnitIds]}::bigint[]) u)
+            and (upper_inf(t0.valid) or upper(t0.valid) > ${from}::date))`;
+  if ('memberIds' in filter && filter.memberIds.length === 0) return [];
+  if ('underUnitIds' in filter && filter.underUnitIds.length === 0) return [];
+  const rows = await sql<RollupDelta>`
+    with r as (select unit_id from member_rollup_unit),
+    sp as (
+      select s.member_id, s.unit_id, s.status, s.exempted, s.suspended, s.transfer_to_unit_id is not null as transit,
+        case when ${from}::date is null then s.valid else s.valid * daterange(${from}::date, null) end as valid
+      from member_span s
+      where exists (select 1 from r) and s.status <> 'left' and ${spans}
+        and (${from}::date is null or upper_inf(s.valid) or upper(s.valid) > ${from}::date)
+    ),
+    attrs as (
+      select distinct on (rec.member_id) rec.member_id, rec.sex,
+        extract(year from rec.birth_date)::int::text as birth_year, rec.ethnicity, rec.religion
+      from member_record rec where rec.member_id in (select member_id from sp) and rec.superseded_at is null
+      order by rec.member_id, upper(rec.valid) desc nulls first
+    ),
+    pieces as (
+      select a.id as unit_id, sp.valid * t.valid as valid, sp.status, sp.exempted, sp.suspended, sp.transit,
+        at.sex, at.birth_year, at.ethnicity, at.religion
+      from sp
+      join unit_tree t on t.unit_id = sp.unit_id and t.valid && sp.valid
+      cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
+      join r on r.unit_id = a.id
+      left join attrs at on at.member_id = sp.member_id
+    ),
+    measured as (
+      select p.unit_id, p.valid, m.measure, m.value
+      from pieces p
+      cross join lateral (values
+        ('status', p.status),
+        ('sex', case when p.status in ('probationary', 'official') then coalesce(p.sex, 'unknown') end),
+        ('birth_year', case when p.status in ('probationary', 'official') then coalesce(p.birth_year, 'unknown') end),
+        ('ethnicity', case when p.status in ('probationary', 'official') then coalesce(p.ethnicity, 'unknown') end),
+        ('religion', case when p.status in ('probationary', 'official') then coalesce(p.religion, 'unknown') end),
+        ('exempted', case when p.status in ('probationary', 'official') and p.exempted then 'yes' end),
+        ('suspended', case when p.status in ('probationary', 'official') and p.suspended then 'yes' end),
+        ('in_transit', case when p.status in ('probationary', 'official') and p.transit then 'yes' end)
+      ) as m (measure, value)
+      where m.value is not null and not isempty(p.valid)
+    ),
+    changes as (
+      select unit_id, measure, value, lower(valid) as day, 1 as delta from measured
+      union all
+      select unit_id, measure, value, upper(valid), -1 from measured where not upper_inf(valid)
+    )
+    select unit_id as "unitId", measure, value, to_char(day, 'YYYY-MM-DD') as day, sum(delta)::int as delta
+    from changes group by unit_id, measure, value, day having sum(delta) <> 0`.execute(db);
+  return rows.rows;
+}
+
+/** Adds `after` and subtracts `before`: what the change did to the counts. */
+export function difference(before: readonly RollupDelta[], after: readonly RollupDelta[]): RollupDelta[] {
+  const sum = new Map<string, RollupDelta>();
+  const add = (d: RollupDelta, sign: number) => {
+    const key = `${d.unitId}|${d.measure}|${d.value}|${d.day}`;
+    const entry = sum.get(key) ?? { ...d, delta: 0 };
+    entry.delta += sign * d.delta;
+    sum.set(key, entry);
+  };
+  for (const d of before) add(d, -1);
+  for (const d of after) add(d, 1);
+  return [...sum.values()].filter((d) => d.delta !== 0);
+}
+
+/**
+ * Applies changes to the dated deltas and to every monthly checkpoint on or after each change's
+ * day. Checkpoints exist for each count from the month of its first change up to the horizon, so
+ * months a change reaches for the first time start from zero.
+ */
+export async function applyRollup(trx: Transaction<Database>, deltas: readonly RollupDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const cols = {
+    unit: deltas.map((d) => d.unitId),
+    measure: deltas.map((d) => d.measure),
+    value: deltas.map((d) => d.value),
+    day: deltas.map((d) => d.day),
+    delta: deltas.map((d) => d.delta),
+  };
+  const input = sql`unnest(${cols.unit}::bigint[], ${cols.measure}::text[], ${cols.value}::text[],
+    ${cols.day}::date[], ${cols.delta}::int[]) as d (unit_id, measure, value, day, delta)`;
+  await sql`insert into member_rollup (unit_id, measure, value, day, delta)
+    select unit_id, measure, value, day, delta from ${input}
+    on conflict (unit_id, measure, value, day) do update set delta = member_rollup.delta + excluded.delta`.execute(
+    trx,
+  );
+  await sql`delete from member_rollup where delta = 0 and (unit_id, measure, value, day) in (select unit_id, measure, value, day from ${input})`.execute(
+    trx,
+  );
+  await sql`insert into member_rollup_month (unit_id, month, measure, value, count)
+    select distinct d.unit_id, g::date, d.measure, d.value, 0
+    from ${input}
+    cross join member_rollup_state st
+    cross join lateral generate_series(
+      case when d.day = date_trunc('month', d.day)::date then d.day else (date_trunc('month', d.day) + interval '1 month')::date end,
+      st.horizon, interval '1 month') as g
+    on conflict do nothing`.execute(trx);
+  // One update per checkpoint with the sum of every change on or before it (an UPDATE … FROM
+  // applies only one of several matching source rows).
+  await sql`update member_rollup_month m set count = m.count + x.delta
+    from (
+      select c.unit_id, c.month, c.measure, c.value, sum(d.delta)::int as delta
+      from member_rollup_month c join ${input}
+        on c.unit_id = d.unit_id and c.measure = d.measure and c.value = d.value and c.month >= d.day
+      group by 1, 2, 3, 4
+    ) x
+    where m.unit_id = x.unit_id and m.month = x.month and m.measure = x.measure and m.value = x.value`.execute(
+    trx,
+  );
+}
+
+/** The members whose spans lie in the subtrees of these units on or after a day. */
+export async function membersUnder(db: Db, unitIds: readonly number[], from: IsoDate): Promise<number[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await sql<{ id: number }>`select distinct s.member_id as id from member_span s
+    where s.status <> 'left' and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)
+      and s.unit_id in (select t.unit_id from unit_tree t
+        where t.path ? array(select ('*.' || u || '.*')::lquery from unnest(${[...unitIds]}::bigint[]) u)
+          and (upper_inf(t.valid) or upper(t.valid) > ${from}::date))`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/** Whether a unit keeps roll-ups. */
+export async function hasRollup(db: Db, unitId: number): Promise<boolean> {
+  const rows = await sql<{
+    ok: number;
+  }>`select 1 as ok from member_rollup_unit where unit_id = ${unitId}`.execute(db);
+  return rows.rows.length > 0;
+}
+
+/**
+ * Counts of a rollup unit on a day: the checkpoint of the day's month (the horizon's, beyond it)
+ * plus the changes after the checkpoint up to the day.
+ */
+export async function rollupCounts(
+  db: Db,
+  unitId: number,
+  day: IsoDate,
+): Promise<Array<{ measure: string; value: string; count: number }>> {
+  const rows = await sql<{ measure: string; value: string; count: number }>`
+    with cp as (select least(date_trunc('month', ${day}::date)::date, horizon) as month from member_rollup_state)
+    select measure, value, sum(n)::int as count from (
+      select m.measure, m.value, m.count as n from member_rollup_month m, cp
+      where m.unit_id = ${unitId} and m.month = cp.month
+      union all
+      select r.measure, r.value, r.delta from member_rollup r, cp
+      where r.unit_id = ${unitId} and r.day > cp.month and r.day <= ${day}::date
+    ) x group by measure, value having sum(n) <> 0`.execute(db);
+  return rows.rows;
+}
+
+/** Moves the checkpoint horizon up to a day's month, writing the checkpoints in between. */
+export async function extendHorizon(trx: Transaction<Database>, today: IsoDate): Promise<void> {
+  const state = await sql<{ horizon: string }>`select to_char(horizon, 'YYYY-MM-DD') as horizon
+    from member_rollup_state for update`.execute(trx);
+  const horizon = state.rows[0]!.horizon;
+  const target = `${today.slice(0, 7)}-01`;
+  if (target <= horizon) return;
+  await sql`insert into member_rollup_month (unit_id, month, measure, value, count)
+    select m.unit_id, g::date, m.measure, m.value,
+      m.count + coalesce((select sum(r.delta) from member_rollup r where r.unit_id = m.unit_id
+        and r.measure = m.measure and r.value = m.value and r.day > ${horizon}::date and r.day <= g::date), 0)::int
+    from member_rollup_month m
+    cross join lateral generate_series((${horizon}::date + interval '1 month')::date, ${target}::date, interval '1 month') g
+    where m.month = ${horizon}::date`.execute(trx);
+  // Counts whose first change falls after the old horizon had no checkpoint there.
+  await sql`insert into member_rollup_month (unit_id, month, measure, value, count)
+    select k.unit_id, g::date, k.measure, k.value,
+      (select sum(r.delta) from member_rollup r where r.unit_id = k.unit_id and r.measure = k.measure
+        and r.value = k.value and r.day <= g::date)::int
+    from (select unit_id, measure, value, min(day) as first from member_rollup
+      where day > ${horizon}::date and day <= ${target}::date group by 1, 2, 3) k
+    cross join lateral generate_series(
+      case when k.first = date_trunc('month', k.first)::date then k.first
+        else (date_trunc('month', k.first) + interval '1 month')::date end,
+      ${target}::date, interval '1 month') g
+    on conflict do nothing`.execute(trx);
+  await sql`update member_rollup_state set horizon = ${target}::date`.execute(trx);
+}
+
+/**
+ * Chooses the units that keep roll-ups — those whose subtree holds at least `minMembers` members
+ * today — builds the roll-ups of units newly chosen from the whole history, and drops those of units
+ * that fell below half the threshold. Run at start-up and after bulk loads; a unit not (yet) chosen
+ * is counted directly, which is correct, only slower.
+ */
+export async function refreshRollupUnits(
+  trx: Transaction<Database>,
+  today: IsoDate,
+  minMembers: number,
+): Promise<{ chosen: number[]; dropped: number[] }> {
+  await sql`lock table member_rollup_unit in exclusive mode`.execute(trx);
+  await extendHorizon(trx, today);
+  const sizes = await sql<{ unitId: number; members: number }>`
+    select a.id as "unitId", count(*)::int as members
+    from member_span s
+    join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${today}::date
+    cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
+    where s.valid @> ${today}::date and s.status in ('probationary', 'official')
+    group by a.id`.execute(trx);
+  const current = new Set(
+    (await sql<{ id: number }>`select unit_id as id from member_rollup_unit`.execute(trx)).rows.map(
+      (r) => r.id,
+    ),
+  );
+  const size = new Map(sizes.rows.map((r) => [r.unitId, r.members]));
+  const chosen = sizes.rows
+    .filter((r) => r.members >= minMembers && !current.has(r.unitId))
+    .map((r) => r.unitId);
+  const dropped = [...current].filter((id) => (size.get(id) ?? 0) < minMembers / 2);
+  if (dropped.length)
+    await sql`delete from member_rollup_unit where unit_id = any(${dropped}::bigint[])`.execute(trx);
+  if (chosen.length === 0) return { chosen, dropped };
+  await sql`insert into member_rollup_unit (unit_id, members_when_chosen)
+    select id, m from unnest(${chosen}::bigint[], ${chosen.map((id) => size.get(id)!)}::int[]) as x (id, m)`.execute(
+    trx,
+  );
+  // Only the new units: contributions() counts under every rollup unit, so build into a scratch
+  // copy of the deltas for the new ones and write their checkpoints from cumulative sums.
+  const all = await contributions(trx, { underUnitIds: chosen, from: '0001-01-01' });
+  const fresh = all.filter((d) => chosen.includes(d.unitId));
+  await insertHistory(trx, fresh);
+  return { chosen, dropped };
+}
+
+/** Writes the full history of new rollup units: their deltas, then every checkpoint to the horizon. */
+async function insertHistory(trx: Transaction<Database>, deltas: readonly RollupDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  const unitIds = [...new Set(deltas.map((d) => d.unitId))];
+  await sql`insert into member_rollup (unit_id, measure, value, day, delta)
+    select * from unnest(${deltas.map((d) => d.unitId)}::bigint[], ${deltas.map((d) => d.measure)}::text[],
+      ${deltas.map((d) => d.value)}::text[], ${deltas.map((d) => d.day)}::date[], ${deltas.map((d) => d.delta)}::int[])`.execute(
+    trx,
+  );
+  await sql`
+    with d as (
+      select unit_id, measure, value,
+        case when day = date_trunc('month', day)::date then day else (date_trunc('month', day) + interval '1 month')::date end as month,
+        sum(delta) as s
+      from member_rollup where unit_id = any(${unitIds}::bigint[]) group by 1, 2, 3, 4
+    ),
+    keys as (select unit_id, measure, value, min(month) as first from d group by 1, 2, 3),
+    grid as (
+      select k.unit_id, k.measure, k.value, g::date as month
+      from keys k cross join member_rollup_state st
+      cross join lateral generate_series(k.first, st.horizon, interval '1 month') g
+    )
+    insert into member_rollup_month (unit_id, month, measure, value, count)
+    select g.unit_id, g.month, g.measure, g.value,
+      sum(coalesce(d.s, 0)) over (partition by g.unit_id, g.measure, g.value order by g.month)::int
+    from grid g left join d on d.unit_id = g.unit_id and d.measure = g.measure and d.value = g.value and d.month = g.month`.execute(
+    trx,
+  );
+}
