@@ -38,7 +38,8 @@ export async function signOut(page: Page) {
 /** Calls the API as the page's signed-in user: the browser's session cookie, and its CSRF token on writes. */
 export interface Api {
   get(url: string): Promise<APIResponse>;
-  post(url: string, data?: unknown): Promise<APIResponse>;
+  /** With `ifMatch`, the version the write expects (orders, members). */
+  post(url: string, data?: unknown, ifMatch?: string): Promise<APIResponse>;
   patch(url: string, data: unknown, ifMatch: string): Promise<APIResponse>;
   delete(url: string): Promise<APIResponse>;
 }
@@ -50,7 +51,11 @@ export async function apiOf(page: Page): Promise<Api> {
   const headers = { 'X-CSRF-Token': csrfToken };
   return {
     get: (url) => page.request.get(url),
-    post: (url, data) => page.request.post(url, { data: data ?? {}, headers }),
+    post: (url, data, ifMatch) =>
+      page.request.post(url, {
+        data: data ?? {},
+        headers: ifMatch ? { ...headers, 'If-Match': ifMatch } : headers,
+      }),
     patch: (url, data, ifMatch) =>
       page.request.patch(url, { data, headers: { ...headers, 'If-Match': ifMatch } }),
     delete: (url) => page.request.delete(url, { headers }),

@@ -20,8 +20,13 @@ import { RecordHistoryPanel } from './RecordHistoryPanel';
 
 /** /members/:id: one member as of the chosen date — record, derived state, timeline and record history. */
 export function MemberPage() {
-  const { t } = useTranslation();
   const id = Number(useParams().id);
+  // Keyed by member: nothing of the previous member (timeline, open forms) stays while the next loads.
+  return <MemberView key={id} id={id} />;
+}
+
+function MemberView({ id }: { id: number }) {
+  const { t } = useTranslation();
   const { asOf } = useAsOf();
   const { can } = useAccess();
   const location = useLocation();

@@ -59,8 +59,8 @@ export function useMember(id: number, asOf: IsoDate) {
     queryKey: memberKeys.detail(id, asOf),
     queryFn: ({ signal }) => getMember(id, asOf, signal),
     enabled: Number.isInteger(id) && id > 0,
-    // A failed refetch (another date) keeps the page; the error shows beside it.
-    placeholderData: keepPreviousData,
+    // Another date keeps the member on screen while it loads; another member does not.
+    placeholderData: (previous) => (previous?.id === id ? previous : undefined),
   });
 }
 
