@@ -8,6 +8,7 @@ import { createRole, createUserLocally } from '../modules/access/users.service.j
 import { appendEvent } from '../modules/audit/audit.repository.js';
 import { createCampaign } from '../modules/members/cards.service.js';
 import { memberVersion } from '../modules/members/members.repository.js';
+import { createMember } from '../modules/members/members.service.js';
 import { recordAudit } from '../modules/audit/audit.service.js';
 import { createAndApplyOrder, createOrder } from '../modules/reorg/reorg.service.js';
 import { signedInUser, type SignedInUser } from '../test/test-app.js';
@@ -258,6 +259,32 @@ const CASES: Record<string, Case> = {
   },
   'GET /api/v1/card-campaigns/:id/progress': {
     make: async () => ({ method: 'GET', url: `/api/v1/card-campaigns/${await campaignInA()}/progress` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/members/duplicates': {
+    make: async () => ({ method: 'GET', url: `/api/v1/members/duplicates?unit=${tree.commune}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/members/:id/merge': {
+    make: async () => {
+      const m = await memberInA();
+      const applicant = await createMember(ctx, TEST_OPERATOR, {
+        record: { fullName: 'Trần Thị Trùng', birthDate: '1990-05-15' },
+        event: { type: 'application', date: '2019-01-02', unitId: tree.cellA },
+      });
+      return {
+        method: 'POST',
+        url: `/api/v1/members/${m.id}/merge`,
+        headers: ifMatch(m.version),
+        payload: {
+          duplicateId: applicant.memberId,
+          duplicateVersion: (await memberVersion(ctx.db, applicant.memberId))!,
+          reason: 'the application was entered as another person',
+        },
+      };
+    },
     ok: 200,
     outside: 404,
   },

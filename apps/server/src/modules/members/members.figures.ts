@@ -1,4 +1,4 @@
-import { addDays, AppError, type IsoDate } from '@rollbook/domain';
+import { addDays, addMonths, AppError, completeMonthsBetween, type IsoDate } from '@rollbook/domain';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.js';
@@ -90,8 +90,7 @@ export async function memberFigures(
   if (!period) return { unitId, stock };
   if (period.to < period.from)
     throw new AppError('validation_failed', { field: 'to', params: { reason: 'reason:minimum' } });
-  const days = Math.round((Date.parse(period.to) - Date.parse(period.from)) / 86_400_000) + 1;
-  const previous = { from: addDays(period.from, -days), to: addDays(period.from, -1) };
+  const previous = previousPeriod(period);
   const lastYear = { from: shiftYear(period.from), to: shiftYear(period.to) };
   return {
     unitId,
@@ -102,6 +101,20 @@ export async function memberFigures(
       lastYear: await flows(ctx.db, unitId, lastYear, scope),
     },
   };
+}
+
+/**
+ * The period just before: whole months when the period is whole months (a quarter before a quarter,
+ * the year before a year, whatever the leap days), else the same number of days.
+ */
+function previousPeriod(period: { from: IsoDate; to: IsoDate }): { from: IsoDate; to: IsoDate } {
+  const next = addDays(period.to, 1);
+  if (period.from.endsWith('-01') && next.endsWith('-01')) {
+    const months = completeMonthsBetween(period.from, next);
+    return { from: addMonths(period.from, -months), to: addDays(period.from, -1) };
+  }
+  const days = Math.round((Date.parse(period.to) - Date.parse(period.from)) / 86_400_000) + 1;
+  return { from: addDays(period.from, -days), to: addDays(period.from, -1) };
 }
 
 function shiftYear(date: IsoDate): IsoDate {

@@ -180,6 +180,8 @@ export interface MemberEventRow {
   correctsEventId: number | null;
   correctedAt: string | null;
   correctionReason: string | null;
+  /** The duplicate record this event came from, when two records were merged. */
+  mergedFromMemberId: number | null;
 }
 
 const eventColumns = sql`e.id, e.member_id as "memberId", e.type, to_char(e.event_date, 'YYYY-MM-DD') as date,
@@ -187,7 +189,7 @@ const eventColumns = sql`e.id, e.member_id as "memberId", e.type, to_char(e.even
   to_char(e.decision_date, 'YYYY-MM-DD') as "decisionDate", e.decided_by as "decidedBy", e.note,
   e.rule_set as "ruleSet", to_json(e.recorded_at) #>> '{}' as "recordedAt", e.recorded_by as "recordedBy",
   e.order_id as "orderId", e.corrects_event_id as "correctsEventId", to_json(e.corrected_at) #>> '{}' as "correctedAt",
-  e.correction_reason as "correctionReason"`;
+  e.correction_reason as "correctionReason", e.merged_from_member_id as "mergedFromMemberId"`;
 
 export async function findEvents(
   db: Db,
@@ -299,8 +301,9 @@ export async function isMemberVisible(
   memberId: number,
   day: IsoDate,
 ): Promise<boolean> {
+  // A record merged into another exists only through the member it was merged into.
   const rows = await sql<{ ok: boolean }>`select ${memberVisible(scope, memberId, day)} as ok
-    from member where id = ${memberId}`.execute(db);
+    from member where id = ${memberId} and merged_into_id is null`.execute(db);
   return rows.rows[0]?.ok === true;
 }
 

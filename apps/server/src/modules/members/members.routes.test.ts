@@ -525,3 +525,71 @@ describe('members in a split', () => {
     expect((await get(rest, '2026-09-01')).state?.unitId).toBe(parts[2]);
   });
 });
+
+describe('duplicate records', () => {
+  it('finds records alike by name and birth date, and merges them keeping both histories', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ trùng' });
+    const kept = await buildMember(t.ctx, {
+      unitId: cell,
+      fullName: 'Nguyễn Văn Hùng',
+      birthDate: '1987-07-07',
+      admitted: '2020-06-01',
+      official: true,
+    });
+    const created = await t.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      payload: {
+        record: { fullName: 'NGUYEN VAN HUNG', birthDate: '1987-07-07' },
+        event: { type: 'application', date: '2019-11-04', unitId: cell },
+      },
+    });
+    const duplicate = (created.json() as { member: Member }).member.id;
+    const found = await t.inject({ method: 'GET', url: `/api/v1/members/duplicates?unit=${cell}` });
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json().items).toEqual([
+      expect.objectContaining({
+        a: expect.objectContaining({ id: kept }),
+        b: expect.objectContaining({ id: duplicate }),
+      }),
+    ]);
+
+    // Two admissions on one timeline cannot stand: merging two admitted records is refused.
+    const other = await buildMember(t.ctx, {
+      unitId: cell,
+      fullName: 'Nguyễn Văn Hưng',
+      birthDate: '1987-07-07',
+    });
+    const refused = await t.inject({
+      method: 'POST',
+      url: `/api/v1/members/${kept}/merge`,
+      headers: { 'if-match': `"${(await get(kept)).version}"` },
+      payload: { duplicateId: other, duplicateVersion: (await get(other)).version, reason: 'same person' },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({
+      code: 'member_rule_broken',
+      params: { rule: 'event_not_allowed' },
+    });
+
+    const merged = await t.inject({
+      method: 'POST',
+      url: `/api/v1/members/${kept}/merge`,
+      headers: { 'if-match': `"${(await get(kept)).version}"` },
+      payload: {
+        duplicateId: duplicate,
+        duplicateVersion: (await get(duplicate)).version,
+        reason: 'same person',
+      },
+    });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const events = (await t.inject({ method: 'GET', url: `/api/v1/members/${kept}/events` })).json()
+      .items as Array<{
+      type: string;
+      mergedFromMemberId: number | null;
+    }>;
+    expect(events.map((e) => e.type)).toEqual(['application', 'admission', 'recognition']);
+    expect(events[0]!.mergedFromMemberId).toBe(duplicate);
+    expect((await t.inject({ method: 'GET', url: `/api/v1/members/${duplicate}` })).statusCode).toBe(404);
+  });
+});

@@ -13,11 +13,13 @@ import {
   ProblemSchema,
   requireIfMatch,
 } from '../../http/conventions.js';
+import { findDuplicates, mergeMembers } from './duplicates.service.js';
 import { memberFigures, workList } from './members.figures.js';
 import {
   CheckResultSchema,
   CorrectEventBody,
   CreateMemberBody,
+  DuplicatePairSchema,
   EventInputSchema,
   EventParams,
   EventSchema,
@@ -335,6 +337,59 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           asOf,
           from && to ? { from, to } : undefined,
         );
+      },
+    );
+
+    app.get(
+      '/members/duplicates',
+      {
+        config: { access: 'members.read' },
+        schema: {
+          tags: ['members'],
+          summary: 'Records in a subtree that may be one person: same birth date, names alike',
+          querystring: Type.Object({
+            unit: Type.Integer({ minimum: 1 }),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          }),
+          response: { 200: Type.Object({ items: Type.Array(DuplicatePairSchema) }), ...reads },
+        },
+      },
+      async (request) => ({
+        items: await findDuplicates(ctx, actorOf(request), {
+          unitId: request.query.unit,
+          limit: request.query.limit ?? 100,
+        }),
+      }),
+    );
+
+    app.post(
+      '/members/:id/merge',
+      {
+        config: { access: 'members.write' },
+        schema: {
+          tags: ['members'],
+          summary: 'Merge a duplicate record into this member; both histories stay on one timeline',
+          params: MemberParams,
+          body: Type.Object(
+            {
+              duplicateId: Type.Integer({ minimum: 1 }),
+              duplicateVersion: Type.Integer({
+                minimum: 1,
+                description: 'The duplicate’s version (its ETag).',
+              }),
+              reason: Type.String({ minLength: 1, maxLength: 1000 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: MemberDetailSchema, ...writes },
+        },
+      },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        await mergeMembers(ctx, actor, request.params.id, requireIfMatch(request), request.body);
+        const member = await getMember(ctx, actor, request.params.id, ctx.today());
+        reply.header('etag', etag(member.version));
+        return member;
       },
     );
 

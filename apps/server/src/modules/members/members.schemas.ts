@@ -206,6 +206,7 @@ export const EventSchema = Type.Object({
   correctsEventId: Nullable(Type.Integer()),
   correctedAt: Nullable(Type.String({ format: 'date-time' })),
   correctionReason: Nullable(Type.String()),
+  mergedFromMemberId: Nullable(Type.Integer({ description: 'The duplicate record this event came from.' })),
   restricted: Type.Boolean({ description: 'Details left out: a discipline matter (members.sensitive).' }),
 });
 
@@ -308,4 +309,17 @@ export const WorkItemSchema = Type.Object({
   due: Nullable(Type.String()),
   overdue: Type.Boolean(),
   missing: Nullable(Type.Array(Type.String())),
+});
+
+const DuplicateSide = Type.Object({
+  id: Type.Integer(),
+  fullName: Type.String(),
+  birthDate: Type.String(),
+  unitId: Nullable(Type.Integer()),
+});
+
+export const DuplicatePairSchema = Type.Object({
+  a: DuplicateSide,
+  b: DuplicateSide,
+  similarity: Type.Number({ description: 'How alike the folded names are, 0–1.' }),
 });

@@ -167,6 +167,32 @@ export async function assertMemberWritable(
   await assertWritable(db, actor, spans, { type: 'death', date: day }, null);
 }
 
+/** Rewrites a member's spans and deadlines from their events (a merge moves events between members). */
+export async function rederiveMember(
+  trx: Transaction<Database>,
+  ctx: AppContext,
+  memberId: number,
+): Promise<void> {
+  await rederive(trx, ctx, memberId);
+}
+
+/**
+ * Refuses a merge whose combined events break a rule (two admissions on one timeline, a transfer
+ * from a unit the other record never left…): the clerk corrects the events first.
+ */
+export async function checkMergedEvents(
+  db: Db,
+  ctx: AppContext,
+  memberId: number,
+  duplicateId: number,
+): Promise<void> {
+  const events = [...(await findEvents(db, memberId, false)), ...(await findEvents(db, duplicateId, false))];
+  const record = await findLatestRecord(db, memberId);
+  const replay = replayLifecycle(events.map(toLifecycle), factsOf(record), ctx.rules.members, ctx.today());
+  const blocking = replay.problems.filter((p) => !FACT_RULES.has(p.rule));
+  if (blocking.length) refuseFindings(blocking, 'duplicateId.');
+}
+
 /** The member's spans as the stored events derive them. */
 export async function derivedSpans(db: Db, ctx: AppContext, memberId: number): Promise<MemberSpan[]> {
   const events = await findEvents(db, memberId, false);
