@@ -360,6 +360,12 @@ describe('rollbook member, work-list and figures', () => {
     expect(table.out).toMatch(/^official\s+\d+$/m);
     expect(table.out).toMatch(/^Kinh\s+\d+$/m);
     expect(table.out).toMatch(/^recognitions\s+\d+\s+\d+\s+\d+$/m);
+
+    // Built roll-ups answer exactly what counting did.
+    const rollup = await cli('--json', 'figures', 'rollup', '--min-members', '1');
+    expect(rollup.code, rollup.err).toBe(0);
+    expect((JSON.parse(rollup.out) as { chosen: number[] }).chosen.length).toBeGreaterThan(0);
+    expect(await figuresOf(...period)).toEqual(after);
   }, 240_000);
 
   it('answers an unknown unit code, a missing member and a malformed detail with their exit codes', async () => {

@@ -13,6 +13,7 @@ import { Argument, type Command, Option } from 'commander';
 import type { Globals, WithContext } from '../cli.js';
 import type { AppContext } from '../context.js';
 import { assertValid } from '../http/validation.js';
+import { refreshRollupUnits } from '../modules/members/member-rollup.js';
 import { type Count, type MemberFlows, memberFigures, workList } from '../modules/members/members.figures.js';
 import { CreateMemberBody, EventInputSchema } from '../modules/members/members.schemas.js';
 import {
@@ -683,5 +684,32 @@ export function addMemberCommands(program: Command, withContext: WithContext, pa
           return { unit, ...result };
         },
       ),
+    );
+
+  figures
+    .command('rollup')
+    .description(
+      'choose the units whose subtree holds at least N members and build their pre-aggregated member figures (the server also does this when it starts; run it after a bulk load)',
+    )
+    .option(
+      '--min-members <n>',
+      'the size from which a unit keeps roll-ups (default: ROLLBOOK_ROLLUP_MIN_MEMBERS)',
+    )
+    .action(
+      withContext(async (ctx, globals: Globals, o: { minMembers?: string }) => {
+        const min = o.minMembers === undefined ? ctx.config.rollupMinMembers : Number(o.minMembers);
+        if (!Number.isInteger(min) || min < 1)
+          throw new AppError('validation_failed', {
+            field: '--min-members',
+            params: { reason: reason('type'), value: o.minMembers ?? '' },
+          });
+        const started = Date.now();
+        const result = await ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, ctx.today(), min));
+        if (!globals.json)
+          console.log(
+            `roll-ups: ${result.chosen.length} unit(s) added, ${result.dropped.length} dropped (${Date.now() - started} ms)`,
+          );
+        return result;
+      }),
     );
 }
