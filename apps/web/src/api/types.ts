@@ -179,6 +179,22 @@ export interface Preview {
   figures: { unitId: number; unitName: string; before: Figures; after: Figures | null } | null;
   /** Grants on units the order ends: they end with the unit on its effective date. */
   endingGrants: EndingGrant[];
+  /** Members who follow their unit to a successor or a split part. */
+  memberMoves: MemberMove[];
+  /** Member units the order touches that would have fewer than 3 official members. */
+  smallCells: SmallCell[];
+}
+
+export interface MemberMove {
+  fromUnitId: number;
+  toUnitId: number;
+  count: number;
+}
+
+export interface SmallCell {
+  unitId: number;
+  code: string;
+  officialMembers: number;
 }
 
 export interface NewUnitInput {
@@ -501,6 +517,8 @@ export interface MemberEvent {
   correctsEventId: number | null;
   correctedAt: string | null;
   correctionReason: string | null;
+  /** The duplicate record this event came from, when two records were merged. */
+  mergedFromMemberId: number | null;
   /** Details left out: a discipline matter the reader may not see. */
   restricted: boolean;
 }
@@ -580,4 +598,74 @@ export interface WorkItem {
   due: IsoDate | null;
   overdue: boolean;
   missing: string[] | null;
+}
+
+export type CardAction = 'issue' | 'reissue' | 'exchange' | 'lost' | 'recover';
+
+/** A membership card, as GET /members/:id/cards lists it (old → new). */
+export interface MemberCard {
+  id: number;
+  memberId: number;
+  number: string;
+  issuedOn: IsoDate;
+  /** issue, reissue or exchange */
+  kind: string;
+  replacesCardId: number | null;
+  campaignId: number | null;
+  endedOn: IsoDate | null;
+  /** replaced, lost, recovered or kept_by_family */
+  endReason: string | null;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export interface CardActionInput {
+  action: CardAction;
+  date: IsoDate;
+  number?: string | null;
+  campaignId?: number | null;
+}
+
+export interface CardCampaign {
+  id: number;
+  name: string;
+  startsOn: IsoDate;
+  endsOn: IsoDate | null;
+  unitId: number | null;
+  decisionNumber: string | null;
+  createdAt: string;
+  createdBy: string;
+  /** Official members holding a card on the start day. */
+  inScope: number;
+}
+
+export interface NewCardCampaign {
+  name: string;
+  startsOn: IsoDate;
+  endsOn?: IsoDate | null;
+  unitId?: number | null;
+  decisionNumber?: string | null;
+}
+
+export interface CampaignProgressLine {
+  unitId: number;
+  code: string;
+  name: string;
+  inScope: number;
+  exchanged: number;
+}
+
+export interface CampaignProgress {
+  campaign: CardCampaign;
+  asOf: IsoDate;
+  total: CampaignProgressLine;
+  children: CampaignProgressLine[];
+}
+
+/** Two records that may be one person: the same birth date, names alike once folded. */
+export interface DuplicatePair {
+  a: { id: number; fullName: string; birthDate: IsoDate; unitId: number | null };
+  b: { id: number; fullName: string; birthDate: IsoDate; unitId: number | null };
+  /** Trigram similarity of the folded names, 0–1. */
+  similarity: number;
 }

@@ -11,6 +11,7 @@ import { useMember } from '../hooks/use-members';
 import { ChangeRecordModal } from './ChangeRecordModal';
 import { CorrectEventModal } from './CorrectEventModal';
 import { FindingAlert } from './FindingList';
+import { MemberCardsCard } from './MemberCardsCard';
 import { MemberRecordCard } from './MemberRecordCard';
 import { MemberStateCard } from './MemberStateCard';
 import { MemberStatusBadge } from './MemberStatusBadge';
@@ -100,6 +101,7 @@ function MemberView({ id }: { id: number }) {
         <MemberStateCard member={data} />
         <MemberRecordCard member={data} />
       </SimpleGrid>
+      <MemberCardsCard member={data} mayWrite={mayWrite} />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
         <MemberTimeline memberId={id} onCorrect={mayWrite ? setCorrecting : undefined} />
         <RecordHistoryPanel memberId={id} />

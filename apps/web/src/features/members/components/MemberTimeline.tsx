@@ -97,6 +97,11 @@ function EventItem({
         {e.correctsEventId !== null && (
           <StatusBadge color="blue">{t('timeline.replaces', { id: e.correctsEventId })}</StatusBadge>
         )}
+        {e.mergedFromMemberId !== null && (
+          <StatusBadge color="cyan" data-testid="event-merged-from">
+            {t('timeline.mergedFrom', { id: e.mergedFromMemberId })}
+          </StatusBadge>
+        )}
         {e.restricted && (
           <StatusBadge color="orange" data-testid="event-restricted">
             {t('timeline.restricted')}
