@@ -593,3 +593,21 @@ describe('duplicate records', () => {
     expect((await t.inject({ method: 'GET', url: `/api/v1/members/${duplicate}` })).statusCode).toBe(404);
   });
 });
+
+describe('search in every script', () => {
+  it.each([
+    ['Persian ی/ک written with Arabic letters', 'علی کریمی', 'علي كريمي'],
+    ['Arabic harakat, tatweel and alef forms', 'أَحْمَد إبراهيم', 'احمد ابراهيم'],
+    ['Turkish dotted and dotless i', 'İsmail Yıldız', 'ismail yildiz'],
+    ['Hindi nukta', 'ज़ाकिर हुसैन', 'जाकिर हुसैन'],
+    ['Vietnamese đ and tones', 'Đỗ Thị Ánh Tuyết', 'do thi anh tuyet'],
+  ])('%s', async (_why, name, typed) => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: `Chi bộ ${typed}` });
+    const id = await buildMember(t.ctx, { unitId: cell, fullName: name });
+    const res = await t.inject({
+      method: 'GET',
+      url: `/api/v1/members?q=${encodeURIComponent(typed)}&unit=${cell}`,
+    });
+    expect((res.json().items as Array<{ id: number }>).map((m) => m.id)).toEqual([id]);
+  });
+});
