@@ -4,6 +4,7 @@ import { AuditPage } from '../features/audit/components/AuditPage';
 import { RequirePermission } from '../features/auth/components/RequirePermission';
 import { RequireSession } from '../features/auth/components/RequireSession';
 import { SignInPage } from '../features/auth/components/SignInPage';
+import { CardCampaignsPage } from '../features/members/components/CardCampaignsPage';
 import { MemberPage } from '../features/members/components/MemberPage';
 import { MembersPage } from '../features/members/components/MembersPage';
 import { WorkListPage } from '../features/members/components/WorkListPage';
@@ -61,6 +62,14 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="members.read">
                 <MemberPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'card-campaigns',
+            element: (
+              <RequirePermission permission="members.read">
+                <CardCampaignsPage />
               </RequirePermission>
             ),
           },

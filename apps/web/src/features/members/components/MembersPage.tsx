@@ -15,7 +15,7 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { errorMessage } from '../../../api/client';
 import type { MemberListFilter, MemberListItem, MemberStatusFilter } from '../../../api/types';
 import { AppLink } from '../../../app/AppLink';
@@ -27,6 +27,7 @@ import { useMemberPack } from '../../rule-pack/hooks/use-member-pack';
 import { UnitPicker } from '../../units/components/UnitPicker';
 import { useMemberList } from '../hooks/use-members';
 import { AddMemberModal } from './AddMemberModal';
+import { DuplicatesPanel } from './DuplicatesPanel';
 import { MemberStatusBadge } from './MemberStatusBadge';
 import { UnitName } from './UnitName';
 
@@ -74,7 +75,7 @@ function useMemberFilter(): [Omit<MemberListFilter, 'q'>, (patch: Partial<Member
 /** /members: members of the reader's units as of the date, filtered and searched as the user types. */
 export function MembersPage() {
   const { t } = useTranslation();
-  const { asOf } = useAsOf();
+  const { asOf, withAsOf } = useAsOf();
   const { can } = useAccess();
   const pack = useMemberPack();
   const [filter, update] = useMemberFilter();
@@ -85,16 +86,46 @@ export function MembersPage() {
   const [adding, setAdding] = useState(false);
   const items = members.data?.pages.flatMap((p) => p.items) ?? [];
   const sexes = pack.options('sex');
+  const [params, setParams] = useSearchParams();
+  const showDuplicates = params.get('view') === 'duplicates';
+  const toggleDuplicates = () =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (showDuplicates) next.delete('view');
+        else next.set('view', 'duplicates');
+        return next;
+      },
+      { replace: true },
+    );
 
   return (
     <Stack>
       <Group justify="space-between">
         <Title order={2}>{t('members.title')}</Title>
-        {can('members.write') && (
-          <Button onClick={() => setAdding(true)} data-testid="add-member">
-            {t('members.add')}
+        <Group gap="xs">
+          <Button
+            component={Link}
+            to={withAsOf('/card-campaigns')}
+            variant="default"
+            data-testid="card-campaigns-link"
+          >
+            {t('campaigns.title')}
           </Button>
-        )}
+          <Button
+            variant={showDuplicates ? 'light' : 'default'}
+            onClick={toggleDuplicates}
+            aria-pressed={showDuplicates}
+            data-testid="show-duplicates"
+          >
+            {t('duplicates.title')}
+          </Button>
+          {can('members.write') && (
+            <Button onClick={() => setAdding(true)} data-testid="add-member">
+              {t('members.add')}
+            </Button>
+          )}
+        </Group>
       </Group>
       <Card withBorder data-testid="member-filters">
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
@@ -141,6 +172,7 @@ export function MembersPage() {
           />
         </SimpleGrid>
       </Card>
+      {showDuplicates && <DuplicatesPanel unitId={filter.unit} />}
       <Card withBorder padding={0}>
         {members.isPending && (
           <Group p="md">
