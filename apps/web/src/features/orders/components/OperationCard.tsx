@@ -18,13 +18,14 @@ import {
   TextInput,
   Tooltip,
 } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IsoDate, ReorgOperation, SplitPart, Violation } from '../../../api/types';
 import { UnitPicker } from '../../units/components/UnitPicker';
 import { useChildren } from '../../units/hooks/use-units';
 import { useKinds } from '../../rule-pack/hooks/use-kinds';
 import { KindSelect } from './KindSelect';
-import { blankPart } from './operation-drafts';
+import { blankPart, parseMemberIds } from './operation-drafts';
 
 interface OperationCardProps {
   op: ReorgOperation;
@@ -586,6 +587,13 @@ function SplitForm({ op, set, date, err, readOnly, testId }: FormProps<'split'>)
                   </Button>
                 )}
               </Group>
+              <PartMembers
+                part={part}
+                onChange={(next) => setPart(i, next)}
+                err={(field) => err(`parts.${i}.${field}`)}
+                readOnly={readOnly}
+                testId={`${testId}-part-${i}`}
+              />
             </Card>
           ))}
         </Stack>
@@ -658,5 +666,84 @@ function SplitForm({ op, set, date, err, readOnly, testId }: FormProps<'split'>)
         </Stack>
       )}
     </Stack>
+  );
+}
+
+const MEMBER_RULE_FIELDS = ['residence', 'homeTown', 'birthPlace', 'profession'] as const;
+
+/**
+ * Which members of the split unit go to this part: listed by id, and/or matched by a record field
+ * containing a text. Both optional; members matched by neither follow the part that takes the rest.
+ */
+function PartMembers({
+  part,
+  onChange,
+  err,
+  readOnly,
+  testId,
+}: {
+  part: SplitPart;
+  onChange: (part: SplitPart) => void;
+  err: (field: string) => string | undefined;
+  readOnly: boolean;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  // The text stays as typed ("12, "); the part keeps only the ids in it.
+  const [ids, setIds] = useState(() => (part.memberIds ?? []).join(', '));
+  const rule = part.memberRule;
+  return (
+    <Group align="flex-start" wrap="wrap" gap="sm" mt={6}>
+      <TextInput
+        size="xs"
+        label={t('operation.memberIds')}
+        placeholder={t('operation.memberIdsPlaceholder')}
+        dir="ltr"
+        value={ids}
+        onChange={(e) => {
+          const text = e.currentTarget.value;
+          setIds(text);
+          const parsed = parseMemberIds(text);
+          onChange({ ...part, memberIds: parsed.length ? parsed : undefined });
+        }}
+        error={err('memberIds')}
+        disabled={readOnly}
+        w={180}
+        data-testid={`${testId}-member-ids`}
+      />
+      <NativeSelect
+        size="xs"
+        label={t('operation.memberRule')}
+        value={rule?.field ?? ''}
+        onChange={(e) => {
+          const field = e.currentTarget.value as (typeof MEMBER_RULE_FIELDS)[number] | '';
+          onChange({
+            ...part,
+            memberRule: field ? { field, contains: rule?.contains ?? '' } : undefined,
+          });
+        }}
+        data={[
+          { value: '', label: t('operation.memberRuleNone') },
+          ...MEMBER_RULE_FIELDS.map((f) => ({ value: f, label: t(`memberField.${f}`) })),
+        ]}
+        error={err('memberRule.field')}
+        disabled={readOnly}
+        data-testid={`${testId}-member-rule-field`}
+      />
+      {rule && (
+        <TextInput
+          size="xs"
+          label={t('operation.memberRuleContains')}
+          dir="auto"
+          value={rule.contains}
+          onChange={(e) => onChange({ ...part, memberRule: { ...rule, contains: e.currentTarget.value } })}
+          error={err('memberRule.contains') ?? err('memberRule')}
+          disabled={readOnly}
+          maxLength={200}
+          style={{ flex: 1, minWidth: 160 }}
+          data-testid={`${testId}-member-rule-contains`}
+        />
+      )}
+    </Group>
   );
 }

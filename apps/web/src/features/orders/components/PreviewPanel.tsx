@@ -1,10 +1,18 @@
 import { Alert, Badge, Card, Code, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { EndingGrant, Preview, PreviewChange, UnitFacts } from '../../../api/types';
+import type {
+  EndingGrant,
+  MemberMove,
+  Preview,
+  PreviewChange,
+  SmallCell,
+  UnitFacts,
+} from '../../../api/types';
 import { AppLink } from '../../../app/AppLink';
 import { addDays, formatDate, formatNumber, isUsableDate } from '../../../lib/dates';
 import { useAccess } from '../../auth/hooks/use-session';
 import { useRoleNames } from '../../roles/hooks/use-roles';
+import { UnitName } from '../../members/components/UnitName';
 import { useKinds } from '../../rule-pack/hooks/use-kinds';
 
 const CHANGE_COLORS: Record<PreviewChange['change'], string> = {
@@ -34,6 +42,8 @@ export function PreviewPanel({ preview, effectiveDate }: { preview: Preview; eff
   };
 
   const figures = preview.figures;
+  // The units the order changes, named as the preview lists them (new ones exist only in the preview).
+  const unitNames = new Map(preview.changes.map((c) => [c.unitId, `${c.code} ${c.name}`]));
   const kinds = figures
     ? [
         ...new Set([
@@ -118,12 +128,12 @@ export function PreviewPanel({ preview, effectiveDate }: { preview: Preview; eff
             </Table>
           </Table.ScrollContainer>
         )}
+        {preview.smallCells?.length > 0 && <SmallCells cells={preview.smallCells} unitNames={unitNames} />}
+        {preview.memberMoves?.length > 0 && (
+          <MemberMoves moves={preview.memberMoves} effectiveDate={effectiveDate} unitNames={unitNames} />
+        )}
         {preview.endingGrants?.length > 0 && (
-          <EndingGrants
-            grants={preview.endingGrants}
-            effectiveDate={effectiveDate}
-            unitNames={new Map(preview.changes.map((c) => [c.unitId, `${c.code} ${c.name}`]))}
-          />
+          <EndingGrants grants={preview.endingGrants} effectiveDate={effectiveDate} unitNames={unitNames} />
         )}
         {figures && (
           <>
@@ -213,5 +223,72 @@ function EndingGrants({
         </Table.Tbody>
       </Table>
     </Stack>
+  );
+}
+
+/** Members who follow their unit: from the unit they leave to the successor or split part. */
+function MemberMoves({
+  moves,
+  effectiveDate,
+  unitNames,
+}: {
+  moves: MemberMove[];
+  effectiveDate: string;
+  unitNames: Map<number, string>;
+}) {
+  const { t, i18n } = useTranslation();
+  const lastDay = isUsableDate(effectiveDate) ? addDays(effectiveDate, -1) : effectiveDate;
+  // A unit the order creates has no page yet; one it ends is shown as it stood the day before.
+  const unit = (id: number, asOf: string) => {
+    const known = unitNames.get(id);
+    if (known !== undefined) return <bdi>{known}</bdi>;
+    return <UnitName id={id} asOf={asOf} />;
+  };
+  return (
+    <Stack gap={4} data-testid="preview-member-moves">
+      <Text size="sm" fw={600}>
+        {t('preview.memberMoves')}
+      </Text>
+      <Table withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('preview.movesFrom')}</Table.Th>
+            <Table.Th>{t('preview.movesTo')}</Table.Th>
+            <Table.Th ta="end">{t('preview.movesCount')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {moves.map((m) => (
+            <Table.Tr
+              key={`${m.fromUnitId}-${m.toUnitId}`}
+              data-testid={`member-move-${m.fromUnitId}-${m.toUnitId}`}
+            >
+              <Table.Td>{unit(m.fromUnitId, lastDay)}</Table.Td>
+              <Table.Td>{unit(m.toUnitId, effectiveDate)}</Table.Td>
+              <Table.Td ta="end" data-testid="move-count">
+                {formatNumber(m.count, i18n.language)}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+/** Member units the order leaves with fewer official members than a cell needs (3). */
+function SmallCells({ cells, unitNames }: { cells: SmallCell[]; unitNames: Map<number, string> }) {
+  const { t } = useTranslation();
+  return (
+    <Alert color="yellow" title={t('preview.smallCells')} data-testid="preview-small-cells">
+      <List size="sm">
+        {cells.map((c) => (
+          <List.Item key={c.unitId} data-testid={`small-cell-${c.code}`}>
+            <bdi>{unitNames.get(c.unitId) ?? c.code}</bdi>:{' '}
+            {t('preview.smallCell', { count: c.officialMembers })}
+          </List.Item>
+        ))}
+      </List>
+    </Alert>
   );
 }

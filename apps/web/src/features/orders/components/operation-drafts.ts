@@ -62,11 +62,16 @@ export function cleanOperation(op: ReorgOperation): ReorgOperation {
     case 'split':
       return {
         ...op,
-        parts: op.parts.map((p) => ({
+        parts: op.parts.map(({ memberIds, memberRule, ...p }) => ({
           ...p,
           code: p.code.trim(),
           name: p.name.trim(),
           takesRemainder: !!p.takesRemainder,
+          // Optional: left out when not given, so an order without them reads as before.
+          ...(memberIds?.length && { memberIds }),
+          ...(memberRule?.contains.trim() && {
+            memberRule: { field: memberRule.field, contains: memberRule.contains.trim() },
+          }),
         })),
       };
     case 'reinstate':
@@ -81,4 +86,9 @@ export function cleanOperation(op: ReorgOperation): ReorgOperation {
     default:
       return op;
   }
+}
+
+/** The member ids in what the user typed: "12, 15 31" → [12, 15, 31]. */
+export function parseMemberIds(text: string): number[] {
+  return [...new Set((text.match(/\d+/g) ?? []).map(Number).filter((n) => n > 0))];
 }
