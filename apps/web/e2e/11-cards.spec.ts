@@ -156,3 +156,35 @@ test('finds two records of one person and merges them, the application following
   await expect(application).toBeVisible();
   await expect(application.getByTestId('event-merged-from')).toContainText(`#${duplicate}`);
 });
+
+test('the preview of a split shows the members who follow a part and the cells left too small', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await signIn(page);
+  const api = await apiOf(page);
+  const tag = Date.now().toString(36).toUpperCase();
+  const { cell } = await buildCell(api, 'SPL');
+  const id = await officialMember(api, cell.id, `Đỗ Thị Lan ${tag}`, '1992-07-07');
+  const [north, south] = [uniqueCode('SPN'), uniqueCode('SPS')];
+
+  await page.goto('/orders/new');
+  await page.getByTestId('order-effective-date').fill('2026-11-01');
+  await page.getByTestId('new-operation-type').selectOption('split');
+  await page.getByTestId('add-operation').click();
+  await pickUnit(page, 'op-0-unit', cell.code);
+  for (const [i, code] of [north, south].entries()) {
+    await page.getByTestId(`op-0-part-${i}-code`).fill(code);
+    await page.getByTestId(`op-0-part-${i}-name`).fill(`Part ${code}`);
+    await page.getByTestId(`op-0-part-${i}-kind`).selectOption('cell');
+  }
+  await page.getByTestId('op-0-part-1-member-ids').fill(String(id));
+  await page.getByTestId('preview-order').click();
+  const moves = page.getByTestId('preview-member-moves');
+  await expect(moves).toContainText(cell.code);
+  await expect(moves).toContainText(south);
+  await expect(moves.getByTestId('move-count')).toHaveText('1');
+  await expect(page.getByTestId(`small-cell-${south}`)).toContainText(
+    'would have 1 official member; a cell needs at least 3',
+  );
+});

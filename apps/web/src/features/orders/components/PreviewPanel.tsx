@@ -42,8 +42,12 @@ export function PreviewPanel({ preview, effectiveDate }: { preview: Preview; eff
   };
 
   const figures = preview.figures;
-  // The units the order changes, named as the preview lists them (new ones exist only in the preview).
-  const unitNames = new Map(preview.changes.map((c) => [c.unitId, `${c.code} ${c.name}`]));
+  // The units the order changes, named as the preview lists them. A unit the order creates exists only
+  // inside the preview, so its id is known only from the small-cell warnings (by code); others are looked up.
+  const unitNames = new Map<number, string>([
+    ...(preview.smallCells ?? []).map((c): [number, string] => [c.unitId, c.code]),
+    ...preview.changes.map((c): [number, string] => [c.unitId, `${c.code} ${c.name}`]),
+  ]);
   const kinds = figures
     ? [
         ...new Set([
