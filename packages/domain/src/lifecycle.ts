@@ -101,8 +101,9 @@ export interface EventDetails {
   /** dismissal: the post the member is dismissed from. */
   post?: string;
   ground?: RemovalGround;
-  /** reorganization: the order that moved the member. */
+  /** reorganization: the order that moved the member, and the unit it ended. */
   orderId?: number;
+  fromUnitId?: number;
 }
 
 export interface LifecycleEvent {
@@ -322,7 +323,8 @@ const ALLOWED_FROM: Record<MemberEventType, ReadonlyArray<MemberStatus | null>> 
   resignation: ['applicant', 'admitted', 'probationary', 'official'],
   death: ['applicant', 'admitted', 'probationary', 'official'],
   readmission: ['left'],
-  reorganization: ['applicant', 'admitted', 'probationary', 'official'],
+  // Written by an order for whoever was in the unit then; one who left before its date stays out.
+  reorganization: ['applicant', 'admitted', 'probationary', 'official', 'left'],
 };
 
 interface ReplayState extends SpanState {
@@ -490,13 +492,13 @@ function checkEvent(
       } else {
         const months = ageInMonthsByMonth(facts.birthDate, considered);
         const age = Math.floor(months / 12);
-        // "18 to 60 inclusive, counted by month" (domain-rules §1.1): 60 lasts until the month of 61.
+        // "From full 18 to full 60, counted by month" (domain-rules §1.1): a month past 60 is over.
         if (months < set.admissionAge.minYears * 12)
           refuse('admission_age_young', d.considerationDate ? 'details.considerationDate' : 'date', {
             age,
             min: set.admissionAge.minYears,
           });
-        else if (months >= (set.admissionAge.maxYears + 1) * 12 && !d.overAgeDecision)
+        else if (months > set.admissionAge.maxYears * 12 && !d.overAgeDecision)
           refuse('admission_age_old', 'details.overAgeDecision', { age, max: set.admissionAge.maxYears });
       }
       const minimum = rules.educationRank(set.minimumEducation);
@@ -782,7 +784,9 @@ function applyEvent(
       leave('deceased');
       break;
     case 'reorganization':
-      patch(event.date, { unitId: event.unitId! });
+      // Only a member still in the unit the order ended follows it (one who left meanwhile stays).
+      if (state.status !== 'left' && (d.fromUnitId === undefined || d.fromUnitId === state.unitId))
+        patch(event.date, { unitId: event.unitId! });
       break;
   }
 }

@@ -274,6 +274,11 @@ export const MEMBER_REASONS: Texts = {
   'education.primary': { en: 'primary', vi: 'tiểu học', ar: 'ابتدائي' },
   'education.lower_secondary': { en: 'lower secondary', vi: 'trung học cơ sở', ar: 'إعدادي' },
   'education.upper_secondary': { en: 'upper secondary', vi: 'trung học phổ thông', ar: 'ثانوي' },
+  transfer_destination: {
+    en: 'a transfer lands in the unit on the slip, or in the unit it was merged into',
+    vi: 'đảng viên được tiếp nhận tại tổ chức ghi trong giấy giới thiệu, hoặc tổ chức đã hợp nhất tổ chức đó',
+    ar: 'يصل النقل إلى الوحدة المذكورة في الورقة، أو إلى الوحدة التي دُمجت فيها',
+  },
   member_unit_kind: {
     en: 'members belong to {kinds}',
     vi: 'đảng viên sinh hoạt tại {kinds}',

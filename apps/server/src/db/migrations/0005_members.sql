@@ -46,6 +46,8 @@ create index member_record_by_member on member_record (member_id) where supersed
 -- A national ID belongs to one member at a time (BRIEF capability 8: duplicates by national ID).
 create unique index member_record_national_id on member_record (national_id)
   where superseded_at is null and upper_inf(valid) and national_id is not null;
+create index member_record_by_national_id on member_record (national_id)
+  where superseded_at is null and national_id is not null;
 create index member_record_search on member_record using gin (search_text gin_trgm_ops) where superseded_at is null;
 create index member_record_birth_date on member_record (birth_date) where superseded_at is null;
 

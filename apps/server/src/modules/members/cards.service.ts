@@ -68,7 +68,7 @@ export async function cardAction(
     if (version !== expectedVersion)
       throw new AppError('version_conflict', { field: 'If-Match', params: { current: version } });
     const spans = await derivedSpans(trx, ctx, memberId);
-    await assertMemberWritable(trx, actor, spans, input.date);
+    await assertMemberWritable(trx, actor, spans, input.date, ctx.today());
     const rules = ctx.rules.members;
     const refuse = (rule: Parameters<typeof cardFinding>[2], field: string, params = {}): never =>
       refuseFindings([cardFinding(rules, input.date, rule, field, params)]);
@@ -130,6 +130,9 @@ export async function cardAction(
         const inScope = await sql<{ ok: number }>`select 1 as ok from card_campaign_member
           where campaign_id = ${campaign.id} and member_id = ${memberId}`.execute(trx);
         if (!inScope.rows[0]) refuse('not_in_campaign', 'campaignId', { date: campaign.startsOn });
+        if (input.date < campaign.startsOn) refuse('not_in_campaign', 'date', { date: campaign.startsOn });
+        if (status !== 'official')
+          refuse('card_not_official', 'date', { date: input.date, status: `reason:status.${status}` });
         if (!live) refuse('no_live_card', 'action', { date: input.date });
         await issue('exchange', live);
         break;

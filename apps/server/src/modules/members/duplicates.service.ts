@@ -115,7 +115,7 @@ export async function mergeMembers(
         throw new AppError('version_conflict', { field, params: { current: current ?? 0 } });
     }
     for (const id of [memberId, input.duplicateId])
-      await assertMemberWritable(trx, actor, await derivedSpans(trx, ctx, id), day);
+      await assertMemberWritable(trx, actor, await derivedSpans(trx, ctx, id), day, day);
     await checkMergedEvents(trx, ctx, memberId, input.duplicateId);
 
     const before = await contributions(trx, { memberIds: [memberId, input.duplicateId] });

@@ -137,7 +137,8 @@ async function stockOn(
   sensitive: boolean,
 ): Promise<MemberStock> {
   // A reader who holds the whole subtree may use its roll-up; a partial reader is counted directly.
-  if (scope.all || (await subtreeWithin(db, unitId, day, scope))) {
+  // Only for a day the unit stood (before it was made, its predecessors are counted directly).
+  if (await subtreeWithin(db, unitId, day, scope)) {
     if (await hasRollup(db, unitId))
       return stockFromRollup(await rollupCounts(db, unitId, day), day, sensitive);
   }

@@ -427,6 +427,8 @@ export interface MemberQuery {
   statuses: readonly string[];
   name?: string;
   nationalId?: string;
+  /** A second scope the member's unit must also lie in (national-ID search: members.sensitive). */
+  alsoWithin?: Scope;
   /** Any card the member ever held, old or new (numbers are compared without regard to case). */
   cardNumber?: string;
   birthDate?: IsoDate;
@@ -455,6 +457,7 @@ export async function findMembers(db: Db, q: MemberQuery): Promise<MemberListRow
       and s.status = any(${[...q.statuses]}::text[])
       and ${subtree}
       and ${pathInScope(q.scope, sql`t.path`, q.date)}
+      and ${q.alsoWithin ? pathInScope(q.alsoWithin, sql`t.path`, q.date) : sql`true`}
       and ${name}
       and ${
         q.nationalId === undefined && q.cardNumber === undefined

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInUser } from '../../test/test-app.js';
 import { createTestApp } from '../../test/test-app.js';
 import { applyOps, buildMember, buildSmallTree, buildUnit, uniqueCode } from '../../test/test-context.js';
+import { refreshRollupUnits } from './member-rollup.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let tree: Awaited<ReturnType<typeof buildSmallTree>>;
@@ -68,7 +69,7 @@ describe('a member’s life through the API', () => {
     const id = (created.json() as { member: Member }).member.id;
     expect((await get(id, '2024-09-10')).state?.status).toBe('admitted');
     expect((await get(id, '2024-10-01')).state?.status).toBe('probationary');
-    expect((await get(id, '2024-10-01')).deadlines.map((d) => d.kind)).toEqual(['recognition']);
+    expect((await get(id)).deadlines.map((d) => d.kind)).toEqual(['recognition']);
 
     // Too early: the rule, its field and its source, in the reader's language.
     const early = await record(id, { type: 'recognition', date: '2025-09-01' }, { 'accept-language': 'vi' });
@@ -609,5 +610,147 @@ describe('search in every script', () => {
       url: `/api/v1/members?q=${encodeURIComponent(typed)}&unit=${cell}`,
     });
     expect((res.json().items as Array<{ id: number }>).map((m) => m.id)).toEqual([id]);
+  });
+});
+
+describe('writes stay inside the writer’s reach', () => {
+  async function as(user: { headers: Record<string, string> }, id: number, payload: Record<string, unknown>) {
+    return t.app.inject({
+      method: 'POST',
+      url: `/api/v1/members/${id}/events`,
+      headers: { ...user.headers, 'if-match': `"${(await get(id)).version}"` },
+      payload,
+    });
+  }
+
+  it('lands a transfer only where the slip says, and an internal transfer only inside the reach', async () => {
+    const elsewhere = await buildUnit(t.ctx, { kind: 'province', parentId: tree.central, name: 'Tỉnh khác' });
+    const farCommune = await buildUnit(t.ctx, { kind: 'commune', parentId: elsewhere, name: 'Xã xa' });
+    const farCell = await buildUnit(t.ctx, {
+      kind: 'grassroots_cell',
+      parentId: farCommune,
+      name: 'Chi bộ xa',
+    });
+    const from = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ gửi' });
+    const officer = await signedInUser(t.ctx, [
+      { role: 'records_officer', unitId: tree.committee, from: '2000-01-01' },
+    ]);
+    const member = await buildMember(t.ctx, { unitId: from, official: true });
+
+    const internal = await as(officer, member, {
+      type: 'transfer_out',
+      date: '2026-04-01',
+      unitId: farCell,
+      details: { transferKind: 'internal' },
+    });
+    expect(internal.statusCode).toBe(404);
+
+    const out = await as(officer, member, {
+      type: 'transfer_out',
+      date: '2026-04-01',
+      unitId: tree.cellA,
+      details: { transferKind: 'official' },
+    });
+    expect(out.statusCode, out.body).toBe(201);
+    const wrongLanding = await as(officer, member, {
+      type: 'transfer_in',
+      date: '2026-04-10',
+      unitId: farCell,
+    });
+    expect(wrongLanding.statusCode).toBe(400);
+    expect(wrongLanding.json()).toMatchObject({ field: 'unitId' });
+  });
+
+  it('refuses back-dated events, corrections and card changes for a member who has since left the reach', async () => {
+    const officer = await signedInUser(t.ctx, [
+      { role: 'records_officer', unitId: tree.committee, from: '2000-01-01' },
+    ]);
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ rời đi' });
+    const member = await buildMember(t.ctx, { unitId: cell, official: true });
+    // The member moves (internally, by an administrator) to a cell outside the officer's committee.
+    const moved = await record(member, {
+      type: 'transfer_out',
+      date: '2026-02-02',
+      unitId: tree.gCell,
+      details: { transferKind: 'internal' },
+    });
+    expect(moved.statusCode, moved.body).toBe(201);
+    const backDated = await as(officer, member, {
+      type: 'exemption',
+      date: '2025-06-02',
+      details: { exemptionReason: 'health' },
+    });
+    expect([403, 404]).toContain(backDated.statusCode);
+    const events = (await t.inject({ method: 'GET', url: `/api/v1/members/${member}/events` })).json()
+      .items as Array<{
+      id: number;
+      type: string;
+    }>;
+    expect(events.map((e) => e.type)).not.toContain('exemption');
+
+    // A correction's replacement is judged like any event: not into someone else's cell.
+    const mine = await buildMember(t.ctx, { unitId: cell, admitted: '2023-05-02' });
+    const admission = (
+      (await t.inject({ method: 'GET', url: `/api/v1/members/${mine}/events` })).json().items as Array<{
+        id: number;
+      }>
+    )[0]!;
+    const replaced = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/members/${mine}/events/${admission.id}/correct`,
+      headers: { ...officer.headers, 'if-match': `"${(await get(mine)).version}"` },
+      payload: {
+        reason: 'moved by a correction',
+        replacement: {
+          type: 'admission',
+          date: '2023-05-02',
+          unitId: tree.gCell,
+          details: { ceremonyDate: '2023-05-02' },
+        },
+      },
+    });
+    expect(replaced.statusCode).toBe(403);
+  });
+
+  it('lets members of a cell merged by a planned order go on living, and moves late arrivals with the order', async () => {
+    const a = await buildUnit(t.ctx, {
+      kind: 'cell',
+      parentId: tree.committee,
+      name: 'Chi bộ sắp hợp nhất A',
+    });
+    const b = await buildUnit(t.ctx, {
+      kind: 'cell',
+      parentId: tree.committee,
+      name: 'Chi bộ sắp hợp nhất B',
+    });
+    const early = await buildMember(t.ctx, { unitId: a, official: true });
+    const [successor] = await applyOps(t.ctx, '2027-01-01', [
+      {
+        type: 'merge',
+        unitIds: [a, b],
+        into: { code: uniqueCode(), name: 'Chi bộ sau hợp nhất', kind: 'cell', parentId: tree.committee },
+      },
+    ]);
+    const died = await record(early, { type: 'death', date: '2026-11-20' });
+    expect(died.statusCode, died.body).toBe(201);
+    const late = await buildMember(t.ctx, { unitId: b, admitted: '2026-11-24' });
+    expect((await get(late, '2027-02-01')).state?.unitId).toBe(successor);
+  });
+
+  it('counts a merged unit before it existed from the units it was made from, for everyone', async () => {
+    const a = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ cũ A' });
+    const b = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ cũ B' });
+    await buildMember(t.ctx, { unitId: a, official: true });
+    await buildMember(t.ctx, { unitId: b, official: true });
+    const [merged] = await applyOps(t.ctx, '2025-01-01', [
+      {
+        type: 'merge',
+        unitIds: [a, b],
+        into: { code: uniqueCode(), name: 'Chi bộ mới hợp nhất', kind: 'cell', parentId: tree.committee },
+      },
+    ]);
+    await t.ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, t.ctx.today(), 1));
+    expect((await figures(merged!, '2024-06-01')).members).toBe(2);
+    expect((await figures(merged!, '2025-06-01')).members).toBe(2);
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError, formatReason, negotiateLanguage, type RuleFinding } from '@rollbook/domain';
+import { AppError, formatReason, type IsoDate, negotiateLanguage, type RuleFinding } from '@rollbook/domain';
+import type { Actor } from '../access/actor.js';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
@@ -57,6 +58,19 @@ const writes = {
   422: ProblemSchema,
   428: ProblemSchema,
 };
+
+/**
+ * The member after a write, or null when the write took them out of the writer's reach (the write
+ * is done; the answer just cannot show them any more).
+ */
+async function memberIfReadable(ctx: AppContext, actor: Actor, memberId: number, asOf: IsoDate) {
+  try {
+    return await getMember(ctx, actor, memberId, asOf);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'member_not_found') return null;
+    throw error;
+  }
+}
 
 /** A rule finding with its explanation in the reader's language. */
 function presentFinding(request: FastifyRequest, f: RuleFinding) {
@@ -184,8 +198,8 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const actor = actorOf(request);
         const version = requireIfMatch(request);
         const result = await recordEvent(ctx, actor, request.params.id, version, request.body);
-        const member = await getMember(ctx, actor, request.params.id, request.body.date);
-        reply.status(201).header('etag', etag(member.version));
+        const member = await memberIfReadable(ctx, actor, request.params.id, request.body.date);
+        reply.status(201).header('etag', etag(result.version));
         return {
           eventId: result.eventId,
           warnings: result.warnings.map((w) => presentFinding(request, w)),
@@ -255,8 +269,8 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           reason: request.body.reason,
           replacement: request.body.replacement ?? null,
         });
-        const member = await getMember(ctx, actor, request.params.id, ctx.today());
-        reply.header('etag', etag(member.version));
+        const member = await memberIfReadable(ctx, actor, request.params.id, ctx.today());
+        reply.header('etag', etag(result.version));
         return { eventId: result.eventId, warnings: [], member };
       },
     );

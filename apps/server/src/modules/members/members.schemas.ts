@@ -178,7 +178,9 @@ export const MemberDetailSchema = Type.Object({
 export const WriteResultSchema = Type.Object({
   eventId: Nullable(Type.Integer()),
   warnings: Type.Array(FindingSchema),
-  member: MemberDetailSchema,
+  member: Type.Union([MemberDetailSchema, Type.Null()], {
+    description: 'The member after the write; null when the write took them out of the writer’s reach.',
+  }),
 });
 
 export const CheckResultSchema = Type.Object({

@@ -101,6 +101,7 @@ const SENSITIVE_EVENTS: ReadonlySet<MemberEventType> = new Set([
   'suspension',
   'suspension_extension',
   'suspension_end',
+  'removal',
 ]);
 
 function notFound(memberId: number): AppError {
@@ -163,8 +164,9 @@ export async function assertMemberWritable(
   actor: Actor,
   spans: readonly MemberSpan[],
   day: IsoDate,
+  today: IsoDate,
 ): Promise<void> {
-  await assertWritable(db, actor, spans, { type: 'death', date: day }, null);
+  await assertWritable(db, actor, spans, { type: 'death', date: day }, null, today);
 }
 
 /** Rewrites a member's spans and deadlines from their events (a merge moves events between members). */
@@ -189,7 +191,7 @@ export async function checkMergedEvents(
   const events = [...(await findEvents(db, memberId, false)), ...(await findEvents(db, duplicateId, false))];
   const record = await findLatestRecord(db, memberId);
   const replay = replayLifecycle(events.map(toLifecycle), factsOf(record), ctx.rules.members, ctx.today());
-  const blocking = replay.problems.filter((p) => !FACT_RULES.has(p.rule));
+  const blocking = replay.problems.filter(storedEventBlocks);
   if (blocking.length) refuseFindings(blocking, 'duplicateId.');
 }
 
@@ -302,18 +304,22 @@ function pickRecord(row: MemberRecordRow): MemberRecordFields {
   return Object.fromEntries(RECORD_FIELDS.map((f) => [f, row[f]])) as unknown as MemberRecordFields;
 }
 
+/** Refuses a national ID another member holds; names that member only to a writer who may read them. */
 async function assertNationalIdFree(
   db: Db,
+  actor: Actor,
   nationalId: string | null,
   memberId: number | null,
+  today: IsoDate,
 ): Promise<void> {
   if (!nationalId) return;
   const holder = await findNationalIdHolder(db, nationalId, memberId);
-  if (holder !== undefined)
-    throw new AppError('national_id_in_use', {
-      field: 'record.nationalId',
-      params: { nationalId, member: `#${holder}` },
-    });
+  if (holder === undefined) return;
+  const readable = await isMemberVisible(db, requireScope(actor, 'members.read'), holder, today);
+  throw new AppError('national_id_in_use', {
+    field: 'record.nationalId',
+    params: { nationalId, member: readable ? `#${holder}` : '—' },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,10 +337,18 @@ async function resolveEventUnit(
   pendingTo: number | null,
 ): Promise<number | null> {
   let unitId = input.unitId ?? null;
-  if (input.type === 'transfer_in' && unitId === null && pendingTo !== null) {
-    unitId = (await findUnitOn(db, pendingTo, input.date))
-      ? pendingTo
-      : ((await findSuccessorOn(db, pendingTo, input.date)) ?? pendingTo);
+  if (input.type === 'transfer_in' && pendingTo !== null) {
+    // A slip lands where it was addressed, or in what that unit was merged into meanwhile.
+    const successor = (await findUnitOn(db, pendingTo, input.date))
+      ? undefined
+      : await findSuccessorOn(db, pendingTo, input.date);
+    const landing = successor ?? pendingTo;
+    if (unitId !== null && unitId !== pendingTo && unitId !== successor)
+      throw new AppError('validation_failed', {
+        field: 'unitId',
+        params: { reason: reason('transfer_destination') },
+      });
+    unitId = unitId ?? landing;
   }
   if (unitId === null) return null;
   const unit = await findUnitOn(db, unitId, input.date);
@@ -402,9 +416,17 @@ async function checkNewEvent(
     { id: NEW_EVENT_ID, type: input.type, date: input.date, unitId, details: input.details ?? {} },
   ];
   const replay = replayLifecycle(events, facts, ctx.rules.members, ctx.today());
-  const blocking = replay.problems.filter((p) => p.eventId === NEW_EVENT_ID || !FACT_RULES.has(p.rule));
+  const blocking = replay.problems.filter((p) => p.eventId === NEW_EVENT_ID || storedEventBlocks(p));
   if (blocking.length) refuseFindings(blocking);
   return { replay, unitId, warnings: replay.warnings.filter((w) => w.eventId === NEW_EVENT_ID) };
+}
+
+/**
+ * Whether a stored event's problem in a new replay blocks the change: not when it rests on the
+ * person's facts (judged when it was recorded), nor for an event dated ahead by a planned order.
+ */
+function storedEventBlocks(p: RuleFinding): boolean {
+  return !FACT_RULES.has(p.rule) && p.rule !== 'event_in_future';
 }
 
 /** The writer's reach: the member's unit on the event's day (or, accepting a transfer, its destination). */
@@ -414,6 +436,7 @@ async function assertWritable(
   spans: readonly MemberSpan[],
   input: EventInput,
   unitId: number | null,
+  today: IsoDate,
 ): Promise<void> {
   const scope = requireScope(actor, 'members.write');
   if (scope.all) return;
@@ -422,17 +445,32 @@ async function assertWritable(
     if (unitId !== null && (await isUnitWithin(db, scope, unitId, input.date))) return;
     throw new AppError('unit_not_found', { field: 'unitId', params: { unit: `#${unitId}` } });
   }
+  const within = async (units: ReadonlyArray<number | null | undefined>, day: IsoDate) => {
+    for (const unit of units) if (unit && (await isUnitWithin(db, scope, unit, day))) return true;
+    return false;
+  };
+  const forbidden = () => new AppError('forbidden', { params: { permission: 'members.write' } });
   const span = spanOn(spans, input.date) ?? spans[spans.length - 1];
-  const candidates =
+  const now = spanOn(spans, today) ?? spans[spans.length - 1];
+  // The writer reaches the member on the event's day…
+  const onDay =
     input.type === 'transfer_in'
-      ? [span?.transferToUnitId ?? null, unitId]
+      ? [unitId]
       : input.type === 'application' || input.type === 'admission' || input.type === 'readmission'
-        ? [unitId ?? span?.unitId ?? null]
-        : [span?.unitId ?? null];
-  for (const candidate of candidates) {
-    if (candidate !== null && (await isUnitWithin(db, scope, candidate, input.date))) return;
-  }
-  throw new AppError('forbidden', { params: { permission: 'members.write' } });
+        ? [unitId ?? span?.unitId]
+        : [span?.unitId];
+  if (!(await within(onDay, input.date))) throw forbidden();
+  // …and today, so a back-dated event cannot reach a member who has since left the writer's subtree
+  // (accepting a transfer: the member is on the way to them).
+  const onToday = input.type === 'transfer_in' ? [now?.transferToUnitId, now?.unitId] : [now?.unitId];
+  if (!(await within(onToday, today))) throw forbidden();
+  // An internal transfer moves the member at once: the writer must reach where they go too.
+  if (
+    input.type === 'transfer_out' &&
+    input.details?.transferKind === 'internal' &&
+    !(await within([unitId], input.date))
+  )
+    throw new AppError('unit_not_found', { field: 'unitId', params: { unit: `#${unitId}` } });
 }
 
 export async function createMember(
@@ -448,14 +486,23 @@ export async function createMember(
   checkRecordFields(ctx, input.record, true);
   const record = normalizeRecord(input.record);
   return ctx.db.transaction().execute(async (trx) => {
-    await assertNationalIdFree(trx, record.nationalId, null);
     const checked = await checkNewEvent(trx, ctx, [], factsOf(record), input.event, null).catch(
       (e: unknown) => {
         throw prefixField(e, 'event.');
       },
     );
     // Nothing recorded yet: the writer must reach the unit the member joins.
-    await assertWritable(trx, actor, [], input.event, checked.unitId);
+    await assertWritable(trx, actor, [], input.event, checked.unitId, ctx.today());
+    // Sensitive fields are written, as they are read, only with members.sensitive there.
+    if (SENSITIVE_MEMBER_FIELDS.some((f) => f !== 'discipline' && record[f as keyof MemberRecordFields])) {
+      const sensitive = scopeFor(actor, 'members.sensitive');
+      if (!sensitive || !(await isUnitWithin(trx, sensitive, checked.unitId!, input.event.date)))
+        throw new AppError('forbidden', {
+          field: `record.${SENSITIVE_MEMBER_FIELDS.find((f) => f !== 'discipline' && record[f as keyof MemberRecordFields])}`,
+          params: { permission: 'members.sensitive' },
+        });
+    }
+    await assertNationalIdFree(trx, actor, record.nationalId, null, ctx.today());
     const memberId = await insertMember(trx);
     await insertRecord(trx, memberId, record, { from: null, to: null }, actor.name);
     const ruleSet = checked.replay.ruleSets.get(NEW_EVENT_ID)!;
@@ -463,6 +510,7 @@ export async function createMember(
       newEventRow(memberId, input.event, checked.unitId, ruleSet, actor),
     ]);
     await rederive(trx, ctx, memberId);
+    await followLaterOrders(trx, ctx, actor, memberId);
     await applyRollup(trx, await contributions(trx, { memberIds: [memberId] }));
     await recordAudit(trx, actor, {
       action: 'member.create',
@@ -509,6 +557,43 @@ function prefixField(error: unknown, prefix: string): unknown {
     params: error.params,
     details: { violations: details?.violations?.map((v) => ({ ...v, field: prefix + (v.field ?? '') })) },
   });
+}
+
+/**
+ * A member placed (by a late or back-dated event) in a unit that an applied order ends later
+ * follows that order as if they had been there when it was applied: to the merge successor or the
+ * split part the order allocates them to. Refused, like the order would have been, when the unit
+ * was dissolved with nowhere to go.
+ */
+async function followLaterOrders(
+  trx: Transaction<Database>,
+  ctx: AppContext,
+  actor: Actor,
+  memberId: number,
+): Promise<void> {
+  for (let round = 0; round < 10; round += 1) {
+    const ended = await sql<{ unitId: number; day: string; orderId: number | null }>`
+      select s.unit_id as "unitId", to_char(e.day, 'YYYY-MM-DD') as day,
+        (select o.id from reorg_order o join reorg_order_unit ou on ou.order_id = o.id
+          where ou.unit_id = s.unit_id and o.status = 'applied' and o.effective_date = e.day
+          order by o.id desc limit 1) as "orderId"
+      from member_span s
+      cross join lateral (select max(upper(t.valid)) as day, bool_or(upper_inf(t.valid)) as open
+        from unit_tree t where t.unit_id = s.unit_id) e
+      where s.member_id = ${memberId} and s.status <> 'left' and not e.open
+        and s.valid @> (e.day - 1) and (upper_inf(s.valid) or upper(s.valid) > e.day)
+      limit 1`.execute(trx);
+    const found = ended.rows[0];
+    if (!found?.orderId) return;
+    const moved = await followReorganization(
+      trx,
+      ctx,
+      actor,
+      { id: found.orderId, effectiveDate: found.day, decision: null },
+      [found.unitId],
+    );
+    if (moved.length === 0) return;
+  }
 }
 
 /** Applies what a member's change did to the roll-ups: their contributions now, less those before. */
@@ -558,12 +643,13 @@ export async function recordEvent(
     const before = replayLifecycle(stored.map(toLifecycle), null, ctx.rules.members, '9999-12-31');
     const pendingTo = spanOn(before.spans, input.date)?.transferToUnitId ?? null;
     const checked = await checkNewEvent(trx, ctx, stored, factsOf(record), input, pendingTo);
-    await assertWritable(trx, actor, before.spans, input, checked.unitId);
+    await assertWritable(trx, actor, before.spans, input, checked.unitId, ctx.today());
     if (options.dryRun) return { eventId: null, warnings: checked.warnings, version: version ?? 0 };
     const ruleSet = checked.replay.ruleSets.get(NEW_EVENT_ID)!;
     const rollupBefore = await contributions(trx, { memberIds: [memberId] });
     const [eventId] = await insertEvents(trx, [newEventRow(memberId, input, checked.unitId, ruleSet, actor)]);
     await rederive(trx, ctx, memberId);
+    await followLaterOrders(trx, ctx, actor, memberId);
     await keepRollup(trx, memberId, rollupBefore);
     const next = await bumpMemberVersion(trx, memberId);
     const unitIds = [checked.unitId, spanOn(before.spans, input.date)?.unitId ?? null].filter(
@@ -616,7 +702,14 @@ export async function correctEvent(
       ctx.rules.members,
       '9999-12-31',
     );
-    await assertWritable(trx, actor, before.spans, { type: wrong.type, date: wrong.date }, wrong.unitId);
+    await assertWritable(
+      trx,
+      actor,
+      before.spans,
+      { type: wrong.type, date: wrong.date },
+      wrong.unitId,
+      ctx.today(),
+    );
     const record = await findLatestRecord(trx, memberId);
     let unitId: number | null = null;
     let ruleSet = wrong.ruleSet;
@@ -629,6 +722,8 @@ export async function correctEvent(
       );
       unitId = checked.unitId;
       ruleSet = checked.replay.ruleSets.get(NEW_EVENT_ID)!;
+      // The replacement must lie within the writer's reach as much as the event it replaces.
+      await assertWritable(trx, actor, before.spans, replacement, unitId, ctx.today());
     } else {
       const replay = replayLifecycle(
         remaining.map(toLifecycle),
@@ -636,7 +731,7 @@ export async function correctEvent(
         ctx.rules.members,
         ctx.today(),
       );
-      const blocking = replay.problems.filter((p) => !FACT_RULES.has(p.rule));
+      const blocking = replay.problems.filter(storedEventBlocks);
       if (blocking.length) refuseFindings(blocking);
     }
     const rollupBefore = await contributions(trx, { memberIds: [memberId] });
@@ -647,6 +742,7 @@ export async function correctEvent(
         ])
       : [null];
     await rederive(trx, ctx, memberId);
+    await followLaterOrders(trx, ctx, actor, memberId);
     await keepRollup(trx, memberId, rollupBefore);
     const next = await bumpMemberVersion(trx, memberId);
     await recordAudit(trx, actor, {
@@ -686,7 +782,7 @@ export async function changeRecord(
     assertVersion(version, expectedVersion, memberId);
     const events = await findEvents(trx, memberId, false);
     const spans = replayLifecycle(events.map(toLifecycle), null, ctx.rules.members, '9999-12-31').spans;
-    await assertWritable(trx, actor, spans, { type: 'death', date: day }, null);
+    await assertWritable(trx, actor, spans, { type: 'death', date: day }, null, ctx.today());
     // Without members.sensitive a writer neither sees nor changes the sensitive fields.
     const sensitive = await maySeeSensitive(trx, actor, memberId, day);
     const fields = { ...input.fields };
@@ -710,7 +806,7 @@ export async function changeRecord(
       const target =
         history.find((r) => (r.validFrom ?? '') <= day && (r.validTo === null || day < r.validTo)) ?? latest;
       const next = normalizeRecord(fields, pickRecord(target));
-      await assertNationalIdFree(trx, next.nationalId, memberId);
+      await assertNationalIdFree(trx, actor, next.nationalId, memberId, ctx.today());
       await supersedeRecord(trx, target.id);
       await insertRecord(trx, memberId, next, { from: target.validFrom, to: target.validTo }, actor.name);
       await auditRecordChange(trx, actor, memberId, spans, 'member.record_correct', pickRecord(target), next);
@@ -722,7 +818,7 @@ export async function changeRecord(
           params: { reason: reason('record_change_before'), date: latest.validFrom },
         });
       const next = normalizeRecord(fields, pickRecord(latest));
-      await assertNationalIdFree(trx, next.nationalId, memberId);
+      await assertNationalIdFree(trx, actor, next.nationalId, memberId, ctx.today());
       await supersedeRecord(trx, latest.id);
       await insertRecord(
         trx,
@@ -780,7 +876,21 @@ export async function getMember(
   const shown: Partial<MemberRecordFields> = { ...fields };
   if (!sensitive) for (const f of SENSITIVE_MEMBER_FIELDS) delete (shown as Record<string, unknown>)[f];
   if (sensitive) await auditSensitiveRead(ctx, actor, memberId, span?.unitId ?? null, 'record');
-  const membership = [...replay.memberships].reverse().find((m) => m.decisionDate <= asOf) ?? null;
+  // As the record stood on the day asked: later admissions, recognitions and exits are not shown.
+  const known = (d: IsoDate | null) => (d !== null && d <= asOf ? d : null);
+  const memberships = replay.memberships
+    .filter((m) => m.decisionDate <= asOf)
+    .map((m) => ({
+      decisionDate: m.decisionDate,
+      ceremonyDate: known(m.ceremonyDate),
+      probationEnd: m.ceremonyDate && m.ceremonyDate <= asOf ? m.probationEnd : null,
+      officialFrom: known(m.officialFrom),
+      end: known(m.end),
+    }));
+  const membership = memberships[memberships.length - 1] ?? null;
+  // Deadlines are today's work; a suspension's end is a case detail.
+  const deadlines =
+    asOf < ctx.today() ? [] : replay.deadlines.filter((d) => sensitive || d.kind !== 'suspension_end');
   return {
     id: memberId,
     version,
@@ -809,8 +919,8 @@ export async function getMember(
     seniorityMonths: seniorityMonths(replay.memberships, asOf),
     eligibleForClassification: eligibleForClassification(span),
     membership,
-    memberships: replay.memberships,
-    deadlines: replay.deadlines,
+    memberships,
+    deadlines,
     sensitiveShown: sensitive,
   };
 }
@@ -934,7 +1044,21 @@ export async function listMembers(
     const sensitiveScope = scopeFor(actor, 'members.sensitive');
     const byCard = await findMembers(ctx.db, { ...baseQuery(q, scope, statuses), cardNumber: text });
     if (!sensitiveScope || !/^\d{6,}$/.test(text)) return byCard;
-    const byId = await findMembers(ctx.db, { ...baseQuery(q, sensitiveScope, statuses), nationalId: text });
+    // Both permissions must reach the member: read, and see national IDs.
+    const byId = await findMembers(ctx.db, {
+      ...baseQuery(q, scope, statuses),
+      nationalId: text,
+      alsoWithin: sensitiveScope,
+    });
+    if (byId.length)
+      await ctx.db.transaction().execute((trx) =>
+        recordAudit(trx, actor, {
+          action: 'member.read_sensitive',
+          entity: { type: 'member', id: byId.length === 1 ? byId[0]!.id : null },
+          unitIds: byId.map((m) => m.unitId).filter((u): u is number => u !== null),
+          after: { read: 'search by national ID', found: byId.map((m) => m.id) },
+        }),
+      );
     const seen = new Set(byCard.map((m) => m.id));
     return [...byCard, ...byId.filter((m) => !seen.has(m.id))].slice(0, q.limit);
   } else if (text) search.name = text;
@@ -1034,7 +1158,7 @@ export async function followReorganization(
       type: 'reorganization' as const,
       date: day,
       unitId: destination.get(m.memberId)!,
-      details: { orderId: order.id },
+      details: { orderId: order.id, fromUnitId: m.unitId },
       decisionNumber: typeof order.decision?.number === 'string' ? order.decision.number : null,
       decisionDate: typeof order.decision?.date === 'string' ? order.decision.date : null,
       decidedBy: typeof order.decision?.issuedBy === 'string' ? order.decision.issuedBy : null,
