@@ -4,6 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from './cli.js';
 
+// Every command boots the embedded database, as a user's would: a test of several commands takes
+// minutes on a busy 2-core machine, and one cut short would leave its data folder locked for the next.
+vi.setConfig({ testTimeout: 300_000 });
+
 // The CLI runs here against its own embedded database folder, as a user would run it.
 let dir: string;
 let savedUrl: string | undefined;

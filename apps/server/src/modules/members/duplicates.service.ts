@@ -2,10 +2,10 @@ import { AppError, type IsoDate, reason } from '@rollbook/domain';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requireScope } from '../access/actor.js';
-import { isUnitVisible, pathInScope } from '../access/scope.js';
+import { isUnitVisible } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { applyRollup, contributions, difference } from './member-rollup.js';
-import { bumpMemberVersion, lockMember } from './members.repository.js';
+import { bumpMemberVersion, lockMember, withinSubtreeOn } from './members.repository.js';
 import {
   assertMemberReadable,
   assertMemberWritable,
@@ -50,8 +50,7 @@ export async function findDuplicates(
       from member_span s
       join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
       where s.valid @> ${day}::date
-        and t.path <@ any(rb_scope_paths(array[${args.unitId}]::bigint[], ${day}::date))
-        and ${pathInScope(scope, sql`t.path`, day)}
+        and ${await withinSubtreeOn(ctx.db, sql`t.path`, day, { unitId: args.unitId, scope })}
     ),
     people as (
       select distinct on (r.member_id) r.member_id, r.full_name, r.birth_date, r.search_text, here.unit_id

@@ -6,6 +6,7 @@ import { isUnitVisible, pathInScope } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../units/units.repository.js';
 import { hasRollup, rollupCounts } from './member-rollup.js';
+import { withinSubtreeOn } from './members.repository.js';
 
 /** Age bands of the statistical forms, in completed years on the day asked. */
 export const AGE_BANDS = [
@@ -174,7 +175,7 @@ export async function countStockDirectly(
       where rec.member_id = s.member_id and rec.superseded_at is null
       order by upper(rec.valid) desc nulls first limit 1) r on true
     where s.valid @> ${day}::date and s.status <> 'left'
-      and ${inSubtree(unitId, scope, sql`t.path`, sql`${day}::date`)}
+      and ${await withinSubtreeOn(db, sql`t.path`, day, { unitId, scope })}
     group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db);
   const tally = (key: (r: (typeof rows.rows)[number]) => string | null, onlyMembers = true): Count[] => {
     const map = new Map<string, number>();
@@ -354,10 +355,10 @@ export async function workList(
   const day = args.asOf;
   if (args.unitId !== undefined && !(await isUnitVisible(ctx.db, scope, args.unitId, day)))
     throw new AppError('unit_not_found', { params: { unit: `#${args.unitId}` } });
-  const under = (path: ReturnType<typeof sql>) =>
-    args.unitId === undefined
-      ? pathInScope(scope, path, day)
-      : inSubtree(args.unitId, scope, path, sql`${day}::date`);
+  const within = await withinSubtreeOn(ctx.db, sql`t.path`, day, {
+    scope,
+    ...(args.unitId !== undefined && { unitId: args.unitId }),
+  });
   const horizon = addDays(day, args.horizonDays);
   const required = ctx.rules.members.pack.customFields.filter((f) => f.required).map((f) => f.code);
   const rows = await sql<Omit<WorkItem, 'overdue'>>`
@@ -369,7 +370,7 @@ export async function workList(
       join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
       join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
       join member_record r on r.member_id = d.member_id and r.superseded_at is null and r.valid @> ${day}::date
-      where d.due <= ${horizon}::date and ${under(sql`t.path`)}
+      where d.due <= ${horizon}::date and ${within}
       union all
       select s.member_id, r.full_name, s.unit_id, v.code, 'incoming_transfer', to_char(lower(s.valid), 'YYYY-MM-DD'),
         null, null
@@ -377,7 +378,7 @@ export async function workList(
       join unit_tree t on t.unit_id = s.transfer_to_unit_id and t.valid @> ${day}::date
       join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
       join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${day}::date
-      where s.valid @> ${day}::date and s.transfer_to_unit_id is not null and ${under(sql`t.path`)}
+      where s.valid @> ${day}::date and s.transfer_to_unit_id is not null and ${within}
       union all
       select s.member_id, r.full_name, s.unit_id, v.code, 'missing_fields', null, null,
         array_remove(array[
@@ -392,7 +393,7 @@ export async function workList(
       join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
       join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
       join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${day}::date
-      where s.valid @> ${day}::date and s.status in ('probationary', 'official') and ${under(sql`t.path`)}
+      where s.valid @> ${day}::date and s.status in ('probationary', 'official') and ${within}
         and (r.birth_date is null or r.sex is null or r.birth_place is null or r.home_town is null
           or r.residence is null or r.education is null
           or exists (select 1 from unnest(${required}::text[]) c where r.custom ->> c is null))

@@ -7,7 +7,7 @@ import type {
   MemberSpan,
   SplitAllocation,
 } from '@rollbook/domain';
-import { sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Scope } from '../access/actor.js';
 import { pathInScope, unitVisible } from '../access/scope.js';
@@ -437,12 +437,40 @@ export interface MemberQuery {
   limit: number;
 }
 
+/** The ltree paths of these units on a day (of their predecessors, for a unit not yet made). */
+export async function pathsOn(db: Db, unitIds: readonly number[], day: IsoDate): Promise<string[]> {
+  const rows = await sql<{ paths: string[] }>`
+    select coalesce(rb_scope_paths(${[...unitIds]}::bigint[], ${day}::date)::text[], '{}') as paths`.execute(
+    db,
+  );
+  return rows.rows[0]?.paths ?? [];
+}
+
+/**
+ * SQL: the path lies in the unit's subtree (if given) and in the scope, on a day. The paths are
+ * looked up first and passed as values: written as a function call inside the query, the planner
+ * may evaluate it once per row of unit_tree (the national-scale bench saw minutes).
+ */
+export async function withinSubtreeOn(
+  db: Db,
+  path: RawBuilder<unknown>,
+  day: IsoDate,
+  where: { unitId?: number; scope: Scope },
+): Promise<RawBuilder<boolean>> {
+  const parts: RawBuilder<boolean>[] = [];
+  if (where.unitId !== undefined)
+    parts.push(sql<boolean>`${path} <@ any(${await pathsOn(db, [where.unitId], day)}::ltree[])`);
+  if (!where.scope.all)
+    parts.push(sql<boolean>`${path} <@ any(${await pathsOn(db, where.scope.roots, day)}::ltree[])`);
+  return parts.length ? sql<boolean>`(${sql.join(parts, sql` and `)})` : sql<boolean>`true`;
+}
+
 /** Members whose unit on the date lies in the subtree and the scope, in name order. */
 export async function findMembers(db: Db, q: MemberQuery): Promise<MemberListRow[]> {
-  const subtree =
-    q.underUnitId === undefined
-      ? sql`true`
-      : sql`t.path <@ any((select rb_scope_paths(array[${q.underUnitId}]::bigint[], ${q.date}::date)))`;
+  const subtree = await withinSubtreeOn(db, sql`t.path`, q.date, {
+    scope: q.scope,
+    ...(q.underUnitId !== undefined && { unitId: q.underUnitId }),
+  });
   const name = q.name ? sql`r.search_text like '%' || rb_fold(${q.name}) || '%'` : sql`true`;
   const rows = await sql<MemberListRow>`
     select m.id, m.version, r.full_name as "fullName", r.sex, to_char(r.birth_date, 'YYYY-MM-DD') as "birthDate",
@@ -456,8 +484,7 @@ export async function findMembers(db: Db, q: MemberQuery): Promise<MemberListRow
     where s.valid @> ${q.date}::date
       and s.status = any(${[...q.statuses]}::text[])
       and ${subtree}
-      and ${pathInScope(q.scope, sql`t.path`, q.date)}
-      and ${q.alsoWithin ? pathInScope(q.alsoWithin, sql`t.path`, q.date) : sql`true`}
+      and ${q.alsoWithin ? await withinSubtreeOn(db, sql`t.path`, q.date, { scope: q.alsoWithin }) : sql`true`}
       and ${name}
       and ${
         q.nationalId === undefined && q.cardNumber === undefined
