@@ -20,6 +20,7 @@ import { applyHistory, applyMergersWithMembers } from './apply-history.js';
 import { benchAuditChain } from './audit-chain.js';
 import { type BenchResults, type EngineResult, type Measurement, TARGETS } from './bench-types.js';
 import { generateMembers } from './generate-members.js';
+import { refreshRollupUnits } from '../modules/members/member-rollup.js';
 import { generateTree, loadFoundingTree } from './generate-tree.js';
 import { measureMemberReads } from './member-reads.js';
 import { probeEventLoop, timeIterations } from './measure.js';
@@ -309,6 +310,19 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
           `(${Math.round(members.rowsPerSecond).toLocaleString('en-US')} rows/s; inserts alone ` +
           `${Math.round(members.insertRowsPerSecond).toLocaleString('en-US')} rows/s); ` +
           `${members.verify.sample} sampled members replayed: ${members.verify.mismatches} differ`,
+      );
+      // What `rollbook figures rollup` does after a bulk load (ADR 0006): large subtrees get their
+      // pre-aggregated figures; the figures measured below then read them.
+      t = performance.now();
+      const rollups = await db
+        .transaction()
+        .execute((trx) =>
+          refreshRollupUnits(trx, options.today, Number(process.env.BENCH_ROLLUP_MIN_MEMBERS ?? 10000)),
+        );
+      await sql`analyze member_rollup`.execute(db);
+      await sql`analyze member_rollup_month`.execute(db);
+      log(
+        `${engine}: roll-ups built for ${rollups.chosen.length} units in ${((performance.now() - t) / 1000).toFixed(1)} s`,
       );
     }
 
