@@ -284,10 +284,18 @@ async function insertHistory(trx: Transaction<Database>, deltas: readonly Rollup
       from keys k cross join member_rollup_state st
       cross join lateral generate_series(k.first, st.horizon, interval '1 month') g
     )
+    -- Months with and without changes gathered by grouping, not by a join: the planner cannot
+    -- size these sets and a nested loop over them took minutes.
     insert into member_rollup_month (unit_id, month, measure, value, count)
-    select g.unit_id, g.month, g.measure, g.value,
-      sum(coalesce(d.s, 0)) over (partition by g.unit_id, g.measure, g.value order by g.month)::int
-    from grid g left join d on d.unit_id = g.unit_id and d.measure = g.measure and d.value = g.value and d.month = g.month`.execute(
-    trx,
-  );
+    select unit_id, month, measure, value,
+      sum(s) over (partition by unit_id, measure, value order by month)::int
+    from (
+      select unit_id, month, measure, value, sum(s) as s from (
+        select unit_id, month, measure, value, s from d
+        union all
+        select unit_id, month, measure, value, 0 from grid
+      ) both_sets
+      where month <= (select horizon from member_rollup_state)
+      group by 1, 2, 3, 4
+    ) by_month`.execute(trx);
 }
