@@ -11,7 +11,7 @@ import {
   listCampaigns,
   listCards,
 } from './cards.service.js';
-import { MemberParams } from './members.schemas.js';
+import { MemberParams, writes } from './members.schemas.js';
 import { memberVersion } from './members.repository.js';
 
 const CardSchema = Type.Object({
@@ -47,16 +47,6 @@ const ProgressLine = Type.Object({
   inScope: Type.Integer(),
   exchanged: Type.Integer(),
 });
-
-const writes = {
-  400: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  412: ProblemSchema,
-  422: ProblemSchema,
-  428: ProblemSchema,
-};
 
 /** Membership cards and exchange campaigns (BRIEF capability 3). */
 export function cardRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {

@@ -34,6 +34,7 @@ import {
   RecordVersionSchema,
   WorkItemSchema,
   WorkListQuery,
+  writes,
   WriteResultSchema,
 } from './members.schemas.js';
 import {
@@ -49,15 +50,6 @@ import {
 } from './members.service.js';
 
 const reads = { 400: ProblemSchema, 404: ProblemSchema };
-const writes = {
-  400: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  412: ProblemSchema,
-  422: ProblemSchema,
-  428: ProblemSchema,
-};
 
 /**
  * The member after a write, or null when the write took them out of the writer's reach (the write

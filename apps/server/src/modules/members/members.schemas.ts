@@ -1,6 +1,6 @@
 import { DISCIPLINE_FORMS, REMOVAL_GROUNDS, RECORDABLE_EVENT_TYPES, TRANSFER_KINDS } from '@rollbook/domain';
 import { Type } from 'typebox';
-import { IsoDateSchema, Nullable, PageQuery } from '../../http/conventions.js';
+import { IsoDateSchema, Nullable, PageQuery, ProblemSchema } from '../../http/conventions.js';
 
 const Text = (maxLength = 200, description?: string) =>
   Type.String({ maxLength, ...(description && { description }) });
@@ -325,3 +325,14 @@ export const DuplicatePairSchema = Type.Object({
   b: DuplicateSide,
   similarity: Type.Number({ description: 'How alike the folded names are, 0–1.' }),
 });
+
+/** The problems a member write may answer with: bad input, no permission, out of reach, a clash, a stale or missing If-Match, a broken rule. */
+export const writes = {
+  400: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  412: ProblemSchema,
+  422: ProblemSchema,
+  428: ProblemSchema,
+};
