@@ -1,7 +1,6 @@
-import { Alert, Button, Group, Modal, Radio, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Radio, Stack, TextInput } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../../api/client';
 import type { MemberDetail } from '../../../api/types';
 import { useAsOf } from '../../../app/as-of';
 import { isUsableDate } from '../../../lib/dates';
@@ -9,7 +8,7 @@ import { useMemberPack } from '../../rule-pack/hooks/use-member-pack';
 import { findingsOfError } from '../event-draft';
 import { useChangeRecord, useReloadMember } from '../hooks/use-members';
 import { recordChangesOf, recordDraftOf, type RecordDraft } from '../record-draft';
-import { FieldFindings, FindingAlert } from './FindingList';
+import { FieldFindings, FindingAlert, WriteFeedback } from './FindingList';
 import { RecordFields } from './RecordFields';
 import { isStale } from './RecordEventModal';
 
@@ -106,16 +105,7 @@ function ChangeRecordForm({ member, onClose }: { member: MemberDetail; onClose: 
           testId="record"
         />
         <FindingAlert findings={findings.filter((f) => !placed(f))} kind="problems" />
-        {stale && (
-          <Alert color="orange" role="alert">
-            {t('memberPage.stale')}
-          </Alert>
-        )}
-        {change.error && !stale && findings.length === 0 && (
-          <Alert color="red" role="alert">
-            {errorMessage(change.error)}
-          </Alert>
-        )}
+        <WriteFeedback stale={stale} error={change.error} explained={findings.length > 0} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}

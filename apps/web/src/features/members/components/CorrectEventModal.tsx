@@ -1,14 +1,13 @@
-import { Alert, Button, Checkbox, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../../api/client';
 import type { MemberDetail, MemberEvent } from '../../../api/types';
 import { useAsOf } from '../../../app/as-of';
 import { formatDate } from '../../../lib/dates';
 import { draftFromEvent, EVENT_TYPES, findingsOfError, toEventInput, type EventDraft } from '../event-draft';
 import { useCorrectEvent, useReloadMember } from '../hooks/use-members';
 import { eventFormFields, EventFields } from './EventFields';
-import { FindingAlert } from './FindingList';
+import { FindingAlert, WriteFeedback } from './FindingList';
 import { isStale } from './RecordEventModal';
 
 interface CorrectEventModalProps {
@@ -102,16 +101,7 @@ function CorrectEventForm({
           />
         )}
         <FindingAlert findings={unplaced} kind="problems" testId="correct-problems" />
-        {stale && (
-          <Alert color="orange" role="alert">
-            {t('memberPage.stale')}
-          </Alert>
-        )}
-        {correct.error && !stale && findings.length === 0 && (
-          <Alert color="red" role="alert">
-            {errorMessage(correct.error)}
-          </Alert>
-        )}
+        <WriteFeedback stale={stale} error={correct.error} explained={findings.length > 0} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}

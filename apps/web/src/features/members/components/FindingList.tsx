@@ -1,5 +1,6 @@
 import { Alert, List, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../../api/client';
 import type { Finding } from '../event-draft';
 
 /** One broken rule or note: what is wrong, then the rule set and the text of the rule it comes from. */
@@ -56,5 +57,38 @@ export function FindingAlert({
         ))}
       </List>
     </Alert>
+  );
+}
+
+/**
+ * What a member write answered besides rule problems: someone changed the member meanwhile (412;
+ * the member is reloaded), or another error when no finding explains it.
+ */
+export function WriteFeedback({
+  stale,
+  error,
+  explained,
+  testId,
+}: {
+  stale: boolean;
+  error: unknown;
+  /** Findings already say what went wrong. */
+  explained: boolean;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {stale && (
+        <Alert color="orange" role="alert" {...(testId && { 'data-testid': testId })}>
+          {t('memberPage.stale')}
+        </Alert>
+      )}
+      {error != null && !stale && !explained && (
+        <Alert color="red" role="alert">
+          {errorMessage(error)}
+        </Alert>
+      )}
+    </>
   );
 }

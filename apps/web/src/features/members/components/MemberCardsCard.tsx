@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Card,
   Group,
@@ -21,7 +20,7 @@ import { formatDate, isUsableDate } from '../../../lib/dates';
 import { findingsOfError } from '../event-draft';
 import { useCampaigns, useCardAction, useMemberCards } from '../hooks/use-cards';
 import { useReloadMember } from '../hooks/use-members';
-import { FieldFindings, FindingAlert } from './FindingList';
+import { FieldFindings, FindingAlert, WriteFeedback } from './FindingList';
 import { isStale } from './RecordEventModal';
 
 const ACTIONS: readonly CardAction[] = ['issue', 'reissue', 'lost', 'recover', 'exchange'];
@@ -218,16 +217,7 @@ function CardActionForm({
           kind="problems"
           testId="card-problems"
         />
-        {stale && (
-          <Alert color="orange" role="alert">
-            {t('memberPage.stale')}
-          </Alert>
-        )}
-        {write.error && !stale && findings.length === 0 && (
-          <Alert color="red" role="alert">
-            {errorMessage(write.error)}
-          </Alert>
-        )}
+        <WriteFeedback stale={stale} error={write.error} explained={findings.length > 0} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}

@@ -1,8 +1,8 @@
-import { Alert, Button, Group, Loader, Modal, Stack, Text } from '@mantine/core';
+import { Button, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, errorMessage } from '../../../api/client';
+import { ApiError } from '../../../api/client';
 import type { MemberDetail, MemberEventInput, RuleFinding } from '../../../api/types';
 import { useAsOf } from '../../../app/as-of';
 import {
@@ -15,7 +15,7 @@ import {
 } from '../event-draft';
 import { useEventCheck, useRecordEvent, useReloadMember } from '../hooks/use-members';
 import { eventFormFields, EventFields } from './EventFields';
-import { FindingAlert } from './FindingList';
+import { FindingAlert, WriteFeedback } from './FindingList';
 
 /** The event that usually comes next for a member in this status (the user may choose any). */
 const NEXT_EVENT: Record<string, string> = {
@@ -123,16 +123,12 @@ function RecordEventForm({ member, onClose, onRecorded }: Omit<RecordEventModalP
         </Group>
         <FindingAlert findings={unplaced} kind="problems" testId="event-problems" />
         <FindingAlert findings={fromCheck.warnings} kind="warnings" testId="event-warnings" />
-        {stale && (
-          <Alert color="orange" role="alert" data-testid="event-stale">
-            {t('memberPage.stale')}
-          </Alert>
-        )}
-        {record.error && !stale && fromSubmit.length === 0 && (
-          <Alert color="red" role="alert">
-            {errorMessage(record.error)}
-          </Alert>
-        )}
+        <WriteFeedback
+          stale={stale}
+          error={record.error}
+          explained={fromSubmit.length > 0}
+          testId="event-stale"
+        />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
