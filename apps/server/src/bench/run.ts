@@ -40,6 +40,8 @@ interface Options {
   iterations: number;
   engines: EngineName[];
   databaseUrl: string | undefined;
+  /** The database on the server that the run drops, recreates and keeps afterwards. */
+  databaseName: string;
   outDir: string;
   today: IsoDate;
   auditEvents: number;
@@ -55,6 +57,13 @@ function count(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum =
   if (!Number.isInteger(value) || value < minimum)
     throw new Error(`${name} must be an integer of at least ${minimum}, not “${env[name]}”.`);
   return value;
+}
+
+/** A plain identifier: it is interpolated into DROP/CREATE DATABASE. */
+function databaseName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(`BENCH_DATABASE must be a lower-case identifier, not “${name}”.`);
+  return name;
 }
 
 function readOptions(env: NodeJS.ProcessEnv): Options {
@@ -77,6 +86,7 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     // The PostgreSQL run needs a server; without DATABASE_URL only PGlite runs.
     engines: (engines as EngineName[]).filter((e) => e === 'pglite' || env.DATABASE_URL),
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseName: databaseName(env.BENCH_DATABASE ?? 'rollbook_bench'),
     outDir: path.resolve(env.BENCH_OUT ?? 'bench-results'),
     auditEvents: Number(env.BENCH_AUDIT_EVENTS ?? 1_000_000),
     today: todayIn('UTC'),
@@ -95,7 +105,7 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
-/** A fresh database per engine: a temporary PGlite folder, or `rollbook_bench` dropped and recreated. */
+/** A fresh database per engine: a temporary PGlite folder, or the bench database dropped and recreated. */
 async function openFresh(
   engine: EngineName,
   options: Options,
@@ -113,11 +123,12 @@ async function openFresh(
   }
   const admin = new pg.Client({ connectionString: options.databaseUrl });
   await admin.connect();
-  await admin.query('drop database if exists rollbook_bench with (force)');
-  await admin.query('create database rollbook_bench');
+  const name = options.databaseName;
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
   await admin.end();
   const url = new URL(options.databaseUrl!);
-  url.pathname = '/rollbook_bench';
+  url.pathname = `/${name}`;
   // Kept after the run so that slow queries can be examined with EXPLAIN against the same data.
   const handle = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
   return { handle, cleanup: () => handle.close() };

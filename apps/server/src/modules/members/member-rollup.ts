@@ -20,51 +20,64 @@ export interface RollupDelta {
   delta: number;
 }
 
-/** Which spans to take: those of some members, or of members in the subtrees of some units. */
+/**
+ * Whose contributions to take: the members a write touches (from a day on, for a reorganization),
+ * or every member, counted under some rollup units only (building units newly chosen).
+ */
 export type ContributionFilter =
-  { memberIds: readonly number[]; from?: IsoDate } | { underUnitIds: readonly number[]; from: IsoDate };
+  { memberIds: readonly number[]; from?: IsoDate } | { everyMemberUnder: readonly number[] };
 
 /**
  * The contributions of spans to the counts of the rollup units above them: each span, cut by the
  * tree rows of its unit, adds +1 from its first day to each measure of each rollup unit on the
  * unit's path, and −1 from the day after its last. With `from`, only what lies on or after that day.
+ *
+ * Every part is a plain join the planner can size from the filter (a member-id array, or every
+ * span): an earlier form took the record attributes from a CTE the planner guessed at a few hundred
+ * rows, nested-looped over it and spent 45 s on 20 k members (the bench found it).
  */
-export async function contributions(db: Db, filter: ContributionFilter): Promise<RollupDelta[]> {
-  const from = filter.from ?? null;
-  const spans: RawBuilder<unknown> =
+export function contributionsQuery(filter: ContributionFilter): RawBuilder<RollupDelta> {
+  const from = 'memberIds' in filter ? (filter.from ?? null) : null;
+  const members = 'memberIds' in filter ? sql`${[...filter.memberIds]}::bigint[]` : null;
+  const rollupUnits =
     'memberIds' in filter
-      ? sql`s.member_id = any(${[...filter.memberIds]}::bigint[])`
-      : sql`s.unit_id in (select t0.unit_id from unit_tree t0
-          where t0.path ? array(select ('*.' || u || '.*')::lquery from unnest(${[...filter.underUnitIds]}::bigint[]) u)
-            and (upper_inf(t0.valid) or upper(t0.valid) > ${from}::date))`;
-  if ('memberIds' in filter && filter.memberIds.length === 0) return [];
-  if ('underUnitIds' in filter && filter.underUnitIds.length === 0) return [];
-  const rows = await sql<RollupDelta>`
-    with r as (select unit_id from member_rollup_unit),
-    sp as (
-      select s.member_id, s.unit_id, s.status, s.exempted, s.suspended, s.transfer_to_unit_id is not null as transit,
-        case when ${from}::date is null then s.valid else s.valid * daterange(${from}::date, null) end as valid
-      from member_span s
-      where exists (select 1 from r) and s.status <> 'left' and ${spans}
-        and (${from}::date is null or upper_inf(s.valid) or upper(s.valid) > ${from}::date)
-    ),
-    attrs as (
-      select distinct on (rec.member_id) rec.member_id, rec.sex,
-        extract(year from rec.birth_date)::int::text as birth_year, rec.ethnicity, rec.religion
-      from member_record rec where rec.member_id in (select member_id from sp) and rec.superseded_at is null
-      order by rec.member_id, upper(rec.valid) desc nulls first
-    ),
+      ? sql`select unit_id from member_rollup_unit`
+      : sql`select unnest(${[...filter.everyMemberUnder]}::bigint[]) as unit_id`;
+  const spanFilter = members
+    ? sql`s.member_id = any(${members})${from ? sql` and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)` : sql``}`
+    : sql`true`;
+  // The record as it now reads (ADR 0006: attributes are today's, for every past figure): looked up
+  // by index for the members of a write, sorted once for all of them when building.
+  const recordColumns = sql`rec.sex, extract(year from rec.birth_date)::int::text as birth_year, rec.ethnicity,
+    rec.religion`;
+  const currentRecords = members
+    ? sql`lateral (select rec.member_id, ${recordColumns} from member_record rec
+        where rec.member_id = sp.member_id and rec.superseded_at is null
+        order by upper(rec.valid) desc nulls first limit 1) at`
+    : sql`(select distinct on (rec.member_id) rec.member_id, ${recordColumns}
+        from member_record rec where rec.superseded_at is null
+        order by rec.member_id, upper(rec.valid) desc nulls first) at`;
+  const valid = from ? sql`s.valid * daterange(${from}::date, null)` : sql`s.valid`;
+  return sql<RollupDelta>`
+    with r as materialized (${rollupUnits}),
     pieces as (
-      select a.id as unit_id, sp.valid * t.valid as valid, sp.status, sp.exempted, sp.suspended, sp.transit,
+      select string_to_array(ltree2text(t.path), '.')::bigint[] as above, sp.valid * t.valid as valid, sp.status, sp.exempted, sp.suspended, sp.transit,
         at.sex, at.birth_year, at.ethnicity, at.religion
-      from sp
+      from (
+        select s.member_id, s.unit_id, s.status, s.exempted, s.suspended,
+          s.transfer_to_unit_id is not null as transit, ${valid} as valid
+        from member_span s
+        where s.status <> 'left' and ${spanFilter} and exists (select 1 from r)
+      ) sp
       join unit_tree t on t.unit_id = sp.unit_id and t.valid && sp.valid
-      cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
-      join r on r.unit_id = a.id
-      left join attrs at on at.member_id = sp.member_id
+      left join ${currentRecords} on at.member_id = sp.member_id
+      where string_to_array(ltree2text(t.path), '.')::bigint[] && array(select unit_id from r)
     ),
+    -- Pieces alike are counted before they are spread over the rollup units above them: a
+    -- reorganization takes every member from its effective date, and most pieces then share
+    -- their unit's tree row, their first day and their last.
     measured as (
-      select p.unit_id, p.valid, m.measure, m.value
+      select p.above, p.valid, m.measure, m.value, count(*)::int as n
       from pieces p
       cross join lateral (values
         ('status', p.status),
@@ -77,15 +90,24 @@ export async function contributions(db: Db, filter: ContributionFilter): Promise
         ('in_transit', case when p.status in ('probationary', 'official') and p.transit then 'yes' end)
       ) as m (measure, value)
       where m.value is not null and not isempty(p.valid)
+      group by 1, 2, 3, 4
     ),
     changes as (
-      select unit_id, measure, value, lower(valid) as day, 1 as delta from measured
-      union all
-      select unit_id, measure, value, upper(valid), -1 from measured where not upper_inf(valid)
+      select a.id as unit_id, m.measure, m.value, b.day, b.sign * m.n as delta
+      from measured m
+      cross join lateral unnest(m.above) as a (id)
+      join r on r.unit_id = a.id
+      cross join lateral (values (lower(m.valid), 1), (upper(m.valid), -1)) as b (day, sign)
+      where b.day is not null
     )
     select unit_id as "unitId", measure, value, to_char(day, 'YYYY-MM-DD') as day, sum(delta)::int as delta
-    from changes group by unit_id, measure, value, day having sum(delta) <> 0`.execute(db);
-  return rows.rows;
+    from changes group by unit_id, measure, value, day having sum(delta) <> 0`;
+}
+
+export async function contributions(db: Db, filter: ContributionFilter): Promise<RollupDelta[]> {
+  if ('memberIds' in filter && filter.memberIds.length === 0) return [];
+  if ('everyMemberUnder' in filter && filter.everyMemberUnder.length === 0) return [];
+  return (await contributionsQuery(filter).execute(db)).rows;
 }
 
 /** Adds `after` and subtracts `before`: what the change did to the counts. */
@@ -254,29 +276,24 @@ export async function refreshRollupUnits(
     select id, m from unnest(${chosen}::bigint[], ${chosen.map((id) => size.get(id)!)}::int[]) as x (id, m)`.execute(
     trx,
   );
-  // Only the new units: contributions() counts under every rollup unit, so build into a scratch
-  // copy of the deltas for the new ones and write their checkpoints from cumulative sums.
-  const all = await contributions(trx, { underUnitIds: chosen, from: '0001-01-01' });
-  const fresh = all.filter((d) => chosen.includes(d.unitId));
-  await insertHistory(trx, fresh);
+  await insertHistory(trx, chosen);
   return { chosen, dropped };
 }
 
-/** Writes the full history of new rollup units: their deltas, then every checkpoint to the horizon. */
-async function insertHistory(trx: Transaction<Database>, deltas: readonly RollupDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  const unitIds = [...new Set(deltas.map((d) => d.unitId))];
+/**
+ * Writes the full history of new rollup units — their deltas, computed and inserted inside the
+ * database (at national scale they are millions of rows), then every checkpoint to the horizon.
+ */
+async function insertHistory(trx: Transaction<Database>, unitIds: readonly number[]): Promise<void> {
   await sql`insert into member_rollup (unit_id, measure, value, day, delta)
-    select * from unnest(${deltas.map((d) => d.unitId)}::bigint[], ${deltas.map((d) => d.measure)}::text[],
-      ${deltas.map((d) => d.value)}::text[], ${deltas.map((d) => d.day)}::date[], ${deltas.map((d) => d.delta)}::int[])`.execute(
-    trx,
-  );
+    select "unitId", measure, value, day::date, delta
+    from (${contributionsQuery({ everyMemberUnder: unitIds })}) c`.execute(trx);
   await sql`
     with d as (
       select unit_id, measure, value,
         case when day = date_trunc('month', day)::date then day else (date_trunc('month', day) + interval '1 month')::date end as month,
         sum(delta) as s
-      from member_rollup where unit_id = any(${unitIds}::bigint[]) group by 1, 2, 3, 4
+      from member_rollup where unit_id = any(${[...unitIds]}::bigint[]) group by 1, 2, 3, 4
     ),
     keys as (select unit_id, measure, value, min(month) as first from d group by 1, 2, 3),
     grid as (
