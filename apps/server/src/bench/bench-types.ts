@@ -42,6 +42,7 @@ export interface Measurement {
     | 'name search'
     | 'member figures'
     | 'member figures: raw baseline'
+    | 'member flows'
     | 'member name search';
   name: string;
   /** Which dates the iterations used, in words ("today", "random day 2023-01-01…2025-06-30"). */

@@ -1,4 +1,4 @@
-import type { IsoDate } from '@rollbook/domain';
+import { addDays, addMonths, type IsoDate } from '@rollbook/domain';
 import { sql } from 'kysely';
 import type { EngineName } from '../db/engine.js';
 import type { AppContext } from '../context.js';
@@ -158,6 +158,28 @@ export async function measureMemberReads(
         return rows.rows
           .filter((r) => r.status === 'probationary' || r.status === 'official')
           .reduce((a, r) => a + r.n, 0);
+      },
+    );
+  }
+
+  // A quarter's admissions, recognitions, transfers and exits, with the quarter before and the same
+  // quarter a year earlier (three periods), beside the stock at its end: what a quarterly report asks.
+  const quarterWords = `a random quarter of 2023–2024, with the quarter before and a year earlier`;
+  for (const [label, pick] of scopes) {
+    await measure(
+      'member flows',
+      `memberFigures with flows: ${label}`,
+      quarterWords,
+      targets.memberFiguresPastP95Ms,
+      (rng) => {
+        const start =
+          `${rng.int(2023, 2024)}-${String(1 + 3 * rng.int(0, 3)).padStart(2, '0')}-01` as IsoDate;
+        const to = addDays(addMonths(start, 3), -1);
+        return { unitId: pick(rng, to), period: { from: start, to } };
+      },
+      async ({ unitId, period }) => {
+        const figures = await memberFigures(ctx, actor, unitId, period.to, period);
+        return figures.period!.current.admissions;
       },
     );
   }

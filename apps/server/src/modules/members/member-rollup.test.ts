@@ -14,7 +14,13 @@ import {
   uniqueCode,
 } from '../../test/test-context.js';
 import { extendHorizon, refreshRollupUnits } from './member-rollup.js';
-import { countStockDirectly, type MemberStock, stockFromRollupOf } from './members.figures.js';
+import {
+  countFlowsDirectly,
+  countStockDirectly,
+  flowsFromRollupOf,
+  type MemberStock,
+  stockFromRollupOf,
+} from './members.figures.js';
 import { memberVersion } from './members.repository.js';
 import { changeRecord, correctEvent, type EventInput, recordEvent } from './members.service.js';
 
@@ -59,6 +65,15 @@ const DAYS: IsoDate[] = [
   '2027-03-15',
 ];
 
+/** Periods for flows: a year, a long stretch, a transfer's weeks, a single day, a planned half-year. */
+const PERIODS: Array<{ from: IsoDate; to: IsoDate }> = [
+  { from: '2011-01-01', to: '2011-12-31' },
+  { from: '2010-01-01', to: '2026-12-31' },
+  { from: '2023-05-02', to: '2023-06-10' },
+  { from: '2025-12-01', to: '2025-12-01' },
+  { from: '2026-01-01', to: '2027-06-30' },
+];
+
 async function expectRollupsMatchCounting() {
   const units = await sql<{ id: number }>`select unit_id as id from member_rollup_unit order by 1`.execute(
     ctx.db,
@@ -70,6 +85,15 @@ async function expectRollupsMatchCounting() {
       const rolled = await stockFromRollupOf(ctx.db, id, day);
       expect(normalized(rolled), `unit ${id} on ${day}`).toEqual(normalized(counted));
     }
+  // Flows of a period: running totals at its end less the day before it, as counting the events.
+  for (const { id } of units.rows)
+    for (const period of PERIODS) {
+      const counted = await countFlowsDirectly(ctx.db, id, period, EVERYWHERE);
+      const rolled = await flowsFromRollupOf(ctx.db, id, period);
+      expect(rolled, `unit ${id} from ${period.from} to ${period.to}`).toEqual(counted);
+    }
+  const admissions = await countFlowsDirectly(ctx.db, tree.province, PERIODS[1]!, EVERYWHERE);
+  expect(admissions.admissions).toBeGreaterThan(3);
 }
 
 describe('member roll-ups (ADR 0006)', () => {

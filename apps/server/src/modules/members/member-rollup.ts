@@ -58,6 +58,9 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
         from member_record rec where rec.superseded_at is null
         order by rec.member_id, upper(rec.valid) desc nulls first) at`;
   const valid = from ? sql`s.valid * daterange(${from}::date, null)` : sql`s.valid`;
+  const eventFilter = members
+    ? sql`e.member_id = any(${members})${from ? sql` and e.event_date >= ${from}::date` : sql``}`
+    : sql`true`;
   return sql<RollupDelta>`
     with r as materialized (${rollupUnits}),
     pieces as (
@@ -99,9 +102,52 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
       join r on r.unit_id = a.id
       cross join lateral (values (lower(m.valid), 1), (upper(m.valid), -1)) as b (day, sign)
       where b.day is not null
+    ),
+    -- Flows (measure 'flow'): each event of a period counts once, on its day, under the rollup units
+    -- where the direct count (countFlowsDirectly in members.figures.ts) counts it — entries where the member
+    -- stands on the day, exits where they stood the day before, transfers across the border. Their
+    -- checkpoints are running totals, so a period's flow is the total at its end minus the total
+    -- the day before it began.
+    events as (
+      select e.member_id, e.event_date as day, e.unit_id as target,
+        case e.type when 'discipline' then 'exit:expelled' when 'non_recognition' then 'exit:not_recognized'
+          when 'removal' then 'exit:removed' when 'resignation' then 'exit:resigned' when 'death' then 'exit:deceased'
+          else e.type end as kind
+      from member_event e
+      where ${eventFilter} and exists (select 1 from r) and e.corrected_at is null
+        and e.type in ('admission', 'readmission', 'recognition', 'transfer_out', 'transfer_in', 'non_recognition',
+          'removal', 'resignation', 'death', 'discipline')
+        and (e.type <> 'discipline' or e.details ->> 'form' = 'expulsion')
+        and (e.type <> 'transfer_out' or e.details ->> 'transferKind' <> 'temporary')
+    ),
+    placed as (
+      select ev.kind, ev.day, at_day.unit_id as unit_at, before.unit_id as unit_before,
+        (select string_to_array(ltree2text(t.path), '.')::bigint[] from unit_tree t
+          where t.unit_id = at_day.unit_id and t.valid @> ev.day) as here,
+        (select string_to_array(ltree2text(t.path), '.')::bigint[] from unit_tree t
+          where t.unit_id = before.unit_id and t.valid @> ev.day - 1) as before_here,
+        case when ev.kind = 'transfer_out' then (select string_to_array(ltree2text(t.path), '.')::bigint[]
+          from unit_tree t where t.unit_id = ev.target and t.valid @> ev.day) end as target_here
+      from events ev
+      join member_span at_day on at_day.member_id = ev.member_id and at_day.valid @> ev.day
+      left join lateral (select p.unit_id from member_span p
+        where (ev.kind = 'transfer_in' or ev.kind like 'exit:%')
+          and p.member_id = ev.member_id and p.valid @> ev.day - 1) before on true
+    ),
+    flows as (
+      select a.id as unit_id, 'flow' as measure, p.kind as value, p.day, count(*)::int as delta
+      from placed p
+      cross join lateral unnest(case when p.kind like 'exit:%' then p.before_here else p.here end) as a (id)
+      join r on r.unit_id = a.id
+      where case p.kind
+          when 'transfer_out' then not coalesce(a.id = any(p.target_here), false)
+          when 'transfer_in' then not coalesce(a.id = any(p.before_here), false) and p.unit_at is distinct from p.unit_before
+          else true end
+      group by 1, 2, 3, 4
     )
     select unit_id as "unitId", measure, value, to_char(day, 'YYYY-MM-DD') as day, sum(delta)::int as delta
-    from changes group by unit_id, measure, value, day having sum(delta) <> 0`;
+    from (select unit_id, measure, value, day, delta from changes union all select * from flows) c
+    group by unit_id, measure, value, day having sum(delta) <> 0`;
 }
 
 export async function contributions(db: Db, filter: ContributionFilter): Promise<RollupDelta[]> {
@@ -170,14 +216,23 @@ export async function applyRollup(trx: Transaction<Database>, deltas: readonly R
   );
 }
 
-/** The members whose spans lie in the subtrees of these units on or after a day. */
+/**
+ * The members whose spans lie in the subtrees of these units on or after a day, or who are on
+ * their way into them (a transfer out counts where its target stands, ADR 0006 flows).
+ */
 export async function membersUnder(db: Db, unitIds: readonly number[], from: IsoDate): Promise<number[]> {
   if (unitIds.length === 0) return [];
-  const rows = await sql<{ id: number }>`select distinct s.member_id as id from member_span s
+  const rows = await sql<{ id: number }>`
+    with units as (select t.unit_id from unit_tree t
+      where t.path ? array(select ('*.' || u || '.*')::lquery from unnest(${[...unitIds]}::bigint[]) u)
+        and (upper_inf(t.valid) or upper(t.valid) > ${from}::date))
+    select s.member_id as id from member_span s
     where s.status <> 'left' and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)
-      and s.unit_id in (select t.unit_id from unit_tree t
-        where t.path ? array(select ('*.' || u || '.*')::lquery from unnest(${[...unitIds]}::bigint[]) u)
-          and (upper_inf(t.valid) or upper(t.valid) > ${from}::date))`.execute(db);
+      and s.unit_id in (select unit_id from units)
+    union
+    select s.member_id from member_span s
+    where s.transfer_to_unit_id in (select unit_id from units)
+      and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)`.execute(db);
   return rows.rows.map((r) => r.id);
 }
 
@@ -197,15 +252,17 @@ export async function rollupCounts(
   db: Db,
   unitId: number,
   day: IsoDate,
+  measure?: string,
 ): Promise<Array<{ measure: string; value: string; count: number }>> {
+  const only = measure ? sql`and measure = ${measure}` : sql``;
   const rows = await sql<{ measure: string; value: string; count: number }>`
     with cp as (select least(date_trunc('month', ${day}::date)::date, horizon) as month from member_rollup_state)
     select measure, value, sum(n)::int as count from (
       select m.measure, m.value, m.count as n from member_rollup_month m, cp
-      where m.unit_id = ${unitId} and m.month = cp.month
+      where m.unit_id = ${unitId} and m.month = cp.month ${only}
       union all
       select r.measure, r.value, r.delta from member_rollup r, cp
-      where r.unit_id = ${unitId} and r.day > cp.month and r.day <= ${day}::date
+      where r.unit_id = ${unitId} and r.day > cp.month and r.day <= ${day}::date ${only}
     ) x group by measure, value having sum(n) <> 0`.execute(db);
   return rows.rows;
 }

@@ -259,11 +259,75 @@ function stockFromRollup(
 }
 
 /**
- * Events of a period in the subtree as it stood on each event's day (a merged unit's figures of
- * last year are its predecessors'): admissions, recognitions, transfers across the subtree's
- * border, exits by reason.
+ * Events of a period in a subtree. A unit that keeps roll-ups answers from their running totals
+ * (ADR 0006) when it stood through the whole period and the day before it (exits count where the
+ * member stood the day before) and the reader holds it whole (a grant on it, or everywhere); any
+ * other case is counted from the events.
  */
 async function flows(
+  db: Db,
+  unitId: number,
+  period: { from: IsoDate; to: IsoDate },
+  scope: Scope,
+): Promise<MemberFlows> {
+  const readsWhole = scope.all || scope.roots.includes(unitId);
+  if (
+    readsWhole &&
+    (await hasRollup(db, unitId)) &&
+    (await stoodThrough(db, unitId, addDays(period.from, -1), period.to))
+  )
+    return flowsFromRollupOf(db, unitId, period);
+  return countFlowsDirectly(db, unitId, period, scope);
+}
+
+/** The unit stood on every day from `from` to `to` (a merged unit had not: its past is its predecessors'). */
+async function stoodThrough(db: Db, unitId: number, from: IsoDate, to: IsoDate): Promise<boolean> {
+  const rows = await sql<{ ok: boolean }>`
+    select coalesce(range_agg(valid) @> daterange(${from}::date, ${to}::date, '[]'), false) as ok
+    from unit_tree where unit_id = ${unitId}`.execute(db);
+  return rows.rows[0]?.ok === true;
+}
+
+/** A period's flows from a unit's roll-up: the running totals at its end less those the day before. */
+export async function flowsFromRollupOf(
+  db: Db,
+  unitId: number,
+  period: { from: IsoDate; to: IsoDate },
+): Promise<MemberFlows> {
+  const totals = async (day: IsoDate) =>
+    new Map((await rollupCounts(db, unitId, day, 'flow')).map((c) => [c.value, c.count] as const));
+  const [end, start] = [await totals(period.to), await totals(addDays(period.from, -1))];
+  const counts = [...end].map(([kind, n]) => ({ kind, n: n - (start.get(kind) ?? 0) })).filter((c) => c.n);
+  return flowsOf(period, counts);
+}
+
+/** The figures of a period from counts by event kind ('admission', 'exit:deceased', …). */
+function flowsOf(
+  period: { from: IsoDate; to: IsoDate },
+  counts: ReadonlyArray<{ kind: string; n: number }>,
+): MemberFlows {
+  const get = (k: string) => counts.find((r) => r.kind === k)?.n ?? 0;
+  return {
+    from: period.from,
+    to: period.to,
+    admissions: get('admission'),
+    readmissions: get('readmission'),
+    recognitions: get('recognition'),
+    transfersIn: get('transfer_in'),
+    transfersOut: get('transfer_out'),
+    exits: counts
+      .filter((r) => r.kind.startsWith('exit:'))
+      .map((r) => ({ value: r.kind.slice(5), count: r.n }))
+      .sort((a, b) => b.count - a.count),
+  };
+}
+
+/**
+ * Events of a period in the subtree as it stood on each event's day (a merged unit's figures of
+ * last year are its predecessors'): admissions, recognitions, transfers across the subtree's
+ * border, exits by reason. The reference the roll-ups are tested against.
+ */
+export async function countFlowsDirectly(
   db: Db,
   unitId: number,
   period: { from: IsoDate; to: IsoDate },
@@ -306,20 +370,7 @@ async function flows(
         when type in ('non_recognition', 'removal', 'resignation', 'death') then before_here
         else here end
     group by 1`.execute(db);
-  const get = (k: string) => rows.rows.find((r) => r.kind === k)?.n ?? 0;
-  return {
-    from: period.from,
-    to: period.to,
-    admissions: get('admission'),
-    readmissions: get('readmission'),
-    recognitions: get('recognition'),
-    transfersIn: get('transfer_in'),
-    transfersOut: get('transfer_out'),
-    exits: rows.rows
-      .filter((r) => r.kind.startsWith('exit:'))
-      .map((r) => ({ value: r.kind.slice(5), count: r.n }))
-      .sort((a, b) => b.count - a.count),
-  };
+  return flowsOf(period, rows.rows);
 }
 
 export interface WorkItem {
