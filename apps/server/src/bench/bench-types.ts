@@ -71,8 +71,12 @@ export interface EngineResult {
     vacuumAnalyzeMs: number;
   };
   orders: OrderTiming[];
+  /** The data set was an earlier run's (BENCH_REUSE): nothing was built, the generation times are 0. */
+  reused?: boolean;
   /** The member register generated after the tree's history; null when BENCH_MEMBERS_* is 0. */
   members: MemberGeneration | null;
+  /** The member roll-ups built after the load (ADR 0006): units chosen, dated changes, time taken. */
+  memberRollups: { units: number; rows: number; buildMs: number } | null;
   measurements: Measurement[];
   eventLoop: EventLoopProbe | null;
   audit: AuditBench | null;

@@ -67,10 +67,12 @@ function engineSection(engine: EngineResult): string[] {
         .map(([k, v]) => `${k}=${v}`)
         .join(', ')}.`,
     '',
-    `Generation: tree generated in memory ${seconds(g.generateMs)}, migrations ${seconds(g.migrateMs)}, ` +
-      `set-based insert ${seconds(g.insertMs)}, rebuildTreeFrom (all units) ${seconds(g.rebuildTreeMs)}, ` +
-      `ANALYZE ${seconds(g.analyzeAfterLoadMs)}, ` +
-      `history through createAndApplyOrder ${seconds(g.historyMs)}, VACUUM ANALYZE ${seconds(g.vacuumAnalyzeMs)}.`,
+    engine.reused
+      ? `Generation: the data set an earlier run built, reused (BENCH_REUSE); migrations ${seconds(g.migrateMs)}.`
+      : `Generation: tree generated in memory ${seconds(g.generateMs)}, migrations ${seconds(g.migrateMs)}, ` +
+        `set-based insert ${seconds(g.insertMs)}, rebuildTreeFrom (all units) ${seconds(g.rebuildTreeMs)}, ` +
+        `ANALYZE ${seconds(g.analyzeAfterLoadMs)}, ` +
+        `history through createAndApplyOrder ${seconds(g.historyMs)}, VACUUM ANALYZE ${seconds(g.vacuumAnalyzeMs)}.`,
     '',
     ...ordersTable(engine),
     '',
@@ -86,7 +88,20 @@ function engineSection(engine: EngineResult): string[] {
   ];
   // The member register comes after the tree's build times, before the orders it took part in.
   const afterGeneration = lines.findIndex((l) => l.startsWith('Generation:')) + 2;
-  if (engine.members) lines.splice(afterGeneration, 0, ...membersSection(engine.members), '');
+  const rollups = engine.memberRollups;
+  const rollupLine = rollups
+    ? [
+        `Member roll-ups: ${count(rollups.units)} units chosen (subtrees of at least the threshold's members), ` +
+          `${count(rollups.rows)} dated changes, built from every member's history in ${seconds(rollups.buildMs)}.`,
+        '',
+      ]
+    : [];
+  lines.splice(
+    afterGeneration,
+    0,
+    ...(engine.members ? [...membersSection(engine.members), ''] : []),
+    ...rollupLine,
+  );
   if (engine.audit) {
     const a = engine.audit;
     lines.push(

@@ -11,17 +11,17 @@ import { DEFAULT_RULE_PACK, type IsoDate, KindRules, todayIn } from '@rollbook/d
 import { sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../config.js';
-import { createContext } from '../context.js';
+import { type AppContext, createContext } from '../context.js';
 import { type DatabaseHandle, type EngineName, openDatabase } from '../db/engine.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Db } from '../modules/units/units.repository.js';
 import { findChildren, getFigures, searchUnits } from '../modules/units/units.service.js';
-import { applyHistory, applyMergersWithMembers } from './apply-history.js';
+import { applyHistory, applyMergersWithMembers, type OrderTiming } from './apply-history.js';
 import { benchAuditChain } from './audit-chain.js';
 import { type BenchResults, type EngineResult, type Measurement, TARGETS } from './bench-types.js';
-import { generateMembers } from './generate-members.js';
+import { generateMembers, type MemberGeneration } from './generate-members.js';
 import { refreshRollupUnits } from '../modules/members/member-rollup.js';
-import { generateTree, loadFoundingTree } from './generate-tree.js';
+import { type GeneratedTree, generateTree, loadFoundingTree } from './generate-tree.js';
 import { measureMemberReads } from './member-reads.js';
 import { probeEventLoop, timeIterations } from './measure.js';
 import { Prng } from './prng.js';
@@ -42,6 +42,9 @@ interface Options {
   databaseUrl: string | undefined;
   /** The database on the server that the run drops, recreates and keeps afterwards. */
   databaseName: string;
+  /** Run against the data set an earlier run left in that database instead of building one. */
+  reuse: boolean;
+  rollupMinMembers: number;
   outDir: string;
   today: IsoDate;
   auditEvents: number;
@@ -87,6 +90,8 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     engines: (engines as EngineName[]).filter((e) => e === 'pglite' || env.DATABASE_URL),
     databaseUrl: env.DATABASE_URL || undefined,
     databaseName: databaseName(env.BENCH_DATABASE ?? 'rollbook_bench'),
+    reuse: env.BENCH_REUSE === '1',
+    rollupMinMembers: count(env, 'BENCH_ROLLUP_MIN_MEMBERS', 10_000, 1),
     outDir: path.resolve(env.BENCH_OUT ?? 'bench-results'),
     auditEvents: Number(env.BENCH_AUDIT_EVENTS ?? 1_000_000),
     today: todayIn('UTC'),
@@ -105,10 +110,14 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
-/** A fresh database per engine: a temporary PGlite folder, or the bench database dropped and recreated. */
-async function openFresh(
+/**
+ * A fresh database per engine: a temporary PGlite folder, or the bench database dropped and recreated
+ * (kept as it is with BENCH_REUSE).
+ */
+async function openDatabaseFor(
   engine: EngineName,
   options: Options,
+  reuse: boolean,
 ): Promise<{ handle: DatabaseHandle; cleanup: () => Promise<void> }> {
   if (engine === 'pglite') {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollbook-bench-'));
@@ -124,8 +133,10 @@ async function openFresh(
   const admin = new pg.Client({ connectionString: options.databaseUrl });
   await admin.connect();
   const name = options.databaseName;
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
+  if (!reuse) {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
+  }
   await admin.end();
   const url = new URL(options.databaseUrl!);
   url.pathname = `/${name}`;
@@ -262,78 +273,160 @@ async function measureReads(
   return measurements;
 }
 
+/** The data set an engine's reads run against: built here, or found from an earlier run (BENCH_REUSE). */
+interface DataSet {
+  tree: GeneratedTree;
+  unitIds: number[];
+  orders: OrderTiming[];
+  generation: Omit<EngineResult['generation'], 'migrateMs'>;
+  members: MemberGeneration | null;
+  /** Members in the register (generated now or earlier). */
+  memberCount: number;
+}
+
+/** Builds the tree, its history and the member register (see docs/BENCHMARKS.md, "What it builds"). */
+async function buildDataSet(engine: EngineName, ctx: AppContext, options: Options): Promise<DataSet> {
+  const db = ctx.db;
+  let t = performance.now();
+  const tree = generateTree(options.units, SEED);
+  const generateMs = performance.now() - t;
+  log(`${engine}: loading ${tree.units.length} units`);
+  const load = await loadFoundingTree(db, tree);
+  log(
+    `${engine}: insert ${load.insertMs.toFixed(0)} ms, rebuildTreeFrom ${load.rebuildTreeMs.toFixed(0)} ms`,
+  );
+
+  t = performance.now();
+  // A bulk load leaves the planner without statistics; the first orders would then be planned
+  // blind (and PGlite never runs autovacuum). Any real import should end the same way.
+  await sql`analyze`.execute(db);
+  const analyzeAfterLoadMs = performance.now() - t;
+
+  t = performance.now();
+  const orders = await applyHistory({ ...ctx, today: () => options.today }, tree, load.unitIds, SEED);
+  const historyMs = performance.now() - t;
+  for (const o of orders.filter((x) => x.kind.startsWith('province merge')))
+    log(`${engine}: ${o.title}: ${o.ms.toFixed(0)} ms`);
+
+  t = performance.now();
+  // Planner statistics matter for every plan measured below; PGlite has no autovacuum at all.
+  await sql`vacuum analyze`.execute(db);
+  const vacuumAnalyzeMs = performance.now() - t;
+
+  let members = null;
+  if (options.members[engine] > 0) {
+    log(`${engine}: generating ${options.members[engine].toLocaleString('en-US')} members`);
+    members = await generateMembers(db, ctx.rules.members, {
+      members: options.members[engine],
+      seed: SEED,
+      today: options.today,
+      batchSize: options.memberBatch,
+      verifySample: options.memberVerify,
+      // PGlite's heap is 2 GiB in all (stack.md §1.1).
+      maintenanceWorkMem: engine === 'pglite' ? '256MB' : '1GB',
+      log,
+    });
+    log(
+      `${engine}: members generated in ${(members.totalMs / 1000).toFixed(1)} s ` +
+        `(${Math.round(members.rowsPerSecond).toLocaleString('en-US')} rows/s; inserts alone ` +
+        `${Math.round(members.insertRowsPerSecond).toLocaleString('en-US')} rows/s); ` +
+        `${members.verify.sample} sampled members replayed: ${members.verify.mismatches} differ`,
+    );
+  }
+  return {
+    tree,
+    unitIds: load.unitIds,
+    orders,
+    generation: {
+      generateMs,
+      insertMs: load.insertMs,
+      rebuildTreeMs: load.rebuildTreeMs,
+      analyzeAfterLoadMs,
+      historyMs,
+      vacuumAnalyzeMs,
+    },
+    members,
+    memberCount: members?.members ?? 0,
+  };
+}
+
+/**
+ * The data set an earlier run left on the server (BENCH_REUSE=1): the same seed draws the same tree,
+ * whose units are found again by their founding codes. Its roll-ups are rebuilt, so the current
+ * code's build is timed and read.
+ */
+async function reuseDataSet(engine: EngineName, db: Db, options: Options): Promise<DataSet> {
+  const tree = generateTree(options.units, SEED);
+  const founded = await sql<{ code: string; id: number }>`
+    select distinct on (code) code, unit_id as id from unit_version order by code, lower(valid), id`.execute(
+    db,
+  );
+  const byCode = new Map(founded.rows.map((r) => [r.code, Number(r.id)]));
+  const unitIds = tree.units.map((u) => {
+    const id = byCode.get(u.code);
+    if (id === undefined)
+      throw new Error(`BENCH_REUSE: unit ${u.code} of the generated tree is not in the database.`);
+    return id;
+  });
+  const memberCount = Number(
+    (await sql<{ n: string }>`select count(*) as n from member`.execute(db)).rows[0]!.n,
+  );
+  log(`${engine}: reusing ${tree.units.length} units and ${memberCount.toLocaleString('en-US')} members`);
+  await sql`delete from member_rollup_unit`.execute(db);
+  return {
+    tree,
+    unitIds,
+    orders: [],
+    generation: {
+      generateMs: 0,
+      insertMs: 0,
+      rebuildTreeMs: 0,
+      analyzeAfterLoadMs: 0,
+      historyMs: 0,
+      vacuumAnalyzeMs: 0,
+    },
+    members: null,
+    memberCount,
+  };
+}
+
 async function runEngine(engine: EngineName, options: Options): Promise<EngineResult> {
-  log(`${engine}: opening a fresh database`);
-  const { handle, cleanup } = await openFresh(engine, options);
+  const reuse = options.reuse && engine === 'postgres';
+  log(`${engine}: opening ${reuse ? 'the database of an earlier run' : 'a fresh database'}`);
+  const { handle, cleanup } = await openDatabaseFor(engine, options, reuse);
   try {
     const db = handle.db;
     let t = performance.now();
     await migrateToLatest(db);
     const migrateMs = performance.now() - t;
-
-    t = performance.now();
-    const tree = generateTree(options.units, SEED);
-    const generateMs = performance.now() - t;
-    log(`${engine}: loading ${tree.units.length} units`);
-    const load = await loadFoundingTree(db, tree);
-    log(
-      `${engine}: insert ${load.insertMs.toFixed(0)} ms, rebuildTreeFrom ${load.rebuildTreeMs.toFixed(0)} ms`,
-    );
-
-    t = performance.now();
-    // A bulk load leaves the planner without statistics; the first orders would then be planned
-    // blind (and PGlite never runs autovacuum). Any real import should end the same way.
-    await sql`analyze`.execute(db);
-    const analyzeAfterLoadMs = performance.now() - t;
-
     const ctx = createContext({
       db,
       engine,
       rules: new KindRules(DEFAULT_RULE_PACK),
       config: { ...loadConfig({}), timeZone: 'UTC' },
     });
-    t = performance.now();
-    const orders = await applyHistory({ ...ctx, today: () => options.today }, tree, load.unitIds, SEED);
-    const historyMs = performance.now() - t;
-    for (const o of orders.filter((x) => x.kind.startsWith('province merge')))
-      log(`${engine}: ${o.title}: ${o.ms.toFixed(0)} ms`);
+    const { tree, unitIds, orders, generation, members, memberCount } = reuse
+      ? await reuseDataSet(engine, db, options)
+      : await buildDataSet(engine, ctx, options);
 
-    t = performance.now();
-    // Planner statistics matter for every plan measured below; PGlite has no autovacuum at all.
-    await sql`vacuum analyze`.execute(db);
-    const vacuumAnalyzeMs = performance.now() - t;
-
-    let members = null;
-    if (options.members[engine] > 0) {
-      log(`${engine}: generating ${options.members[engine].toLocaleString('en-US')} members`);
-      members = await generateMembers(db, ctx.rules.members, {
-        members: options.members[engine],
-        seed: SEED,
-        today: options.today,
-        batchSize: options.memberBatch,
-        verifySample: options.memberVerify,
-        // PGlite's heap is 2 GiB in all (stack.md §1.1).
-        maintenanceWorkMem: engine === 'pglite' ? '256MB' : '1GB',
-        log,
-      });
-      log(
-        `${engine}: members generated in ${(members.totalMs / 1000).toFixed(1)} s ` +
-          `(${Math.round(members.rowsPerSecond).toLocaleString('en-US')} rows/s; inserts alone ` +
-          `${Math.round(members.insertRowsPerSecond).toLocaleString('en-US')} rows/s); ` +
-          `${members.verify.sample} sampled members replayed: ${members.verify.mismatches} differ`,
-      );
+    let memberRollups = null;
+    if (memberCount > 0) {
       // What `rollbook figures rollup` does after a bulk load (ADR 0006): large subtrees get their
       // pre-aggregated figures; the figures measured below then read them.
       t = performance.now();
       const rollups = await db
         .transaction()
-        .execute((trx) =>
-          refreshRollupUnits(trx, options.today, Number(process.env.BENCH_ROLLUP_MIN_MEMBERS ?? 10000)),
-        );
+        .execute((trx) => refreshRollupUnits(trx, options.today, options.rollupMinMembers));
       await sql`analyze member_rollup`.execute(db);
       await sql`analyze member_rollup_month`.execute(db);
+      const rows = await sql<{ n: string }>`select count(*) as n from member_rollup`.execute(db);
+      memberRollups = {
+        units: rollups.chosen.length,
+        rows: Number(rows.rows[0]!.n),
+        buildMs: performance.now() - t,
+      };
       log(
-        `${engine}: roll-ups built for ${rollups.chosen.length} units in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+        `${engine}: roll-ups built for ${memberRollups.units} units (${memberRollups.rows.toLocaleString('en-US')} dated changes) in ${(memberRollups.buildMs / 1000).toFixed(1)} s`,
       );
     }
 
@@ -353,9 +446,9 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
           pg_database_size(current_database()) as bytes`.execute(db)
     ).rows[0]!;
 
-    const rootId = load.unitIds[tree.central]!;
+    const rootId = unitIds[tree.central]!;
     const measurements = await measureReads(db, ctx.rules, engine, rootId, options);
-    if (members) {
+    if (memberCount > 0) {
       const memberCtx = { ...ctx, today: () => options.today };
       measurements.push(
         ...(await measureMemberReads(
@@ -375,14 +468,14 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
       );
     }
     const eventLoop = engine === 'pglite' ? await probeEventLoop(db) : null;
-    if (members) {
+    if (memberCount > 0) {
       // Last, as they change today's tree: the reads above all see the same 34 provinces.
       const live = await sql<{ id: number }>`
         select unit_id as id from unit_tree where valid @> ${options.today}::date`.execute(db);
       const memberOrders = await applyMergersWithMembers(
         { ...ctx, today: () => options.today },
         tree,
-        load.unitIds,
+        unitIds,
         options.today,
         new Set(live.rows.map((r) => r.id)),
         SEED,
@@ -391,8 +484,7 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
       orders.push(...memberOrders);
     }
     log(`${engine}: appending ${options.auditEvents} audit events, then verifying the chain`);
-    const audit =
-      options.auditEvents > 0 ? await benchAuditChain(db, options.auditEvents, load.unitIds) : null;
+    const audit = options.auditEvents > 0 ? await benchAuditChain(db, options.auditEvents, unitIds) : null;
     if (audit) log(`${engine}: audit verify ${audit.verifyMs.join(', ')} ms`);
     return {
       engine,
@@ -405,17 +497,11 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
         orders: Number(scale.orders),
         databaseBytes: Number(scale.bytes),
       },
-      generation: {
-        generateMs,
-        migrateMs,
-        insertMs: load.insertMs,
-        rebuildTreeMs: load.rebuildTreeMs,
-        analyzeAfterLoadMs,
-        historyMs,
-        vacuumAnalyzeMs,
-      },
+      generation: { ...generation, migrateMs },
       orders,
+      reused: reuse,
       members,
+      memberRollups,
       measurements,
       eventLoop,
       audit,

@@ -2,7 +2,7 @@ import { addDays, addMonths, AppError, completeMonthsBetween, type IsoDate } fro
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.js';
-import { isUnitVisible, pathInScope } from '../access/scope.js';
+import { isUnitVisible, pathInScope, unitsEverInScope } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../units/units.repository.js';
 import { hasRollup, rollupCounts } from './member-rollup.js';
@@ -333,13 +333,22 @@ export async function countFlowsDirectly(
   period: { from: IsoDate; to: IsoDate },
   scope: Scope,
 ): Promise<MemberFlows> {
+  // Every event counted here is a member's who stood in the subtree on its day or the day before:
+  // the members with a span, in the period or the day before it, in a unit that ever stood in the
+  // subtree (or its predecessors') are the only ones whose events need reading.
   const rows = await sql<{ kind: string; n: number }>`
-    with ev as (
+    with candidates as (
+      select distinct s.member_id from member_span s
+      where s.unit_id = any(${unitsEverInScope({ all: false, roots: [unitId] })})
+        and s.valid && daterange(${period.from}::date - 1, ${period.to}::date, '[]')
+    ),
+    ev as (
       select e.type, e.event_date as day, e.details, e.unit_id as target, s.unit_id as unit_at,
         (select p.unit_id from member_span p where p.member_id = e.member_id and p.valid @> (e.event_date - 1)) as unit_before
       from member_event e
       join member_span s on s.member_id = e.member_id and s.valid @> e.event_date
-      where e.corrected_at is null and e.event_date between ${period.from}::date and ${period.to}::date
+      where e.member_id in (select member_id from candidates)
+        and e.corrected_at is null and e.event_date between ${period.from}::date and ${period.to}::date
         and e.type in ('admission', 'readmission', 'recognition', 'transfer_out', 'transfer_in', 'non_recognition',
           'removal', 'resignation', 'death', 'discipline')
     ),
