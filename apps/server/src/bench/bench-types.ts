@@ -43,6 +43,7 @@ export interface Measurement {
     | 'member figures'
     | 'member figures: raw baseline'
     | 'member flows'
+    | 'member lists'
     | 'member name search';
   name: string;
   /** Which dates the iterations used, in words ("today", "random day 2023-01-01…2025-06-30"). */

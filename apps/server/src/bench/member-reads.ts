@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { EngineName } from '../db/engine.js';
 import type { AppContext } from '../context.js';
 import { localOperator } from '../modules/access/actor.js';
-import { memberFigures } from '../modules/members/members.figures.js';
+import { memberFigures, workList } from '../modules/members/members.figures.js';
 import { listMembers } from '../modules/members/members.service.js';
 import { type Measurement, TARGETS } from './bench-types.js';
 import { summarize } from './measure.js';
@@ -181,6 +181,31 @@ export async function measureMemberReads(
         const figures = await memberFigures(ctx, actor, unitId, period.to, period);
         return figures.period!.current.admissions;
       },
+    );
+  }
+
+  // The first page of a unit's member list with no filter (name order), and its work list: what a
+  // secretary opens first. Not in the brief's table; held to the search target, as a list page.
+  for (const [label, pick] of scopes) {
+    await measure(
+      'member lists',
+      `listMembers, first page, no filter: ${label}`,
+      todayWords,
+      targets.memberSearchP95Ms,
+      (rng) => pick(rng, o.today),
+      async (unitId) =>
+        (await listMembers(ctx, actor, { asOf: o.today, unitId, limit: SEARCH_LIMIT })).length,
+    );
+  }
+  for (const [label, pick] of scopes.slice(1)) {
+    await measure(
+      'member lists',
+      `workList (due within 30 days or overdue, first 200): ${label}`,
+      todayWords,
+      targets.memberSearchP95Ms,
+      (rng) => pick(rng, o.today),
+      async (unitId) =>
+        (await workList(ctx, actor, { unitId, asOf: o.today, horizonDays: 30, limit: 200 })).length,
     );
   }
 
