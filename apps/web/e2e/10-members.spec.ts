@@ -219,3 +219,82 @@ test('the members page reads right-to-left in Arabic', async ({ page }) => {
   await expect(page.getByRole('dialog')).toHaveCSS('direction', 'rtl');
   await expect(page.getByRole('dialog').getByText('إضافة عضو').first()).toBeVisible();
 });
+
+test('the member list draws only the rows in view, loads the next page on scrolling, and still narrows by search', async ({
+  page,
+}) => {
+  // 120 members through the API, then three pages of 50 read by scrolling.
+  test.setTimeout(150_000);
+  await signIn(page);
+  const api = await apiOf(page);
+  const { home } = await buildCells(api);
+  const tag = Date.now().toString(36);
+  // Zero-padded, so the server's name order is the numbers' order: 1–50 on the first page, 101–120 on the third.
+  const nameOf = (n: number) => `Phạm Văn Dài ${tag} ${String(n).padStart(3, '0')}`;
+  const count = 120;
+  for (let from = 1; from <= count; from += 10) {
+    await Promise.all(
+      Array.from({ length: Math.min(10, count - from + 1) }, async (_, k) => {
+        const n = from + k;
+        const created = await api.post('/api/v1/members', {
+          record: { fullName: nameOf(n), birthDate: `1990-01-${String((n % 28) + 1).padStart(2, '0')}` },
+          event: { type: 'application', date: '2026-01-05', unitId: home.id },
+        });
+        expect(created.status(), await created.text()).toBe(201);
+      }),
+    );
+  }
+
+  await page.goto(`/members?unit=${home.id}&status=applicant&asOf=2026-01-10`);
+  const table = page.getByTestId('members-table');
+  const rows = table.locator('tbody [data-testid^="member-row-"]');
+  const loaded = page.getByTestId('members-loaded');
+  const link = (n: number) => table.getByRole('link', { name: nameOf(n), exact: true });
+  await expect(link(1)).toBeVisible();
+  await expect(loaded).toHaveText(/^50 members loaded, more below/);
+  // Virtualized: a page of 50 is loaded, a window of it is drawn.
+  expect(await rows.count()).toBeLessThan(30);
+  await expect(link(50)).toHaveCount(0);
+  // The server does not count the matches, so the total is unknown to a screen reader until the last page.
+  await expect(table).toHaveAttribute('aria-rowcount', '-1');
+  await expect(rows.first()).toHaveAttribute('aria-rowindex', '2');
+
+  // Scrolling to the end of the loaded rows asks for the next page, with no button pressed.
+  const scroller = page.getByTestId('members-scroll');
+  await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await expect(loaded).toHaveText(/^100 members loaded, more below/);
+  // Down to the last page; its last member comes into view.
+  await expect(async () => {
+    await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await expect(link(count)).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(loaded).toHaveText('120 members, all shown.');
+  await expect(page.getByTestId('members-more')).toHaveCount(0);
+  await expect(table).toHaveAttribute('aria-rowcount', String(count + 1));
+  await expect(
+    rows.filter({ has: page.getByRole('link', { name: nameOf(count), exact: true }) }),
+  ).toHaveAttribute('aria-rowindex', String(count + 1));
+  // Still a window: the first rows have left the page.
+  expect(await rows.count()).toBeLessThan(30);
+  await expect(link(1)).toHaveCount(0);
+
+  // A search narrows the list (and starts it from the top): 070–079.
+  await page.getByTestId('members-search').fill(`${tag} 07`);
+  const narrowed = Array.from({ length: 10 }, (_, k) => nameOf(70 + k));
+  await expect(table.getByTestId('member-link')).toHaveText(narrowed);
+  await expect(loaded).toHaveText('10 members, all shown.');
+
+  // Right-to-left: the name column stands rightmost, the status line reads in Arabic.
+  await page.getByTestId('language').selectOption('ar');
+  await expect(table).toHaveCSS('direction', 'rtl');
+  const nameHeader = await table.locator('thead th').first().boundingBox();
+  const unitHeader = await table.locator('thead th').last().boundingBox();
+  expect(nameHeader && unitHeader && nameHeader.x > unitHeader.x).toBe(true);
+  await expect(page.getByTestId('members-search')).toHaveValue(`${tag} 07`);
+  await expect(loaded).toHaveText('10 أعضاء، وكلهم معروضون.');
+
+  // A row still leads to its member.
+  await link(73).click();
+  await expect(page).toHaveURL(/\/members\/\d+/);
+  await expect(page.getByTestId('member-name')).toHaveText(nameOf(73));
+});

@@ -7,7 +7,6 @@ import {
   NativeSelect,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -17,19 +16,15 @@ import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { errorMessage } from '../../../api/client';
-import type { MemberListFilter, MemberListItem, MemberStatusFilter } from '../../../api/types';
-import { AppLink } from '../../../app/AppLink';
+import type { MemberListFilter, MemberStatusFilter } from '../../../api/types';
 import { useAsOf } from '../../../app/as-of';
-import { StatusBadge } from '../../../app/StatusBadge';
-import { formatDate } from '../../../lib/dates';
 import { useAccess } from '../../auth/hooks/use-session';
 import { useMemberPack } from '../../rule-pack/hooks/use-member-pack';
 import { UnitPicker } from '../../units/components/UnitPicker';
 import { useMemberList } from '../hooks/use-members';
 import { AddMemberModal } from './AddMemberModal';
 import { DuplicatesPanel } from './DuplicatesPanel';
-import { MemberStatusBadge } from './MemberStatusBadge';
-import { UnitName } from './UnitName';
+import { MemberTable } from './MemberTable';
 
 const STATUSES: readonly MemberStatusFilter[] = [
   'members',
@@ -191,74 +186,11 @@ export function MembersPage() {
           </Text>
         )}
         {items.length > 0 && (
-          <Table.ScrollContainer minWidth={720}>
-            <Table highlightOnHover verticalSpacing="sm" data-testid="members-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('memberField.fullName')}</Table.Th>
-                  <Table.Th>{t('memberField.birthDate')}</Table.Th>
-                  <Table.Th>{t('memberField.sex')}</Table.Th>
-                  <Table.Th>{t('members.status')}</Table.Th>
-                  <Table.Th>{t('members.unit')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((m) => (
-                  <MemberRow key={m.id} member={m} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          // A new filter or date starts again from the top of the list.
+          <MemberTable key={JSON.stringify([query, asOf])} list={members} />
         )}
       </Card>
-      {members.hasNextPage && (
-        <Button
-          variant="default"
-          onClick={() => void members.fetchNextPage()}
-          loading={members.isFetchingNextPage}
-          style={{ alignSelf: 'flex-start' }}
-          data-testid="members-more"
-        >
-          {t('common.more')}
-        </Button>
-      )}
       <AddMemberModal opened={adding} onClose={() => setAdding(false)} unitId={filter.unit} />
     </Stack>
-  );
-}
-
-function MemberRow({ member: m }: { member: MemberListItem }) {
-  const { t, i18n } = useTranslation();
-  const { asOf } = useAsOf();
-  const pack = useMemberPack();
-  return (
-    <Table.Tr data-testid={`member-row-${m.id}`}>
-      <Table.Td>
-        <AppLink to={`/members/${m.id}`} data-testid="member-link">
-          <bdi>{m.fullName}</bdi>
-        </AppLink>
-      </Table.Td>
-      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(m.birthDate, i18n.language)}</Table.Td>
-      <Table.Td>{pack.term('sex', m.sex)}</Table.Td>
-      <Table.Td>
-        <Group gap={4}>
-          <MemberStatusBadge status={m.status} exitReason={m.exitReason} />
-          {m.exempted && <StatusBadge color="grape">{t('memberPage.exempted')}</StatusBadge>}
-          {m.suspended && <StatusBadge color="orange">{t('memberPage.suspended')}</StatusBadge>}
-        </Group>
-      </Table.Td>
-      <Table.Td>
-        {m.unitId !== null && (
-          <AppLink to={`/units/${m.unitId}`} size="sm">
-            <bdi>{m.unitName ?? m.unitCode}</bdi>
-          </AppLink>
-        )}
-        {m.transferToUnitId !== null && (
-          <Text size="xs" c="dimmed">
-            {t('members.inTransitTo')} <UnitName id={m.transferToUnitId} asOf={asOf} />
-          </Text>
-        )}
-      </Table.Td>
-    </Table.Tr>
   );
 }
