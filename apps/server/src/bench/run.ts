@@ -372,7 +372,8 @@ async function reuseDataSet(engine: EngineName, db: Db, options: Options): Promi
     (await sql<{ n: string }>`select count(*) as n from member`.execute(db)).rows[0]!.n,
   );
   log(`${engine}: reusing ${tree.units.length} units and ${memberCount.toLocaleString('en-US')} members`);
-  await sql`delete from member_rollup_unit`.execute(db);
+  // Emptied, not deleted row by row: millions of dead rows would weigh on the timed build and reads.
+  await sql`truncate member_rollup, member_rollup_month, member_rollup_unit`.execute(db);
   return {
     tree,
     unitIds,
@@ -417,13 +418,14 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
       const rollups = await db
         .transaction()
         .execute((trx) => refreshRollupUnits(trx, options.today, options.rollupMinMembers));
+      const buildMs = performance.now() - t;
       await sql`analyze member_rollup`.execute(db);
       await sql`analyze member_rollup_month`.execute(db);
       const rows = await sql<{ n: string }>`select count(*) as n from member_rollup`.execute(db);
       memberRollups = {
         units: rollups.chosen.length,
         rows: Number(rows.rows[0]!.n),
-        buildMs: performance.now() - t,
+        buildMs,
       };
       log(
         `${engine}: roll-ups built for ${memberRollups.units} units (${memberRollups.rows.toLocaleString('en-US')} dated changes) in ${(memberRollups.buildMs / 1000).toFixed(1)} s`,

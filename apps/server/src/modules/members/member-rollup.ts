@@ -58,6 +58,12 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
         from member_record rec where rec.superseded_at is null
         order by rec.member_id, upper(rec.valid) desc nulls first) at`;
   const valid = from ? sql`s.valid * daterange(${from}::date, null)` : sql`s.valid`;
+  // A write's members: skip pieces under no rollup unit before measuring them. Not when building:
+  // every piece is under the unit being built, and the planner, unable to size this filter, would
+  // then walk 20 M spans by index (the 6 M bench found it).
+  const onlyUnderRollups = members
+    ? sql`string_to_array(ltree2text(t.path), '.')::bigint[] && array(select unit_id from r)`
+    : sql`true`;
   const eventFilter = members
     ? sql`e.member_id = any(${members})${from ? sql` and e.event_date >= ${from}::date` : sql``}`
     : sql`true`;
@@ -74,7 +80,7 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
       ) sp
       join unit_tree t on t.unit_id = sp.unit_id and t.valid && sp.valid
       left join ${currentRecords} on at.member_id = sp.member_id
-      where string_to_array(ltree2text(t.path), '.')::bigint[] && array(select unit_id from r)
+      where ${onlyUnderRollups}
     ),
     -- Pieces alike are counted before they are spread over the rollup units above them: a
     -- reorganization takes every member from its effective date, and most pieces then share
@@ -120,19 +126,20 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
         and (e.type <> 'discipline' or e.details ->> 'form' = 'expulsion')
         and (e.type <> 'transfer_out' or e.details ->> 'transferKind' <> 'temporary')
     ),
+    -- Joins, not a subquery per event: a build reads every event of the organization.
     placed as (
       select ev.kind, ev.day, at_day.unit_id as unit_at, before.unit_id as unit_before,
-        (select string_to_array(ltree2text(t.path), '.')::bigint[] from unit_tree t
-          where t.unit_id = at_day.unit_id and t.valid @> ev.day) as here,
-        (select string_to_array(ltree2text(t.path), '.')::bigint[] from unit_tree t
-          where t.unit_id = before.unit_id and t.valid @> ev.day - 1) as before_here,
-        case when ev.kind = 'transfer_out' then (select string_to_array(ltree2text(t.path), '.')::bigint[]
-          from unit_tree t where t.unit_id = ev.target and t.valid @> ev.day) end as target_here
+        string_to_array(ltree2text(th.path), '.')::bigint[] as here,
+        string_to_array(ltree2text(tb.path), '.')::bigint[] as before_here,
+        string_to_array(ltree2text(tt.path), '.')::bigint[] as target_here
       from events ev
       join member_span at_day on at_day.member_id = ev.member_id and at_day.valid @> ev.day
       left join lateral (select p.unit_id from member_span p
         where (ev.kind = 'transfer_in' or ev.kind like 'exit:%')
           and p.member_id = ev.member_id and p.valid @> ev.day - 1) before on true
+      left join unit_tree th on th.unit_id = at_day.unit_id and th.valid @> ev.day
+      left join unit_tree tb on tb.unit_id = before.unit_id and tb.valid @> ev.day - 1
+      left join unit_tree tt on ev.kind = 'transfer_out' and tt.unit_id = ev.target and tt.valid @> ev.day
     ),
     flows as (
       select a.id as unit_id, 'flow' as measure, p.kind as value, p.day, count(*)::int as delta
@@ -217,8 +224,9 @@ export async function applyRollup(trx: Transaction<Database>, deltas: readonly R
 }
 
 /**
- * The members whose spans lie in the subtrees of these units on or after a day, or who are on
- * their way into them (a transfer out counts where its target stands, ADR 0006 flows).
+ * The members whose spans lie in the subtrees of these units on or after a day, and those whose
+ * transfer out on or after it is addressed into them (whether it crosses a rollup unit's border
+ * depends on where its target stands; ADR 0006 flows).
  */
 export async function membersUnder(db: Db, unitIds: readonly number[], from: IsoDate): Promise<number[]> {
   if (unitIds.length === 0) return [];
@@ -230,9 +238,9 @@ export async function membersUnder(db: Db, unitIds: readonly number[], from: Iso
     where s.status <> 'left' and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)
       and s.unit_id in (select unit_id from units)
     union
-    select s.member_id from member_span s
-    where s.transfer_to_unit_id in (select unit_id from units)
-      and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)`.execute(db);
+    select e.member_id from member_event e
+    where e.type = 'transfer_out' and e.corrected_at is null and e.event_date >= ${from}::date
+      and e.unit_id in (select unit_id from units)`.execute(db);
   return rows.rows.map((r) => r.id);
 }
 
@@ -254,7 +262,8 @@ export async function rollupCounts(
   day: IsoDate,
   measure?: string,
 ): Promise<Array<{ measure: string; value: string; count: number }>> {
-  const only = measure ? sql`and measure = ${measure}` : sql``;
+  // Without a measure, the stock: every measure but the flows' running totals.
+  const only = measure ? sql`and measure = ${measure}` : sql`and measure <> 'flow'`;
   const rows = await sql<{ measure: string; value: string; count: number }>`
     with cp as (select least(date_trunc('month', ${day}::date)::date, horizon) as month from member_rollup_state)
     select measure, value, sum(n)::int as count from (

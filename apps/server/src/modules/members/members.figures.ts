@@ -261,8 +261,8 @@ function stockFromRollup(
 /**
  * Events of a period in a subtree. A unit that keeps roll-ups answers from their running totals
  * (ADR 0006) when it stood through the whole period and the day before it (exits count where the
- * member stood the day before) and the reader holds it whole (a grant on it, or everywhere); any
- * other case is counted from the events.
+ * member stood the day before) and the reader held it whole all along; any other case is counted
+ * from the events.
  */
 async function flows(
   db: Db,
@@ -270,21 +270,32 @@ async function flows(
   period: { from: IsoDate; to: IsoDate },
   scope: Scope,
 ): Promise<MemberFlows> {
-  const readsWhole = scope.all || scope.roots.includes(unitId);
-  if (
-    readsWhole &&
-    (await hasRollup(db, unitId)) &&
-    (await stoodThrough(db, unitId, addDays(period.from, -1), period.to))
-  )
+  const day = addDays(period.from, -1);
+  if ((await hasRollup(db, unitId)) && (await heldWholeThrough(db, unitId, day, period.to, scope)))
     return flowsFromRollupOf(db, unitId, period);
   return countFlowsDirectly(db, unitId, period, scope);
 }
 
-/** The unit stood on every day from `from` to `to` (a merged unit had not: its past is its predecessors'). */
-async function stoodThrough(db: Db, unitId: number, from: IsoDate, to: IsoDate): Promise<boolean> {
+/**
+ * The unit stood on every day from `from` to `to` (a merged unit had not: its past is its
+ * predecessors'), each day under one of the reader's grants (or the reader reads everywhere): a
+ * grant on a unit on its path holds its whole subtree that day.
+ */
+async function heldWholeThrough(
+  db: Db,
+  unitId: number,
+  from: IsoDate,
+  to: IsoDate,
+  scope: Scope,
+): Promise<boolean> {
+  const underGrant = scope.all
+    ? sql`true`
+    : sql`bool_and(string_to_array(ltree2text(path), '.')::bigint[] && ${[...scope.roots]}::bigint[])`;
   const rows = await sql<{ ok: boolean }>`
-    select coalesce(range_agg(valid) @> daterange(${from}::date, ${to}::date, '[]'), false) as ok
-    from unit_tree where unit_id = ${unitId}`.execute(db);
+    select coalesce(range_agg(valid) @> daterange(${from}::date, ${to}::date, '[]') and ${underGrant}, false) as ok
+    from unit_tree where unit_id = ${unitId} and valid && daterange(${from}::date, ${to}::date, '[]')`.execute(
+    db,
+  );
   return rows.rows[0]?.ok === true;
 }
 
@@ -318,7 +329,7 @@ function flowsOf(
     exits: counts
       .filter((r) => r.kind.startsWith('exit:'))
       .map((r) => ({ value: r.kind.slice(5), count: r.n }))
-      .sort((a, b) => b.count - a.count),
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
   };
 }
 
