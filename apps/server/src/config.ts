@@ -19,6 +19,8 @@ export interface Config {
   /** Failed sign-ins in a row that lock an account (`ROLLBOOK_LOCKOUT_THRESHOLD`). */
   /** Units whose subtree holds at least this many members keep pre-aggregated figures (ADR 0006). */
   rollupMinMembers: number;
+  /** The largest subtree (in members) searched for duplicate records at once (`ROLLBOOK_DUPLICATES_MAX_MEMBERS`). */
+  duplicatesMaxMembers: number;
   lockoutThreshold: number;
   /** How long a locked account stays locked (`ROLLBOOK_LOCKOUT_MINUTES`). */
   lockoutMinutes: number;
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: env.ROLLBOOK_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     logLevel: env.LOG_LEVEL || 'info',
     rollupMinMembers: positiveInteger(env, 'ROLLBOOK_ROLLUP_MIN_MEMBERS', 10000),
+    duplicatesMaxMembers: positiveInteger(env, 'ROLLBOOK_DUPLICATES_MAX_MEMBERS', 250000),
     lockoutThreshold: positiveInteger(env, 'ROLLBOOK_LOCKOUT_THRESHOLD', 5),
     lockoutMinutes: positiveInteger(env, 'ROLLBOOK_LOCKOUT_MINUTES', 15),
     signInRatePerMinute: positiveInteger(env, 'ROLLBOOK_SIGN_IN_RATE', 10),

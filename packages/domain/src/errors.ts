@@ -58,6 +58,7 @@ export const ERROR_CODES = [
   'event_already_corrected',
   'national_id_in_use',
   'unit_has_members',
+  'subtree_too_large',
   'card_number_in_use',
   'campaign_not_found',
   'internal_error',
@@ -128,6 +129,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'order_has_violations':
     case 'member_rule_broken':
     case 'unit_has_members':
+    case 'subtree_too_large':
       return 'rule_broken';
     case 'later_change_conflict':
     case 'order_not_draft':

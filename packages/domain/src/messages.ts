@@ -97,6 +97,11 @@ const CATALOG: Catalog = {
     vi: 'Mỗi tổ chức trực thuộc {unit} phải được phân về đúng một phần sau chia tách: {problem}.',
     ar: 'يجب أن تذهب كل وحدة تحت {unit} إلى جزء واحد فقط من التقسيم: {problem}.',
   },
+  subtree_too_large: {
+    en: '{unit} holds {members} members; looking for duplicate records covers at most {max} at a time. Choose a unit below it.',
+    vi: '{unit} có {members} đảng viên; việc tìm hồ sơ trùng lặp chỉ xét tối đa {max} đảng viên mỗi lần. Hãy chọn một tổ chức trực thuộc.',
+    ar: 'تضم {unit} {members} عضوًا؛ البحث عن السجلات المكررة يشمل {max} عضوًا على الأكثر في كل مرة. اختر وحدة تحتها.',
+  },
   duplicate_unit_in_operation: {
     en: 'Unit {unit} appears twice in the same operation.',
     vi: 'Tổ chức {unit} xuất hiện hai lần trong cùng một thao tác.',

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import { type Actor, requireScope } from '../access/actor.js';
 import { isUnitVisible } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { applyRollup, contributions, difference } from './member-rollup.js';
+import { applyRollup, contributions, difference, hasRollup, rollupCounts } from './member-rollup.js';
 import { bumpMemberVersion, lockMember, withinSubtreeOn } from './members.repository.js';
 import {
   assertMemberReadable,
@@ -35,6 +35,7 @@ export async function findDuplicates(
   const day = ctx.today();
   if (!(await isUnitVisible(ctx.db, scope, args.unitId, day)))
     throw new AppError('unit_not_found', { params: { unit: `#${args.unitId}` } });
+  await assertSmallEnough(ctx, args.unitId, day);
   const rows = await sql<{
     aId: number;
     aName: string;
@@ -70,6 +71,26 @@ export async function findDuplicates(
     b: { id: r.bId, fullName: r.bName, birthDate: r.birthDate, unitId: r.bUnit },
     similarity: Math.round(r.similarity * 100) / 100,
   }));
+}
+
+/**
+ * Pairs are compared within a birth date, so the work grows with the square of the members sharing
+ * one: a province (~175 k members, ~7 a day) takes seconds, the whole of a 6 M organization
+ * (~240 a day, ~700 M pairs) hours. Larger subtrees are refused with the way out. Only units that
+ * keep roll-ups can be that large (the others are below ROLLBOOK_ROLLUP_MIN_MEMBERS), and for them
+ * the count is a checkpoint read.
+ */
+async function assertSmallEnough(ctx: AppContext, unitId: number, day: IsoDate): Promise<void> {
+  if (!(await hasRollup(ctx.db, unitId))) return;
+  const members = (await rollupCounts(ctx.db, unitId, day, 'status'))
+    .filter((c) => c.value === 'probationary' || c.value === 'official')
+    .reduce((n, c) => n + c.count, 0);
+  const max = ctx.config.duplicatesMaxMembers;
+  if (members > max)
+    throw new AppError('subtree_too_large', {
+      field: 'unit',
+      params: { unit: `#${unitId}`, members, max },
+    });
 }
 
 /**

@@ -593,6 +593,34 @@ describe('duplicate records', () => {
     expect(events[0]!.mergedFromMemberId).toBe(duplicate);
     expect((await t.inject({ method: 'GET', url: `/api/v1/members/${duplicate}` })).statusCode).toBe(404);
   });
+
+  it('refuses a subtree too large to compare, naming the unit field, and says why in the language asked', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ lớn' });
+    for (const name of ['Lê Thị Mai', 'Phạm Văn Nam'])
+      await buildMember(t.ctx, { unitId: cell, fullName: name, admitted: '2020-06-01', official: true });
+    // Sizes are read from the unit's roll-up: make the cell keep one, then lower the limit below it.
+    await t.ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, t.ctx.today(), 2));
+    const max = t.ctx.config.duplicatesMaxMembers;
+    t.ctx.config.duplicatesMaxMembers = 1;
+    try {
+      const refused = await t.inject({
+        method: 'GET',
+        url: `/api/v1/members/duplicates?unit=${cell}`,
+        headers: { 'accept-language': 'vi' },
+      });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json()).toMatchObject({
+        code: 'subtree_too_large',
+        field: 'unit',
+        params: { members: 2, max: 1 },
+      });
+      expect(refused.json().detail).toContain('tổ chức trực thuộc');
+    } finally {
+      t.ctx.config.duplicatesMaxMembers = max;
+    }
+    const allowed = await t.inject({ method: 'GET', url: `/api/v1/members/duplicates?unit=${cell}` });
+    expect(allowed.statusCode).toBe(200);
+  });
 });
 
 describe('search in every script', () => {
