@@ -61,6 +61,7 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
   // A write's members: skip pieces under no rollup unit before measuring them. Not when building:
   // every piece is under the unit being built, and the planner, unable to size this filter, would
   // then walk 20 M spans by index (the 6 M bench found it).
+  const collapsed = members !== null;
   const onlyUnderRollups = members
     ? sql`string_to_array(ltree2text(t.path), '.')::bigint[] && array(select unit_id from r)`
     : sql`true`;
@@ -82,11 +83,12 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
       left join ${currentRecords} on at.member_id = sp.member_id
       where ${onlyUnderRollups}
     ),
-    -- Pieces alike are counted before they are spread over the rollup units above them: a
-    -- reorganization takes every member from its effective date, and most pieces then share
-    -- their unit's tree row, their first day and their last.
+    -- For a write, pieces alike are counted before they are spread over the rollup units above
+    -- them: a reorganization takes every member from its effective date, and most pieces then
+    -- share their unit's tree row, their first day and their last. Not when building: over the
+    -- whole history hardly two pieces are alike, and sorting them all to find out costs minutes.
     measured as (
-      select p.above, p.valid, m.measure, m.value, count(*)::int as n
+      select p.above, p.valid, m.measure, m.value, ${collapsed ? sql`count(*)::int` : sql`1`} as n
       from pieces p
       cross join lateral (values
         ('status', p.status),
@@ -99,7 +101,7 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
         ('in_transit', case when p.status in ('probationary', 'official') and p.transit then 'yes' end)
       ) as m (measure, value)
       where m.value is not null and not isempty(p.valid)
-      group by 1, 2, 3, 4
+      ${collapsed ? sql`group by 1, 2, 3, 4` : sql``}
     ),
     changes as (
       select a.id as unit_id, m.measure, m.value, b.day, b.sign * m.n as delta
