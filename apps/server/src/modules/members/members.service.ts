@@ -26,7 +26,7 @@ import type { Database } from '../../db/types.js';
 import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.js';
 import { isUnitVisible } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { applyRollup, contributions, difference, type RollupDelta } from './member-rollup.js';
+import { applyRollup, contributions, difference, hasRollup, type RollupDelta } from './member-rollup.js';
 import type { Db } from '../units/units.repository.js';
 import {
   bumpMemberVersion,
@@ -1062,7 +1062,11 @@ export async function listMembers(
     const seen = new Set(byCard.map((m) => m.id));
     return [...byCard, ...byId.filter((m) => !seen.has(m.id))].slice(0, q.limit);
   } else if (text) search.name = text;
-  return findMembers(ctx.db, { ...baseQuery(q, scope, statuses), ...search });
+  // A page of a large subtree with no filter is found by walking the names in order; anything
+  // narrower is found first and sorted (see MemberQuery.walkNames).
+  const large =
+    !text && q.sex === undefined && (q.unitId === undefined ? scope.all : await hasRollup(ctx.db, q.unitId));
+  return findMembers(ctx.db, { ...baseQuery(q, scope, statuses), ...search, walkNames: large });
 }
 
 function baseQuery(
