@@ -27,6 +27,17 @@ export interface RollupDelta {
 export type ContributionFilter =
   { memberIds: readonly number[]; from?: IsoDate } | { everyMemberUnder: readonly number[] };
 
+/** The event types a period's flows count (ADR 0006), for both the roll-ups and the direct count. */
+export const FLOW_EVENT_TYPES: RawBuilder<string[]> = sql`array['admission', 'readmission', 'recognition',
+  'transfer_out', 'transfer_in', 'non_recognition', 'removal', 'resignation', 'death', 'discipline']::text[]`;
+
+/** SQL: the flow an event type counts as ('admission', 'transfer_in', 'exit:deceased', …). */
+export function flowKind(type: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`case ${type} when 'discipline' then 'exit:expelled' when 'non_recognition' then 'exit:not_recognized'
+    when 'removal' then 'exit:removed' when 'resignation' then 'exit:resigned' when 'death' then 'exit:deceased'
+    else ${type} end`;
+}
+
 /**
  * The contributions of spans to the counts of the rollup units above them: each span, cut by the
  * tree rows of its unit, adds +1 from its first day to each measure of each rollup unit on the
@@ -118,13 +129,10 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
     -- the day before it began.
     events as (
       select e.member_id, e.event_date as day, e.unit_id as target,
-        case e.type when 'discipline' then 'exit:expelled' when 'non_recognition' then 'exit:not_recognized'
-          when 'removal' then 'exit:removed' when 'resignation' then 'exit:resigned' when 'death' then 'exit:deceased'
-          else e.type end as kind
+        ${flowKind(sql`e.type`)} as kind
       from member_event e
       where ${eventFilter} and exists (select 1 from r) and e.corrected_at is null
-        and e.type in ('admission', 'readmission', 'recognition', 'transfer_out', 'transfer_in', 'non_recognition',
-          'removal', 'resignation', 'death', 'discipline')
+        and e.type = any(${FLOW_EVENT_TYPES})
         and (e.type <> 'discipline' or e.details ->> 'form' = 'expulsion')
         and (e.type <> 'transfer_out' or e.details ->> 'transferKind' <> 'temporary')
     ),

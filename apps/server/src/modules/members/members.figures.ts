@@ -5,7 +5,7 @@ import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.
 import { isUnitVisible, pathInScope, unitsEverInScope } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../units/units.repository.js';
-import { hasRollup, rollupCounts } from './member-rollup.js';
+import { FLOW_EVENT_TYPES, flowKind, hasRollup, rollupCounts } from './member-rollup.js';
 import { withinSubtreeOn } from './members.repository.js';
 
 /** Age bands of the statistical forms, in completed years on the day asked. */
@@ -360,8 +360,7 @@ export async function countFlowsDirectly(
       join member_span s on s.member_id = e.member_id and s.valid @> e.event_date
       where e.member_id in (select member_id from candidates)
         and e.corrected_at is null and e.event_date between ${period.from}::date and ${period.to}::date
-        and e.type in ('admission', 'readmission', 'recognition', 'transfer_out', 'transfer_in', 'non_recognition',
-          'removal', 'resignation', 'death', 'discipline')
+        and e.type = any(${FLOW_EVENT_TYPES})
     ),
     placed as (
       select ev.*, exists (select 1 from unit_tree t where t.unit_id = ev.unit_at and t.valid @> ev.day
@@ -372,15 +371,7 @@ export async function countFlowsDirectly(
           and ${inSubtree(unitId, scope, sql`t.path`, sql`ev.day - 1`)}) as before_here
       from ev
     )
-    select case
-        when type = 'transfer_out' then 'transfer_out'
-        when type = 'transfer_in' then 'transfer_in'
-        when type = 'discipline' then 'exit:expelled'
-        when type = 'non_recognition' then 'exit:not_recognized'
-        when type = 'removal' then 'exit:removed'
-        when type = 'resignation' then 'exit:resigned'
-        when type = 'death' then 'exit:deceased'
-        else type end as kind,
+    select ${flowKind(sql`type`)} as kind,
       count(*)::int as n
     from placed
     where case
