@@ -25,7 +25,16 @@ export interface RollupDelta {
  * or every member, counted under some rollup units only (building units newly chosen).
  */
 export type ContributionFilter =
-  { memberIds: readonly number[]; from?: IsoDate } | { everyMemberUnder: readonly number[] };
+  | {
+      memberIds: readonly number[];
+      from?: IsoDate;
+      /**
+       * Units whose members' spans and events (but for transfers) are left out: a reorganization
+       * moves their counts as whole series (member-rollup-reorg.ts).
+       */
+      excludeUnits?: readonly number[];
+    }
+  | { everyMemberUnder: readonly number[] };
 
 /** The event types a period's flows count (ADR 0006), for both the roll-ups and the direct count. */
 export const FLOW_EVENT_TYPES: RawBuilder<string[]> = sql`array['admission', 'readmission', 'recognition',
@@ -49,13 +58,16 @@ export function flowKind(type: RawBuilder<unknown>): RawBuilder<string> {
  */
 export function contributionsQuery(filter: ContributionFilter): RawBuilder<RollupDelta> {
   const from = 'memberIds' in filter ? (filter.from ?? null) : null;
+  const excluded = 'memberIds' in filter && filter.excludeUnits?.length ? [...filter.excludeUnits] : null;
   const members = 'memberIds' in filter ? sql`${[...filter.memberIds]}::bigint[]` : null;
   const rollupUnits =
     'memberIds' in filter
       ? sql`select unit_id from member_rollup_unit`
       : sql`select unnest(${[...filter.everyMemberUnder]}::bigint[]) as unit_id`;
   const spanFilter = members
-    ? sql`s.member_id = any(${members})${from ? sql` and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)` : sql``}`
+    ? sql`s.member_id = any(${members})${from ? sql` and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)` : sql``}${
+        excluded ? sql` and s.unit_id <> all(${excluded}::bigint[])` : sql``
+      }`
     : sql`true`;
   // The record as it now reads (ADR 0006: attributes are today's, for every past figure): looked up
   // by index for the members of a write, sorted once for all of them when building.
@@ -156,7 +168,12 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
       from placed p
       cross join lateral unnest(case when p.kind like 'exit:%' then p.before_here else p.here end) as a (id)
       join r on r.unit_id = a.id
-      where case p.kind
+      where ${
+        excluded
+          ? sql`(p.kind in ('transfer_in', 'transfer_out') or not coalesce(
+              case when p.kind like 'exit:%' then p.unit_before else p.unit_at end = any(${excluded}::bigint[]), false)) and`
+          : sql``
+      } case p.kind
           when 'transfer_out' then not coalesce(a.id = any(p.target_here), false)
           when 'transfer_in' then not coalesce(a.id = any(p.before_here), false) and p.unit_at is distinct from p.unit_before
           else true end
@@ -233,27 +250,6 @@ export async function applyRollup(trx: Transaction<Database>, deltas: readonly R
   );
 }
 
-/**
- * The members whose spans lie in the subtrees of these units on or after a day, and those whose
- * transfer out on or after it is addressed into them (whether it crosses a rollup unit's border
- * depends on where its target stands; ADR 0006 flows).
- */
-export async function membersUnder(db: Db, unitIds: readonly number[], from: IsoDate): Promise<number[]> {
-  if (unitIds.length === 0) return [];
-  const rows = await sql<{ id: number }>`
-    with units as (select t.unit_id from unit_tree t
-      where t.path ? array(select ('*.' || u || '.*')::lquery from unnest(${[...unitIds]}::bigint[]) u)
-        and (upper_inf(t.valid) or upper(t.valid) > ${from}::date))
-    select s.member_id as id from member_span s
-    where s.status <> 'left' and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)
-      and s.unit_id in (select unit_id from units)
-    union
-    select e.member_id from member_event e
-    where e.type = 'transfer_out' and e.corrected_at is null and e.event_date >= ${from}::date
-      and e.unit_id in (select unit_id from units)`.execute(db);
-  return rows.rows.map((r) => r.id);
-}
-
 /** Whether a unit keeps roll-ups. */
 export async function hasRollup(db: Db, unitId: number): Promise<boolean> {
   const rows = await sql<{
@@ -323,8 +319,8 @@ export async function extendHorizon(trx: Transaction<Database>, today: IsoDate):
 
 /**
  * Chooses the units that keep roll-ups — those whose subtree holds at least `minMembers` members
- * today — builds the roll-ups of units newly chosen from the whole history, and drops those of units
- * that fell below half the threshold. Run at start-up and after bulk loads; a unit not (yet) chosen
+ * today, and the units that ended into them as large on their last day — builds the roll-ups of units newly chosen from the whole history, and drops those of units
+ * that fell below half the threshold (not of units that ended: a merged unit's past adds them up). Run at start-up and after bulk loads; a unit not (yet) chosen
  * is counted directly, which is correct, only slower.
  */
 export async function refreshRollupUnits(
@@ -350,7 +346,40 @@ export async function refreshRollupUnits(
   const chosen = sizes.rows
     .filter((r) => r.members >= minMembers && !current.has(r.unitId))
     .map((r) => r.unitId);
-  const dropped = [...current].filter((id) => (size.get(id) ?? 0) < minMembers / 2);
+  // Units that ended into a chosen one (a province merged away) are chosen too when they were as
+  // large on their last day: asked about its past, the successor adds up their roll-ups.
+  const predecessors = await sql<{ unitId: number; members: number }>`
+    with recursive up (id, depth) as (
+      select l.predecessor_id, 1 from unit_lineage l
+      where l.superseded_at is null
+        and l.successor_id = any(${[...new Set([...current, ...chosen])]}::bigint[])
+      union
+      select l.predecessor_id, up.depth + 1 from unit_lineage l join up on l.successor_id = up.id
+      where l.superseded_at is null and up.depth < 50
+    ),
+    ended as (
+      select up.id, max(upper(t.valid)) - 1 as last_day from up join unit_tree t on t.unit_id = up.id
+      where up.id not in (select unit_id from member_rollup_unit)
+      group by up.id having bool_and(not upper_inf(t.valid) and upper(t.valid) <= ${today}::date)
+    )
+    select e.id as "unitId", (select count(*)::int from member_span s
+        join unit_tree t on t.unit_id = s.unit_id and t.valid @> e.last_day
+        where s.valid @> e.last_day and s.status in ('probationary', 'official')
+          and t.path ~ ('*.' || e.id || '.*')::lquery) as members
+    from ended e`.execute(trx);
+  for (const p of predecessors.rows)
+    if (p.members >= minMembers && !chosen.includes(Number(p.unitId))) {
+      chosen.push(Number(p.unitId));
+      size.set(Number(p.unitId), p.members);
+    }
+  // A unit merged away keeps its roll-ups: its successor's past is the sum of its predecessors'.
+  const standing = new Set(
+    (
+      await sql<{ id: number }>`select distinct unit_id as id from unit_tree
+        where unit_id = any(${[...current]}::bigint[]) and valid @> ${today}::date`.execute(trx)
+    ).rows.map((r) => Number(r.id)),
+  );
+  const dropped = [...current].filter((id) => standing.has(id) && (size.get(id) ?? 0) < minMembers / 2);
   if (dropped.length)
     await sql`delete from member_rollup_unit where unit_id = any(${dropped}::bigint[])`.execute(trx);
   if (chosen.length === 0) return { chosen, dropped };

@@ -97,9 +97,9 @@ export async function memberFigures(
     unitId,
     stock,
     period: {
-      current: await flows(ctx.db, unitId, period, scope),
-      previous: await flows(ctx.db, unitId, previous, scope),
-      lastYear: await flows(ctx.db, unitId, lastYear, scope),
+      current: await flowsIn(ctx.db, unitId, period, scope),
+      previous: await flowsIn(ctx.db, unitId, previous, scope),
+      lastYear: await flowsIn(ctx.db, unitId, lastYear, scope),
     },
   };
 }
@@ -130,7 +130,7 @@ function shiftYear(date: IsoDate): IsoDate {
  * them; any other is counted directly. Both count the same way: attributes from the record as it
  * now reads, age as the age reached in the year of the day asked (the statistical forms' count).
  */
-async function stockOn(
+export async function stockOn(
   db: Db,
   unitId: number,
   day: IsoDate,
@@ -142,8 +142,57 @@ async function stockOn(
   if (await subtreeWithin(db, unitId, day, scope)) {
     if (await hasRollup(db, unitId))
       return stockFromRollup(await rollupCounts(db, unitId, day), day, sensitive);
+  } else {
+    // A unit made by a merger, asked about a day before it: the sum of its predecessors' roll-ups.
+    const parts = await rollupPredecessors(db, unitId, day, day, scope);
+    if (parts) {
+      const sum = new Map<string, { measure: string; value: string; count: number }>();
+      for (const part of parts)
+        for (const c of await rollupCounts(db, part, day)) {
+          const key = `${c.measure}|${c.value}`;
+          const entry = sum.get(key) ?? { ...c, count: 0 };
+          entry.count += c.count;
+          sum.set(key, entry);
+        }
+      return stockFromRollup([...sum.values()], day, sensitive);
+    }
   }
   return countStockDirectly(db, unitId, day, scope, sensitive);
+}
+
+/**
+ * The units whose subtrees made up a unit's on days it did not stand (a merged unit's past: its
+ * predecessors, as `rb_scope_paths` finds them), when each stood on every one of those days, none
+ * inside another, each keeps roll-ups and the reader held each whole; otherwise null (counted
+ * directly). Their roll-ups then add up to the unit's figures.
+ */
+export async function rollupPredecessors(
+  db: Db,
+  unitId: number,
+  from: IsoDate,
+  to: IsoDate,
+  scope: Scope,
+): Promise<number[] | null> {
+  const rows = await sql<{ id: number; path: string; whole: boolean; rollup: boolean; stood: boolean }>`
+    with recursive up (id, depth) as (
+      select l.predecessor_id, 1 from unit_lineage l where l.successor_id = ${unitId} and l.superseded_at is null
+      union
+      select l.predecessor_id, up.depth + 1 from unit_lineage l join up on l.successor_id = up.id
+      where l.superseded_at is null and up.depth < 50
+    )
+    select t.unit_id as id, min(ltree2text(t.path)) as path,
+      range_agg(t.valid) @> daterange(${from}::date, ${to}::date, '[]') and count(distinct t.path) = 1 as whole,
+      exists (select 1 from member_rollup_unit r where r.unit_id = t.unit_id) as rollup,
+      exists (select 1 from unit_tree c where c.unit_id = ${unitId}
+        and c.valid && daterange(${from}::date, ${to}::date, '[]')) as stood
+    from unit_tree t
+    where t.unit_id in (select id from up) and t.valid && daterange(${from}::date, ${to}::date, '[]')
+    group by t.unit_id`.execute(db);
+  const parts = rows.rows;
+  if (parts.length === 0 || parts.some((p) => p.stood || !p.whole || !p.rollup)) return null;
+  if (parts.some((p) => parts.some((q) => p.path.startsWith(`${q.path}.`)))) return null;
+  for (const p of parts) if (!(await heldWholeThrough(db, Number(p.id), from, to, scope))) return null;
+  return parts.map((p) => Number(p.id));
 }
 
 /** Members of a subtree on a day, counted from the spans themselves (small subtrees; the reference). */
@@ -264,7 +313,7 @@ function stockFromRollup(
  * member stood the day before) and the reader held it whole all along; any other case is counted
  * from the events.
  */
-async function flows(
+export async function flowsIn(
   db: Db,
   unitId: number,
   period: { from: IsoDate; to: IsoDate },
@@ -273,7 +322,21 @@ async function flows(
   const day = addDays(period.from, -1);
   if ((await hasRollup(db, unitId)) && (await heldWholeThrough(db, unitId, day, period.to, scope)))
     return flowsFromRollupOf(db, unitId, period);
-  return countFlowsDirectly(db, unitId, period, scope);
+  // A unit made by a merger, asked about a period before it: its predecessors' roll-ups add up,
+  // but for transfers between them (inside the unit, not across its border): those are counted.
+  const parts = await rollupPredecessors(db, unitId, day, period.to, scope);
+  if (!parts) return countFlowsDirectly(db, unitId, period, scope);
+  const counts = new Map<string, number>();
+  for (const part of parts)
+    for (const [kind, n] of await flowTotalsOf(db, part, period))
+      if (kind !== 'transfer_in' && kind !== 'transfer_out') counts.set(kind, (counts.get(kind) ?? 0) + n);
+  const transfers = await countFlowsDirectly(db, unitId, period, scope, { transfersOnly: true });
+  counts.set('transfer_in', transfers.transfersIn);
+  counts.set('transfer_out', transfers.transfersOut);
+  return flowsOf(
+    period,
+    [...counts].map(([kind, n]) => ({ kind, n })),
+  );
 }
 
 /**
@@ -305,11 +368,24 @@ export async function flowsFromRollupOf(
   unitId: number,
   period: { from: IsoDate; to: IsoDate },
 ): Promise<MemberFlows> {
+  return flowsOf(
+    period,
+    [...(await flowTotalsOf(db, unitId, period))].map(([kind, n]) => ({ kind, n })),
+  );
+}
+
+/** A period's events by kind under a rollup unit: the running totals at its end less the day before. */
+async function flowTotalsOf(
+  db: Db,
+  unitId: number,
+  period: { from: IsoDate; to: IsoDate },
+): Promise<Map<string, number>> {
   const totals = async (day: IsoDate) =>
     new Map((await rollupCounts(db, unitId, day, 'flow')).map((c) => [c.value, c.count] as const));
   const [end, start] = [await totals(period.to), await totals(addDays(period.from, -1))];
-  const counts = [...end].map(([kind, n]) => ({ kind, n: n - (start.get(kind) ?? 0) })).filter((c) => c.n);
-  return flowsOf(period, counts);
+  return new Map(
+    [...end].map(([kind, n]) => [kind, n - (start.get(kind) ?? 0)] as const).filter(([, n]) => n),
+  );
 }
 
 /** The figures of a period from counts by event kind ('admission', 'exit:deceased', …). */
@@ -343,16 +419,22 @@ export async function countFlowsDirectly(
   unitId: number,
   period: { from: IsoDate; to: IsoDate },
   scope: Scope,
+  options: { transfersOnly?: boolean } = {},
 ): Promise<MemberFlows> {
   // Every event counted here is a member's who stood in the subtree on its day or the day before:
   // the members with a span, in the period or the day before it, in a unit that ever stood in the
-  // subtree (or its predecessors') are the only ones whose events need reading.
+  // subtree (or its predecessors') are the only ones whose events need reading. Transfers alone
+  // (a merged unit's past, whose other flows its predecessors' roll-ups give) are fewer: found by day.
+  const types = options.transfersOnly ? sql`array['transfer_in', 'transfer_out']::text[]` : FLOW_EVENT_TYPES;
+  const candidates = options.transfersOnly
+    ? sql`select distinct e.member_id from member_event e
+        where e.event_date between ${period.from}::date and ${period.to}::date and e.type = any(${types})
+          and e.corrected_at is null`
+    : sql`select distinct s.member_id from member_span s
+        where s.unit_id = any(${unitsEverInScope({ all: false, roots: [unitId] })})
+          and s.valid && daterange(${period.from}::date - 1, ${period.to}::date, '[]')`;
   const rows = await sql<{ kind: string; n: number }>`
-    with candidates as (
-      select distinct s.member_id from member_span s
-      where s.unit_id = any(${unitsEverInScope({ all: false, roots: [unitId] })})
-        and s.valid && daterange(${period.from}::date - 1, ${period.to}::date, '[]')
-    ),
+    with candidates as (${candidates}),
     ev as (
       select e.type, e.event_date as day, e.details, e.unit_id as target, s.unit_id as unit_at,
         (select p.unit_id from member_span p where p.member_id = e.member_id and p.valid @> (e.event_date - 1)) as unit_before
@@ -360,7 +442,7 @@ export async function countFlowsDirectly(
       join member_span s on s.member_id = e.member_id and s.valid @> e.event_date
       where e.member_id in (select member_id from candidates)
         and e.corrected_at is null and e.event_date between ${period.from}::date and ${period.to}::date
-        and e.type = any(${FLOW_EVENT_TYPES})
+        and e.type = any(${types})
     ),
     placed as (
       select ev.*, exists (select 1 from unit_tree t where t.unit_id = ev.unit_at and t.valid @> ev.day

@@ -26,7 +26,7 @@ import { type EndedGrant, endGrantsOnEndedUnits } from '../access/access.reposit
 import { type Actor, requireScope, type Scope } from '../access/actor.js';
 import { keepInScope, visibleUnits } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { applyRollup, contributions, difference, membersUnder } from '../members/member-rollup.js';
+import { followWithRollups } from '../members/member-rollup-reorg.js';
 import {
   followReorganization,
   type MemberMove,
@@ -400,41 +400,49 @@ async function applyLocked(
 ): Promise<OrderRow> {
   const plan = await planOrder(trx, ctx.rules, order);
   if (plan.violations.length) refuse(plan.violations);
-  // Member figures of large subtrees follow the tree and the members who move (ADR 0006): the
-  // contributions of the members under the reshaped units, before and after.
+  // Member figures of large subtrees follow the tree and the members who move (ADR 0006): whole
+  // series for units that carry their subtree along, members one by one elsewhere.
   const reshaped = plan.units.filter((u) => !u.isNew).map((u) => u.unitId);
-  const affected = await membersUnder(trx, reshaped, order.effectiveDate);
-  const rollupBefore = await contributions(trx, { memberIds: affected, from: order.effectiveDate });
-  const { ids, violations } = await applyPlan(trx, plan, order.id, ctx.rules);
-  if (violations.length) refuse(violations);
-  const createdUnitIds: Record<string, number[]> = {};
-  for (const unit of plan.units) {
-    if (unit.createdByOperation === undefined) continue;
-    (createdUnitIds[unit.createdByOperation] ??= []).push(ids.get(unit.unitId)!);
-  }
-  if (order.reversesOrderId) {
-    const reversed = await findOrderById(trx, order.reversesOrderId);
-    if (reversed?.reversedByOrderId) {
-      throw new AppError('order_already_reversed', {
-        params: { order: `#${reversed.id}`, reversal: `#${reversed.reversedByOrderId}` },
-      });
-    }
-    await markReversed(trx, order.reversesOrderId, order.id, reversed?.effectiveDate === order.effectiveDate);
-  }
-  const applied = await markApplied(trx, order.id, { createdUnitIds });
-  const touched = await findOrderUnitIds(trx, order.id);
-  await recordAudit(trx, actor, {
-    action: 'order.apply',
-    entity: { type: 'order', id: order.id },
-    unitIds: touched,
-    decision: order.decision,
-    after: { ...orderRecord(order), createdUnitIds },
-  });
-  // Members follow a unit that ends into its successor (BRIEF capability 2), as dated events.
-  await followReorganization(trx, ctx, actor, order, touched);
-  await applyRollup(
+  const applied = await followWithRollups(
     trx,
-    difference(rollupBefore, await contributions(trx, { memberIds: affected, from: order.effectiveDate })),
+    reshaped,
+    order.effectiveDate,
+    () => applyPlan(trx, plan, order.id, ctx.rules),
+    async () => {
+      const { ids, violations } = await applyPlan(trx, plan, order.id, ctx.rules);
+      if (violations.length) refuse(violations);
+      const createdUnitIds: Record<string, number[]> = {};
+      for (const unit of plan.units) {
+        if (unit.createdByOperation === undefined) continue;
+        (createdUnitIds[unit.createdByOperation] ??= []).push(ids.get(unit.unitId)!);
+      }
+      if (order.reversesOrderId) {
+        const reversed = await findOrderById(trx, order.reversesOrderId);
+        if (reversed?.reversedByOrderId) {
+          throw new AppError('order_already_reversed', {
+            params: { order: `#${reversed.id}`, reversal: `#${reversed.reversedByOrderId}` },
+          });
+        }
+        await markReversed(
+          trx,
+          order.reversesOrderId,
+          order.id,
+          reversed?.effectiveDate === order.effectiveDate,
+        );
+      }
+      const applied = await markApplied(trx, order.id, { createdUnitIds });
+      const touched = await findOrderUnitIds(trx, order.id);
+      await recordAudit(trx, actor, {
+        action: 'order.apply',
+        entity: { type: 'order', id: order.id },
+        unitIds: touched,
+        decision: order.decision,
+        after: { ...orderRecord(order), createdUnitIds },
+      });
+      // Members follow a unit that ends into its successor (BRIEF capability 2), as dated events.
+      await followReorganization(trx, ctx, actor, order, touched);
+      return applied;
+    },
   );
   // A unit that ends takes its grants with it (BRIEF capability 9); the preview listed them.
   for (const grant of await endGrantsOnEndedUnits(trx, order.id, order.effectiveDate)) {
