@@ -207,6 +207,51 @@ describe('a member’s life through the API', () => {
     expect(seen.json().sensitiveShown).toBe(false);
   });
 
+  it('ranks names starting with the text before names containing it, page by page, in a large subtree and a small one', async () => {
+    const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ xếp hạng' });
+    const names = [
+      'Lê Nguyễn Văn Ẩn',
+      'Nguyễn Văn Ẩn Thị',
+      'Trần Nguyễn Văn Ẩn',
+      'Nguyễn Văn Ẩn',
+      'Phạm Văn Ẩn',
+    ];
+    for (const fullName of names) await buildMember(t.ctx, { unitId: cell, fullName });
+    await buildMember(t.ctx, { unitId: tree.cellB, fullName: 'Nguyễn Văn Ân Bình' });
+    const pages = async (unit: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/api/v1/members?q=nguyen%20van%20an&limit=2${unit}${cursor ? `&cursor=${cursor}` : ''}`;
+        const res = await t.inject({ method: 'GET', url });
+        expect(res.statusCode, res.body).toBe(200);
+        seen.push(...(res.json().items as Array<{ fullName: string }>).map((m) => m.fullName));
+        cursor = res.json().nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    // The cell: its own matches, the names starting with the text first, each tier by name.
+    expect(await pages(`&unit=${cell}`)).toEqual([
+      'Nguyễn Văn Ẩn',
+      'Nguyễn Văn Ẩn Thị',
+      'Lê Nguyễn Văn Ẩn',
+      'Trần Nguyễn Văn Ẩn',
+    ]);
+    // The whole organization walks the name index for the first tier: same order, every match once.
+    const everyone = await pages('');
+    expect(everyone).toContain('Nguyễn Văn Ân Bình');
+    const folded = (n: string) =>
+      n.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+    const tiers = everyone.map((n) => (folded(n).startsWith('nguyen van an') ? 0 : 1));
+    expect(tiers).toEqual([...tiers].sort());
+    for (const tier of [0, 1]) {
+      const inTier = everyone.filter((_, i) => tiers[i] === tier).map(folded);
+      expect(inTier).toEqual([...inTier].sort());
+    }
+    expect(everyone.filter((n) => names.includes(n) && n !== 'Phạm Văn Ẩn').length).toBe(4);
+    expect(everyone).not.toContain('Phạm Văn Ẩn');
+  });
+
   it('audits every read of sensitive fields', async () => {
     const cell = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ kiểm tra' });
     const id = await buildMember(t.ctx, { unitId: cell });

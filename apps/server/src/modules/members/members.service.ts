@@ -1062,11 +1062,21 @@ export async function listMembers(
     const seen = new Set(byCard.map((m) => m.id));
     return [...byCard, ...byId.filter((m) => !seen.has(m.id))].slice(0, q.limit);
   } else if (text) search.name = text;
-  // A page of a large subtree with no filter is found by walking the names in order; anything
-  // narrower is found first and sorted (see MemberQuery.walkNames).
+  // A page of a large subtree (one that keeps roll-ups, or everywhere), unfiltered or searched by
+  // name, is found by walking the names in order; anything narrower is found first and sorted (see
+  // MemberQuery.walkNames and findMembers).
+  const byNameOnly = (!text || search.name !== undefined) && q.sex === undefined;
   const large =
-    !text && q.sex === undefined && (q.unitId === undefined ? scope.all : await hasRollup(ctx.db, q.unitId));
+    byNameOnly &&
+    (q.unitId !== undefined
+      ? await hasRollup(ctx.db, q.unitId)
+      : scope.all || (await everyRollupUnit(ctx.db, scope.roots)));
   return findMembers(ctx.db, { ...baseQuery(q, scope, statuses), ...search, walkNames: large });
+}
+
+async function everyRollupUnit(db: Db, unitIds: readonly number[]): Promise<boolean> {
+  for (const id of unitIds) if (!(await hasRollup(db, id))) return false;
+  return unitIds.length > 0;
 }
 
 function baseQuery(
