@@ -505,8 +505,12 @@ export async function workList(
   });
   const horizon = addDays(day, args.horizonDays);
   const required = ctx.rules.members.pack.customFields.filter((f) => f.required).map((f) => f.code);
-  const rows = await sql<Omit<WorkItem, 'overdue'>>`
-    select * from (
+  // The items in their order — dated deadlines by due day, then transfers waiting, then records
+  // lacking fields, each by name — asked for kind by kind, until the page is full. One query over
+  // all three sorted every member of a province lacking a field to show the first 200 deadlines
+  // (4.4 s at 6 M members); deadlines are walked in order of their due day.
+  const kinds: Array<(limit: number) => ReturnType<typeof sql<Omit<WorkItem, 'overdue'>>>> = [
+    (limit) => sql`
       select d.member_id as "memberId", r.full_name as "fullName", s.unit_id as "unitId", v.code as "unitCode",
         d.kind, to_char(d.since, 'YYYY-MM-DD') as since, to_char(d.due, 'YYYY-MM-DD') as due, null::text[] as missing
       from member_deadline d
@@ -515,16 +519,21 @@ export async function workList(
       join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
       join member_record r on r.member_id = d.member_id and r.superseded_at is null and r.valid @> ${day}::date
       where d.due <= ${horizon}::date and ${within}
-      union all
-      select s.member_id, r.full_name, s.unit_id, v.code, 'incoming_transfer', to_char(lower(s.valid), 'YYYY-MM-DD'),
-        null, null
+      order by d.due, d.kind, r.full_name, d.member_id
+      limit ${limit}`,
+    (limit) => sql`
+      select s.member_id as "memberId", r.full_name as "fullName", s.unit_id as "unitId", v.code as "unitCode",
+        'incoming_transfer' as kind, to_char(lower(s.valid), 'YYYY-MM-DD') as since, null as due, null::text[] as missing
       from member_span s
       join unit_tree t on t.unit_id = s.transfer_to_unit_id and t.valid @> ${day}::date
       join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
       join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${day}::date
       where s.valid @> ${day}::date and s.transfer_to_unit_id is not null and ${within}
-      union all
-      select s.member_id, r.full_name, s.unit_id, v.code, 'missing_fields', null, null,
+      order by r.full_name, s.member_id
+      limit ${limit}`,
+    (limit) => sql`
+      select s.member_id as "memberId", r.full_name as "fullName", s.unit_id as "unitId", v.code as "unitCode",
+        'missing_fields' as kind, null as since, null as due,
         array_remove(array[
           case when r.birth_date is null then 'birthDate' end,
           case when r.sex is null then 'sex' end,
@@ -532,7 +541,7 @@ export async function workList(
           case when r.home_town is null then 'homeTown' end,
           case when r.residence is null then 'residence' end,
           case when r.education is null then 'education' end
-        ] || array(select 'custom.' || c from unnest(${required}::text[]) c where r.custom ->> c is null), null)
+        ] || array(select 'custom.' || c from unnest(${required}::text[]) c where r.custom ->> c is null), null) as missing
       from member_span s
       join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
       join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
@@ -541,8 +550,13 @@ export async function workList(
         and (r.birth_date is null or r.sex is null or r.birth_place is null or r.home_town is null
           or r.residence is null or r.education is null
           or exists (select 1 from unnest(${required}::text[]) c where r.custom ->> c is null))
-    ) items
-    order by due nulls last, kind, "fullName", "memberId"
-    limit ${args.limit}`.execute(ctx.db);
-  return rows.rows.map((r) => ({ ...r, overdue: r.due !== null && r.due < day }));
+      order by r.full_name, s.member_id
+      limit ${limit}`,
+  ];
+  const items: Array<Omit<WorkItem, 'overdue'>> = [];
+  for (const kind of kinds) {
+    if (items.length >= args.limit) break;
+    items.push(...(await kind(args.limit - items.length).execute(ctx.db)).rows);
+  }
+  return items.map((r) => ({ ...r, overdue: r.due !== null && r.due < day }));
 }

@@ -417,6 +417,34 @@ describe('a member’s life through the API', () => {
     const items = res.json().items as Array<{ memberId: number; kind: string; due: string | null }>;
     expect(items.find((i) => i.memberId === due && i.kind === 'recognition')).toBeTruthy();
     expect(items.find((i) => i.memberId === due && i.kind === 'missing_fields')).toBeTruthy();
+    // Dated deadlines first (by due day), then transfers waiting, then missing fields; a shorter
+    // page is the start of the longer one.
+    const incoming = await buildMember(t.ctx, { unitId: tree.cellA, fullName: 'Lý Văn Đến' });
+    const slip = await t.inject({
+      method: 'POST',
+      url: `/api/v1/members/${incoming}/events`,
+      headers: { 'if-match': `"${(await get(incoming)).version}"` },
+      payload: {
+        type: 'transfer_out',
+        date: '2026-11-20',
+        unitId: cell,
+        details: { transferKind: 'official' },
+      },
+    });
+    expect(slip.statusCode, slip.body).toBe(201);
+    const list = async (limit: number) =>
+      (
+        await t.inject({
+          method: 'GET',
+          url: `/api/v1/work-list?unit=${cell}&horizonDays=366&limit=${limit}`,
+        })
+      ).json().items as Array<{ memberId: number; kind: string; due: string | null }>;
+    const all = await list(200);
+    const rank = (i: { kind: string; due: string | null }) =>
+      i.due !== null ? 0 : i.kind === 'incoming_transfer' ? 1 : 2;
+    expect(all.map(rank)).toEqual([...all.map(rank)].sort());
+    expect(all.some((i) => i.memberId === incoming && i.kind === 'incoming_transfer')).toBe(true);
+    for (const n of [1, 2, 3]) expect(await list(n)).toEqual(all.slice(0, n));
   });
 });
 
