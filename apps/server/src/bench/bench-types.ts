@@ -77,7 +77,8 @@ export interface EngineResult {
   /** The member register generated after the tree's history; null when BENCH_MEMBERS_* is 0. */
   members: MemberGeneration | null;
   /** The member roll-ups built after the load (ADR 0006): units chosen, dated changes, time taken. */
-  memberRollups: { units: number; rows: number; buildMs: number } | null;
+  /** `kept`: an earlier run's roll-ups were kept and only `units` newly chosen were built. */
+  memberRollups: { units: number; rows: number; buildMs: number; kept?: boolean } | null;
   measurements: Measurement[];
   eventLoop: EventLoopProbe | null;
   audit: AuditBench | null;

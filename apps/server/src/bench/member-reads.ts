@@ -48,7 +48,7 @@ async function loadLiveUnits(ctx: AppContext) {
     byKind.set(kind, list);
   }
   /** A random unit of the kind ('cell' for any member kind) live on the day. */
-  return (rng: Prng, kind: string, date: IsoDate): number => {
+  const pick = (rng: Prng, kind: string, date: IsoDate): number => {
     const list = byKind.get(kind) ?? [];
     for (let attempt = 0; attempt < 10_000; attempt++) {
       const r = rng.pick(list);
@@ -56,6 +56,20 @@ async function loadLiveUnits(ctx: AppContext) {
     }
     throw new Error(`No ${kind} live on ${date}.`);
   };
+  // Units made after the day (by a merger, as the 2025 provinces), live today.
+  const firstDay = new Map<number, string>();
+  for (const list of byKind.values())
+    for (const r of list)
+      if (!firstDay.has(r.unit_id) || r.from < firstDay.get(r.unit_id)!) firstDay.set(r.unit_id, r.from);
+  /** A random unit of the kind made after the day (null when there is none). */
+  const madeAfter = (rng: Prng, kind: string, date: IsoDate, today: IsoDate): number | null => {
+    const ids = [
+      ...new Set((byKind.get(kind) ?? []).filter((r) => r.to === null || today < r.to).map((r) => r.unit_id)),
+    ];
+    const later = ids.filter((id) => firstDay.get(id)! > date);
+    return later.length ? rng.pick(later) : null;
+  };
+  return { pick, madeAfter };
 }
 
 /**
@@ -72,7 +86,7 @@ export async function measureMemberReads(
   log: (message: string) => void,
 ): Promise<Measurement[]> {
   const actor = localOperator('bench');
-  const pickUnit = await loadLiveUnits(ctx);
+  const { pick: pickUnit, madeAfter } = await loadLiveUnits(ctx);
   const targets = TARGETS[engine];
   const measurements: Measurement[] = [];
   const todayWords = `today (${o.today})`;
@@ -184,6 +198,32 @@ export async function measureMemberReads(
         const figures = await memberFigures(ctx, actor, unitId, period.to, period);
         return figures.period!.current.admissions;
       },
+    );
+  }
+
+  // A province made by a merger (2025), asked about its past: the sum of its predecessors' roll-ups.
+  const mergedProvince = madeAfter(new Prng(o.seed), 'province', o.pastTo, o.today);
+  if (mergedProvince !== null) {
+    await measure(
+      'member figures',
+      'memberFigures: a province made by a 2025 merger, on a day before it',
+      pastWords,
+      targets.memberFiguresPastP95Ms,
+      (rng) => randomDay(rng, o.pastFrom, o.pastTo),
+      async (date) => (await memberFigures(ctx, actor, mergedProvince, date)).stock.members,
+    );
+    await measure(
+      'member flows',
+      'memberFigures with flows: a province made by a 2025 merger, a quarter before it',
+      quarterWords,
+      targets.memberFiguresPastP95Ms,
+      (rng) => {
+        const start =
+          `${rng.int(2023, 2024)}-${String(1 + 3 * rng.int(0, 3)).padStart(2, '0')}-01` as IsoDate;
+        return { from: start, to: addDays(addMonths(start, 3), -1) };
+      },
+      async (period) =>
+        (await memberFigures(ctx, actor, mergedProvince, period.to, period)).period!.current.admissions,
     );
   }
 

@@ -91,8 +91,11 @@ function engineSection(engine: EngineResult): string[] {
   const rollups = engine.memberRollups;
   const rollupLine = rollups
     ? [
-        `Member roll-ups: ${count(rollups.units)} units chosen (subtrees of at least the threshold's members), ` +
-          `${count(rollups.rows)} dated changes, built from every member's history in ${seconds(rollups.buildMs)}.`,
+        rollups.kept
+          ? `Member roll-ups: kept from an earlier run (${count(rollups.rows)} dated changes); ` +
+            `${count(rollups.units)} units newly chosen, built in ${seconds(rollups.buildMs)}.`
+          : `Member roll-ups: ${count(rollups.units)} units chosen (subtrees of at least the threshold's members), ` +
+            `${count(rollups.rows)} dated changes, built from every member's history in ${seconds(rollups.buildMs)}.`,
         '',
       ]
     : [];

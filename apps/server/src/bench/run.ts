@@ -44,6 +44,8 @@ interface Options {
   databaseName: string;
   /** Run against the data set an earlier run left in that database instead of building one. */
   reuse: boolean;
+  /** With `reuse`: keep its roll-ups and build only units newly chosen (BENCH_REUSE_ROLLUPS=keep). */
+  keepRollups: boolean;
   rollupMinMembers: number;
   outDir: string;
   today: IsoDate;
@@ -91,6 +93,7 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     databaseUrl: env.DATABASE_URL || undefined,
     databaseName: databaseName(env.BENCH_DATABASE ?? 'rollbook_bench'),
     reuse: env.BENCH_REUSE === '1',
+    keepRollups: env.BENCH_REUSE_ROLLUPS === 'keep',
     rollupMinMembers: count(env, 'BENCH_ROLLUP_MIN_MEMBERS', 10_000, 1),
     outDir: path.resolve(env.BENCH_OUT ?? 'bench-results'),
     auditEvents: Number(env.BENCH_AUDIT_EVENTS ?? 1_000_000),
@@ -373,7 +376,9 @@ async function reuseDataSet(engine: EngineName, db: Db, options: Options): Promi
   );
   log(`${engine}: reusing ${tree.units.length} units and ${memberCount.toLocaleString('en-US')} members`);
   // Emptied, not deleted row by row: millions of dead rows would weigh on the timed build and reads.
-  await sql`truncate member_rollup, member_rollup_month, member_rollup_unit`.execute(db);
+  // Kept on request: the build then times only units newly chosen (a rebuild takes half an hour at 6 M).
+  if (!options.keepRollups)
+    await sql`truncate member_rollup, member_rollup_month, member_rollup_unit`.execute(db);
   return {
     tree,
     unitIds,
@@ -426,6 +431,7 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
         units: rollups.chosen.length,
         rows: Number(rows.rows[0]!.n),
         buildMs,
+        kept: reuse && options.keepRollups,
       };
       log(
         `${engine}: roll-ups built for ${memberRollups.units} units (${memberRollups.rows.toLocaleString('en-US')} dated changes) in ${(memberRollups.buildMs / 1000).toFixed(1)} s`,
