@@ -28,16 +28,31 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-export function decodeCursor<T>(cursor: string | undefined, field = 'cursor'): T | undefined {
+/**
+ * The key a cursor carries, checked against the shape its list expects: a cursor is opaque to
+ * clients, but one made up or from another list must get a 400 naming the field, not a 500.
+ */
+export function decodeCursor<T extends Record<string, string | number>>(
+  cursor: string | undefined,
+  shape: { [K in keyof T]: T[K] extends string ? 'string' : 'integer' },
+): T | undefined {
   if (!cursor) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new AppError('validation_failed', {
-      field,
-      params: { reason: reason('cursor') },
-    });
+    value = undefined;
   }
+  const fits =
+    typeof value === 'object' &&
+    value !== null &&
+    Object.entries(shape).every(([key, type]) => {
+      const v = (value as Record<string, unknown>)[key];
+      return type === 'string' ? typeof v === 'string' : Number.isSafeInteger(v);
+    });
+  if (!fits)
+    throw new AppError('validation_failed', { field: 'cursor', params: { reason: reason('cursor') } });
+  return value as T;
 }
 
 /**

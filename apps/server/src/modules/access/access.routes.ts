@@ -274,7 +274,7 @@ export function accessRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const { q, cursor, limit = 50 } = request.query;
-        const after = decodeCursor<{ id: number }>(cursor);
+        const after = decodeCursor<{ id: number }>(cursor, { id: 'integer' });
         const users = await listUsers(ctx, actorOf(request), {
           ...(q && { q }),
           ...(after && { afterId: after.id }),

@@ -84,7 +84,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const { scope } = scopeOf(request);
         const limit = request.query.limit ?? 50;
-        const before = decodeCursor<{ seq: number }>(request.query.cursor);
+        const before = decodeCursor<{ seq: number }>(request.query.cursor, { seq: 'integer' });
         const events = await findAuditEvents(ctx.db, scope, {
           ...(await filterOf(ctx, scope, request.query)),
           ...(before && { beforeSeq: before.seq }),

@@ -87,13 +87,23 @@ interface Block {
  * whose whole subtree, from the day on, stands over the same days before and after, under one
  * path each, the same for all, with the same rollup units inside it.
  */
-function findBlocks(units: readonly number[], before: Paths, after: Paths, changed: ReadonlySet<number>) {
+function findBlocks(
+  units: readonly number[],
+  before: Paths,
+  after: Paths,
+  changed: ReadonlySet<number>,
+  unusable: ReadonlySet<number>,
+) {
   const area = new Set(units);
   // Units whose stretches include X before, by X.
   const inside = new Map<number, number[]>();
   for (const u of units)
     for (const x of new Set((before.get(u) ?? []).flatMap((s) => s.above)))
-      if (area.has(x)) inside.set(x, [...(inside.get(x) ?? []), u]);
+      if (area.has(x)) {
+        const list = inside.get(x) ?? [];
+        list.push(u);
+        inside.set(x, list);
+      }
 
   const verdicts = new Map<number, Block | null>();
   const judge = (x: number): Block | null => {
@@ -102,6 +112,7 @@ function findBlocks(units: readonly number[], before: Paths, after: Paths, chang
     let outerBefore: number[] | null = null;
     let outerAfter: number[] | null = null;
     const fits = (inside.get(x) ?? []).every((u) => {
+      if (unusable.has(u)) return false;
       const b = before.get(u) ?? [];
       const a = after.get(u) ?? [];
       if (b.length !== 1 || !changed.has(u)) return false;
@@ -207,22 +218,34 @@ export async function followWithRollups<T>(
   if (any.rows[0]!.n === 0 || reshaped.length === 0) return apply();
   const units = await unitsUnder(trx, reshaped, from);
   const before = await rollupPaths(trx, units, from);
+  // The tree change, tried and undone: which units stand where afterwards, and which units that end
+  // still hold members and hand them to which successors.
+  let after: Paths;
+  let handing: number[];
+  let receiving: number[];
   await sql`savepoint rollup_probe`.execute(trx);
-  await tryTree();
-  const after = await rollupPaths(trx, units, from);
-  await sql`rollback to savepoint rollup_probe`.execute(trx);
+  try {
+    await tryTree();
+    after = await rollupPaths(trx, units, from);
+    const ending = units.filter((u) => !after.has(u));
+    const held = await sql<{ id: number }>`
+      select distinct s.unit_id as id from member_span s
+      where s.unit_id = any(${ending}::bigint[]) and s.status <> 'left'
+        and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)`.execute(trx);
+    handing = held.rows.map((r) => Number(r.id));
+    const successors = await sql<{ id: number }>`
+      select distinct l.successor_id as id from unit_lineage l
+      where l.predecessor_id = any(${handing}::bigint[]) and l.superseded_at is null`.execute(trx);
+    receiving = successors.rows.map((r) => Number(r.id));
+  } finally {
+    await sql`rollback to savepoint rollup_probe`.execute(trx);
+    await sql`release savepoint rollup_probe`.execute(trx);
+  }
 
   const changed = new Set(units.filter((u) => !sameStretches(before.get(u), after.get(u))));
-  // A unit that ends holding members hands them to its successor, which then gains members its
-  // series never had: no blocks at all then (every changed unit is counted one by one).
-  const endingWithMembers = await sql<{ n: number }>`
-    select count(*)::int as n from member_span s
-    where s.unit_id = any(${units.filter((u) => changed.has(u) && !after.has(u))}::bigint[])
-      and s.status <> 'left' and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)`.execute(trx);
-  const { blocks, covered } =
-    endingWithMembers.rows[0]!.n > 0
-      ? { blocks: [], covered: new Set<number>() }
-      : findBlocks(units, before, after, changed);
+  // A unit that ends holding members hands them to a successor whose series never had them: no
+  // block may hold either (their members are counted one by one).
+  const { blocks, covered } = findBlocks(units, before, after, changed, new Set([...handing, ...receiving]));
   const uncovered = [...changed].filter((u) => !covered.has(u));
   const members = await membersToCount(trx, uncovered, [...changed], from);
   const filter = { memberIds: members, from, excludeUnits: [...covered] };

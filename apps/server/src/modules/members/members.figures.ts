@@ -191,8 +191,26 @@ export async function rollupPredecessors(
   const parts = rows.rows;
   if (parts.length === 0 || parts.some((p) => p.stood || !p.whole || !p.rollup)) return null;
   if (parts.some((p) => parts.some((q) => p.path.startsWith(`${q.path}.`)))) return null;
-  for (const p of parts) if (!(await heldWholeThrough(db, Number(p.id), from, to, scope))) return null;
+  // Held whole: under a grant on the path (heldWholeThrough), or — a reader whose grant is the
+  // merged unit itself — inside its scope's paths on those days, which are its predecessors'.
+  for (const p of parts)
+    if (
+      !(await heldWholeThrough(db, Number(p.id), from, to, scope)) &&
+      !(await pathInScopeOn(db, p.path, [from, to], scope))
+    )
+      return null;
   return parts.map((p) => Number(p.id));
+}
+
+/** A path lies inside the scope on each of these days (the scope's units, or their predecessors). */
+async function pathInScopeOn(db: Db, path: string, days: readonly IsoDate[], scope: Scope): Promise<boolean> {
+  for (const day of days) {
+    const rows = await sql<{
+      ok: boolean;
+    }>`select ${pathInScope(scope, sql`${path}::ltree`, day)} as ok`.execute(db);
+    if (rows.rows[0]?.ok !== true) return false;
+  }
+  return true;
 }
 
 /** Members of a subtree on a day, counted from the spans themselves (small subtrees; the reference). */

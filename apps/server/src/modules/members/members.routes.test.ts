@@ -250,6 +250,11 @@ describe('a member’s life through the API', () => {
     }
     expect(everyone.filter((n) => names.includes(n) && n !== 'Phạm Văn Ẩn').length).toBe(4);
     expect(everyone).not.toContain('Phạm Văn Ẩn');
+    // A cursor made up (or from another list) is a bad request naming the field, not a failure.
+    const forged = Buffer.from(JSON.stringify({ sortKey: 1, id: 'x' })).toString('base64url');
+    const bad = await t.inject({ method: 'GET', url: `/api/v1/members?q=nguyen&cursor=${forged}` });
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'cursor' });
   });
 
   it('audits every read of sensitive fields', async () => {

@@ -93,7 +93,10 @@ export function memberRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const { asOf = ctx.today(), unit, status, q, sex, cursor, limit = 50 } = request.query;
-        const after = decodeCursor<{ sortKey: string; id: number }>(cursor);
+        const after = decodeCursor<{ sortKey: string; id: number }>(cursor, {
+          sortKey: 'string',
+          id: 'integer',
+        });
         const rows = await listMembers(ctx, actorOf(request), {
           asOf,
           limit: limit + 1,

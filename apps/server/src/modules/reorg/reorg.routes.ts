@@ -61,7 +61,7 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const { state, unitId, cursor, limit = 50 } = request.query;
-        const beforeId = decodeCursor<{ id: number }>(cursor)?.id;
+        const beforeId = decodeCursor<{ id: number }>(cursor, { id: 'integer' })?.id;
         const rows = await findOrders(ctx, actorOf(request), {
           limit: limit + 1,
           ...(state && { state }),

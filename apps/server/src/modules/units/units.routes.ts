@@ -57,7 +57,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const { scope } = scopeOf(request);
         const { asOf = ctx.today(), parentId, q, kind, under, cursor, limit = 50 } = request.query;
         if (q) {
-          const after = decodeCursor<{ code: string; id: number }>(cursor);
+          const after = decodeCursor<{ code: string; id: number }>(cursor, { code: 'string', id: 'integer' });
           const items = await searchUnits(ctx.db, {
             query: q,
             date: asOf,
@@ -77,7 +77,7 @@ export function unitRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         }
         const all = await findChildren(ctx.db, parentId === 'root' ? null : Number(parentId), asOf, scope);
         // Children of one unit are few (hundreds at most); the cursor is a position in the ordered list.
-        const offset = decodeCursor<{ offset: number }>(cursor)?.offset ?? 0;
+        const offset = decodeCursor<{ offset: number }>(cursor, { offset: 'integer' })?.offset ?? 0;
         const items = all.slice(offset, offset + limit);
         return {
           items,
