@@ -70,7 +70,8 @@ const DAYS: IsoDate[] = [
 
 /**
  * Periods for flows: a year, a long stretch (the second, which every kind must show up in), a
- * transfer's weeks, a single day, a planned half-year, and the months of two reorganizations.
+ * transfer's weeks, a single day, a planned half-year, the months of two reorganizations, and a
+ * month with a transfer between two provinces that later merge (internal to their successor).
  */
 const PERIODS: Array<{ from: IsoDate; to: IsoDate }> = [
   { from: '2011-01-01', to: '2011-12-31' },
@@ -80,6 +81,7 @@ const PERIODS: Array<{ from: IsoDate; to: IsoDate }> = [
   { from: '2026-01-01', to: '2027-06-30' },
   { from: '2021-12-01', to: '2022-01-31' },
   { from: '2026-06-01', to: '2026-06-30' },
+  { from: '2026-05-01', to: '2026-05-31' },
 ];
 
 /** Compares every rollup unit (or those among `only`) with counting, on every day and period. */

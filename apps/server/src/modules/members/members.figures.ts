@@ -61,6 +61,13 @@ function inSubtree(unitId: number, scope: Scope, path: ReturnType<typeof sql>, d
     and ${pathInScope(scope, path, day as never)}`;
 }
 
+/** The paths of these units on a day. */
+async function pathsOf(db: Db, unitIds: readonly number[], day: IsoDate): Promise<string[]> {
+  const rows = await sql<{ path: string }>`select ltree2text(path) as path from unit_tree
+    where unit_id = any(${[...unitIds]}::bigint[]) and valid @> ${day}::date`.execute(db);
+  return rows.rows.map((r) => r.path);
+}
+
 /**
  * Members of a subtree as of a day: by status, sex, age band and (with permission) ethnicity and
  * religion; and, for a period, the admissions, recognitions, transfers and exits in it, compared
@@ -348,7 +355,10 @@ export async function flowsIn(
   for (const part of parts)
     for (const [kind, n] of await flowTotalsOf(db, part, period))
       if (kind !== 'transfer_in' && kind !== 'transfer_out') counts.set(kind, (counts.get(kind) ?? 0) + n);
-  const transfers = await countFlowsDirectly(db, unitId, period, scope, { transfersOnly: true });
+  const transfers = await countFlowsDirectly(db, unitId, period, scope, {
+    transfersOnly: true,
+    within: await pathsOf(db, parts, period.to),
+  });
   counts.set('transfer_in', transfers.transfersIn);
   counts.set('transfer_out', transfers.transfersOut);
   return flowsOf(
@@ -437,7 +447,15 @@ export async function countFlowsDirectly(
   unitId: number,
   period: { from: IsoDate; to: IsoDate },
   scope: Scope,
-  options: { transfersOnly?: boolean } = {},
+  options: {
+    transfersOnly?: boolean;
+    /**
+     * The subtree's paths when they are the same on every day of the period and the reader holds
+     * them whole (a merged unit's predecessors, checked by rollupPredecessors): compared as they
+     * are, instead of the subtree and the scope looked up for each event's day.
+     */
+    within?: readonly string[];
+  } = {},
 ): Promise<MemberFlows> {
   // Every event counted here is a member's who stood in the subtree on its day or the day before:
   // the members with a span, in the period or the day before it, in a unit that ever stood in the
@@ -451,6 +469,11 @@ export async function countFlowsDirectly(
     : sql`select distinct s.member_id from member_span s
         where s.unit_id = any(${unitsEverInScope({ all: false, roots: [unitId] })})
           and s.valid && daterange(${period.from}::date - 1, ${period.to}::date, '[]')`;
+  const within = options.within;
+  const inside = (day: ReturnType<typeof sql>) =>
+    within
+      ? sql<boolean>`t.path <@ any(${[...within]}::ltree[])`
+      : inSubtree(unitId, scope, sql`t.path`, day);
   const rows = await sql<{ kind: string; n: number }>`
     with candidates as (${candidates}),
     ev as (
@@ -464,11 +487,11 @@ export async function countFlowsDirectly(
     ),
     placed as (
       select ev.*, exists (select 1 from unit_tree t where t.unit_id = ev.unit_at and t.valid @> ev.day
-          and ${inSubtree(unitId, scope, sql`t.path`, sql`ev.day`)}) as here,
+          and ${inside(sql`ev.day`)}) as here,
         exists (select 1 from unit_tree t where t.unit_id = ev.target and t.valid @> ev.day
-          and ${inSubtree(unitId, scope, sql`t.path`, sql`ev.day`)}) as target_here,
+          and ${inside(sql`ev.day`)}) as target_here,
         exists (select 1 from unit_tree t where t.unit_id = ev.unit_before and t.valid @> ev.day - 1
-          and ${inSubtree(unitId, scope, sql`t.path`, sql`ev.day - 1`)}) as before_here
+          and ${inside(sql`ev.day - 1`)}) as before_here
       from ev
     )
     select ${flowKind(sql`type`)} as kind,
