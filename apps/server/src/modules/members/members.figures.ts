@@ -588,9 +588,14 @@ export async function workList(
       join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
       join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${day}::date
       where s.valid @> ${day}::date and s.status in ('probationary', 'official') and ${within}
-        and (r.birth_date is null or r.sex is null or r.birth_place is null or r.home_town is null
-          or r.residence is null or r.education is null
-          or exists (select 1 from unnest(${required}::text[]) c where r.custom ->> c is null))
+        and ((r.birth_date is null or r.sex is null or r.birth_place is null or r.home_town is null
+          or r.residence is null or r.education is null)
+          ${
+            // Written apart, so that the built-in fields alone match member_record_incomplete.
+            required.length
+              ? sql`or exists (select 1 from unnest(${required}::text[]) c where r.custom ->> c is null)`
+              : sql``
+          })
       order by r.full_name, s.member_id
       limit ${limit}`,
   ];
