@@ -15,6 +15,11 @@ describe('database engine', () => {
     expect(await migrationLevel(handle.db)).toBe(await latestMigration());
   });
 
+  it('opens sessions without Memoize (its cache was sized for millions of rows on a page of 51)', async () => {
+    const rows = await sql<{ v: string }>`select current_setting('enable_memoize') as v`.execute(handle.db);
+    expect(rows.rows[0]!.v).toBe('off');
+  });
+
   it('folds names for search the way each script needs', async () => {
     const fold = async (s: string) =>
       (await sql<{ f: string }>`select rb_fold(${s}) as f`.execute(handle.db)).rows[0]?.f;
