@@ -102,6 +102,8 @@ export function unitsEverInScope(scope: Scope & { all: false }): RawBuilder<numb
       select l.predecessor_id, roots.depth + 1 from unit_lineage l join roots on l.successor_id = roots.id
       where l.superseded_at is null and roots.depth < 50
     )
+    -- Under any path a root ever had: an lquery pattern per root ('*.id.*') made the index read
+    -- every path (65 ms at 60 k units, for each period of a commune's figures).
     select distinct t.unit_id from unit_tree t
-    where t.path ? array(select ('*.' || id || '.*')::lquery from roots))`;
+    where t.path <@ any(array(select r.path from unit_tree r where r.unit_id in (select id from roots))))`;
 }

@@ -31,10 +31,22 @@ type Paths = Map<number, Stretch[]>;
 
 /** The units under the reshaped ones (themselves included) that stand on or after the day. */
 async function unitsUnder(trx: Transaction<Database>, reshaped: readonly number[], from: IsoDate) {
+  // The paths of the reshaped units, those inside another dropped: an order names every unit whose
+  // version it changes (a merger, all the children it moves), and an lquery pattern per unit took
+  // 0.9 s over the tree for a province merger at 60 k units.
+  const paths = await sql<{ path: string }>`
+    select distinct ltree2text(t.path) as path from unit_tree t
+    where t.unit_id = any(${[...reshaped]}::bigint[]) and (upper_inf(t.valid) or upper(t.valid) > ${from}::date)`.execute(
+    trx,
+  );
+  const all = paths.rows.map((r) => r.path);
+  const tops = all.filter((p) => !all.some((q) => p.startsWith(`${q}.`)));
+  if (tops.length === 0) return [];
   const rows = await sql<{ id: number }>`
     select distinct t.unit_id as id from unit_tree t
-    where t.path ? array(select ('*.' || u || '.*')::lquery from unnest(${[...reshaped]}::bigint[]) u)
-      and (upper_inf(t.valid) or upper(t.valid) > ${from}::date)`.execute(trx);
+    where t.path <@ any(${tops}::ltree[]) and (upper_inf(t.valid) or upper(t.valid) > ${from}::date)`.execute(
+    trx,
+  );
   return rows.rows.map((r) => Number(r.id));
 }
 
