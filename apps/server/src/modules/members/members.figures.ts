@@ -61,6 +61,18 @@ function inSubtree(unitId: number, scope: Scope, path: ReturnType<typeof sql>, d
     and ${pathInScope(scope, path, day as never)}`;
 }
 
+/**
+ * The units that ever stood in a unit's subtree (or its predecessors'), looked up on their own: as
+ * a subquery the planner guessed thousands of units for a cell and set up parallel workers to read
+ * its few spans (20–40 ms of a 64 ms count at 6 M members).
+ */
+async function unitsEver(db: Db, unitId: number): Promise<number[]> {
+  const rows = await sql<{
+    ids: number[];
+  }>`select ${unitsEverInScope({ all: false, roots: [unitId] })} as ids`.execute(db);
+  return rows.rows[0]!.ids.map(Number);
+}
+
 /** The paths of these units on a day. */
 async function pathsOf(db: Db, unitIds: readonly number[], day: IsoDate): Promise<string[]> {
   const rows = await sql<{ path: string }>`select ltree2text(path) as path from unit_tree
@@ -467,7 +479,7 @@ export async function countFlowsDirectly(
         where e.event_date between ${period.from}::date and ${period.to}::date and e.type = any(${types})
           and e.corrected_at is null`
     : sql`select distinct s.member_id from member_span s
-        where s.unit_id = any(${unitsEverInScope({ all: false, roots: [unitId] })})
+        where s.unit_id = any(${await unitsEver(db, unitId)}::bigint[])
           and s.valid && daterange(${period.from}::date - 1, ${period.to}::date, '[]')`;
   const within = options.within;
   const inside = (day: ReturnType<typeof sql>) =>
