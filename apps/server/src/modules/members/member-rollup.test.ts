@@ -41,6 +41,11 @@ async function event(memberId: number, input: EventInput) {
   return recordEvent(ctx, TEST_OPERATOR, memberId, (await memberVersion(ctx.db, memberId))!, input);
 }
 
+/** An official transfer out of a member's cell, addressed to a unit. */
+function transferOut(memberId: number, date: IsoDate, unitId: number) {
+  return event(memberId, { type: 'transfer_out', date, unitId, details: { transferKind: 'official' } });
+}
+
 /** Arrays sorted so two answers compare regardless of the order of equal counts. */
 function normalized(stock: MemberStock) {
   const sort = (list?: Array<{ value: string; count: number }>) =>
@@ -153,12 +158,7 @@ describe('member roll-ups (ADR 0006)', () => {
       date: '2021-03-02',
       details: { exemptionReason: 'health' },
     });
-    await event(people[2]!, {
-      type: 'transfer_out',
-      date: '2023-05-02',
-      unitId: tree.gCell,
-      details: { transferKind: 'official' },
-    });
+    await transferOut(people[2]!, '2023-05-02', tree.gCell);
 
     // Built from history: everything above is counted when the units are chosen.
     await ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, ctx.today(), 1));
@@ -198,18 +198,8 @@ describe('member roll-ups (ADR 0006)', () => {
     // Flows on the reorganizations' effective days and across them: a transfer still on its way
     // into the cell the back-dated move takes away, a temporary transfer (no flow), and exits on
     // the day of the merge.
-    await event(people[3]!, {
-      type: 'transfer_out',
-      date: '2021-12-20',
-      unitId: tree.cellB,
-      details: { transferKind: 'official' },
-    });
-    await event(people[1]!, {
-      type: 'transfer_out',
-      date: '2022-01-05',
-      unitId: tree.gCell,
-      details: { transferKind: 'official' },
-    });
+    await transferOut(people[3]!, '2021-12-20', tree.cellB);
+    await transferOut(people[1]!, '2022-01-05', tree.gCell);
     await event(people[3]!, { type: 'transfer_in', date: '2022-01-01' });
     await event(people[4]!, { type: 'resignation', date: '2026-06-01' });
     const temporary = await buildMember(ctx, { unitId: cellC, admitted: '2019-04-01', official: true });
@@ -295,27 +285,12 @@ describe('member roll-ups (ADR 0006)', () => {
 
     // Recorded before the orders, dated after their effective days (2026-06-01 and 2026-09-01).
     await event(s[0]!, { type: 'death', date: '2026-06-01' });
-    await event(s[1]!, {
-      type: 'transfer_out',
-      date: '2026-07-01',
-      unitId: north.cell,
-      details: { transferKind: 'official' },
-    });
+    await transferOut(s[1]!, '2026-07-01', north.cell);
     await event(s[1]!, { type: 'transfer_in', date: '2026-07-15' });
-    await event(w[0]!, {
-      type: 'transfer_out',
-      date: '2026-08-20',
-      unitId: north.cell,
-      details: { transferKind: 'official' },
-    });
+    await transferOut(w[0]!, '2026-08-20', north.cell);
     await event(w[0]!, { type: 'transfer_in', date: '2026-09-10' });
     await event(w[1]!, { type: 'resignation', date: '2026-09-01' });
-    await event(n[0]!, {
-      type: 'transfer_out',
-      date: '2026-05-20',
-      unitId: south.cell,
-      details: { transferKind: 'official' },
-    });
+    await transferOut(n[0]!, '2026-05-20', south.cell);
     await buildMember(ctx, { unitId: south.cell, admitted: '2026-06-01' });
 
     // South merges into North (the survivor), back-dated; then North and West into a new province.
