@@ -2,6 +2,7 @@ import type { IsoDate } from '@rollbook/domain';
 import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import type { Db } from '../units/units.repository.js';
+import { predecessorsOf } from '../access/scope.js';
 
 /**
  * Pre-aggregated member counts for large subtrees (docs/adr/0006-member-rollup.md).
@@ -349,14 +350,7 @@ export async function refreshRollupUnits(
   // Units that ended into a chosen one (a province merged away) are chosen too when they were as
   // large on their last day: asked about its past, the successor adds up their roll-ups.
   const predecessors = await sql<{ unitId: number; members: number }>`
-    with recursive up (id, depth) as (
-      select l.predecessor_id, 1 from unit_lineage l
-      where l.superseded_at is null
-        and l.successor_id = any(${[...new Set([...current, ...chosen])]}::bigint[])
-      union
-      select l.predecessor_id, up.depth + 1 from unit_lineage l join up on l.successor_id = up.id
-      where l.superseded_at is null and up.depth < 50
-    ),
+    with up as (select id from ${predecessorsOf([...new Set([...current, ...chosen])])} p),
     ended as (
       select up.id, max(upper(t.valid)) - 1 as last_day from up join unit_tree t on t.unit_id = up.id
       where up.id not in (select unit_id from member_rollup_unit)

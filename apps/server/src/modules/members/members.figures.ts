@@ -2,11 +2,11 @@ import { addDays, addMonths, AppError, completeMonthsBetween, type IsoDate } fro
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.js';
-import { isUnitVisible, pathInScope, unitsEverInScope } from '../access/scope.js';
+import { isUnitVisible, pathInScope, predecessorsOf, unitsEverInScope } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../units/units.repository.js';
 import { FLOW_EVENT_TYPES, flowKind, hasRollup, rollupCounts } from './member-rollup.js';
-import { withinSubtreeOn } from './members.repository.js';
+import { pathsOn, withinSubtreeOn } from './members.repository.js';
 
 /** Age bands of the statistical forms, in completed years on the day asked. */
 export const AGE_BANDS = [
@@ -71,13 +71,6 @@ async function unitsEver(db: Db, unitId: number): Promise<number[]> {
     ids: number[];
   }>`select ${unitsEverInScope({ all: false, roots: [unitId] })} as ids`.execute(db);
   return rows.rows[0]!.ids.map(Number);
-}
-
-/** The paths of these units on a day. */
-async function pathsOf(db: Db, unitIds: readonly number[], day: IsoDate): Promise<string[]> {
-  const rows = await sql<{ path: string }>`select ltree2text(path) as path from unit_tree
-    where unit_id = any(${[...unitIds]}::bigint[]) and valid @> ${day}::date`.execute(db);
-  return rows.rows.map((r) => r.path);
 }
 
 /**
@@ -193,19 +186,13 @@ export async function rollupPredecessors(
   scope: Scope,
 ): Promise<number[] | null> {
   const rows = await sql<{ id: number; path: string; whole: boolean; rollup: boolean; stood: boolean }>`
-    with recursive up (id, depth) as (
-      select l.predecessor_id, 1 from unit_lineage l where l.successor_id = ${unitId} and l.superseded_at is null
-      union
-      select l.predecessor_id, up.depth + 1 from unit_lineage l join up on l.successor_id = up.id
-      where l.superseded_at is null and up.depth < 50
-    )
     select t.unit_id as id, min(ltree2text(t.path)) as path,
       range_agg(t.valid) @> daterange(${from}::date, ${to}::date, '[]') and count(distinct t.path) = 1 as whole,
       exists (select 1 from member_rollup_unit r where r.unit_id = t.unit_id) as rollup,
       exists (select 1 from unit_tree c where c.unit_id = ${unitId}
         and c.valid && daterange(${from}::date, ${to}::date, '[]')) as stood
     from unit_tree t
-    where t.unit_id in (select id from up) and t.valid && daterange(${from}::date, ${to}::date, '[]')
+    where t.unit_id in ${predecessorsOf([unitId])} and t.valid && daterange(${from}::date, ${to}::date, '[]')
     group by t.unit_id`.execute(db);
   const parts = rows.rows;
   if (parts.length === 0 || parts.some((p) => p.stood || !p.whole || !p.rollup)) return null;
@@ -369,7 +356,7 @@ export async function flowsIn(
       if (kind !== 'transfer_in' && kind !== 'transfer_out') counts.set(kind, (counts.get(kind) ?? 0) + n);
   const transfers = await countFlowsDirectly(db, unitId, period, scope, {
     transfersOnly: true,
-    within: await pathsOf(db, parts, period.to),
+    within: await pathsOn(db, parts, period.to),
   });
   counts.set('transfer_in', transfers.transfersIn);
   counts.set('transfer_out', transfers.transfersOut);
