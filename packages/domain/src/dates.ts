@@ -17,11 +17,26 @@ export function isIsoDate(value: unknown): value is IsoDate {
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
 }
 
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 (negative before it). Parsed by hand: this sits under every replay's inner loop. */
+function dayNumber(date: IsoDate): number {
+  const y = Number(date.slice(0, 4));
+  const ms = Date.UTC(y, Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+  // Date.UTC reads years 0–99 as 1900–1999.
+  return (y < 100 ? new Date(ms).setUTCFullYear(y) : ms) / DAY_MS;
+}
+
+function fromDayNumber(day: number): IsoDate {
+  const dt = new Date(day * DAY_MS);
+  const m = dt.getUTCMonth() + 1;
+  const d = dt.getUTCDate();
+  return `${String(dt.getUTCFullYear()).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}
+
 /** Adds whole days to an ISO date. */
 export function addDays(date: IsoDate, days: number): IsoDate {
-  const dt = new Date(`${date}T00:00:00Z`);
-  dt.setUTCDate(dt.getUTCDate() + days);
-  return dt.toISOString().slice(0, 10);
+  return fromDayNumber(dayNumber(date) + days);
 }
 
 /** Today's date in the given IANA time zone (the organization's calendar, not the server's clock zone). */
@@ -108,12 +123,13 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
  * are not known to the rule pack yet, so a deadline may come a few days early around a holiday.
  */
 export function addWorkingDays(date: IsoDate, days: number): IsoDate {
-  let current = date;
+  let day = dayNumber(date);
   let left = days;
   while (left > 0) {
-    current = addDays(current, 1);
-    const weekday = new Date(`${current}T00:00:00Z`).getUTCDay();
+    day += 1;
+    // 1970-01-01 was a Thursday: weekday 0 = Sunday … 6 = Saturday.
+    const weekday = (((day + 4) % 7) + 7) % 7;
     if (weekday !== 0 && weekday !== 6) left -= 1;
   }
-  return current;
+  return fromDayNumber(day);
 }

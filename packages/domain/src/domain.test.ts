@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isIsoDate, startOfDayIn, todayIn } from './dates.js';
+import { addDays, addWorkingDays, isIsoDate, startOfDayIn, todayIn } from './dates.js';
 import { ERROR_CODES } from './errors.js';
 import { API_LANGUAGES, formatMessage, negotiateLanguage } from './messages.js';
 import {
@@ -26,6 +26,25 @@ describe('dates', () => {
   it('adds days across months and years', () => {
     expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
     expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
+    expect(addDays('0050-01-01', -1)).toBe('0049-12-31');
+    expect(addDays('1969-12-31', 1)).toBe('1970-01-01');
+  });
+
+  it('adds days and working days exactly as the calendar does, 1890–2110', () => {
+    // The reference: the Date object stepped one day at a time.
+    const dt = new Date('1890-01-01T00:00:00Z');
+    let working = 0;
+    const start = '1890-01-01';
+    for (let n = 1; dt.getUTCFullYear() < 2110; n += 1) {
+      dt.setUTCDate(dt.getUTCDate() + 1);
+      const iso = dt.toISOString().slice(0, 10);
+      expect(addDays(start, n)).toBe(iso);
+      expect(addDays(iso, -n)).toBe(start);
+      if (dt.getUTCDay() !== 0 && dt.getUTCDay() !== 6) {
+        working += 1;
+        if (working % 97 === 0) expect(addWorkingDays(start, working)).toBe(iso);
+      }
+    }
   });
 
   it("takes today from the organization's time zone", () => {
