@@ -22,5 +22,8 @@ export async function boot(config: Config): Promise<{ ctx: AppContext; handle: D
     await handle.close();
     throw error;
   }
-  return { ctx: createContext({ db: handle.db, engine: handle.engine, rules, config }), handle };
+  return {
+    ctx: createContext({ db: handle.db, engine: handle.engine, bulk: handle.bulk, rules, config }),
+    handle,
+  };
 }

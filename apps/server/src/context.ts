@@ -2,6 +2,7 @@ import type { KindRules } from '@rollbook/domain';
 import { type IsoDate, todayIn } from '@rollbook/domain';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
+import type { BulkSession } from './db/copy.js';
 import type { EngineName } from './db/engine.js';
 import type { Database } from './db/types.js';
 
@@ -9,6 +10,8 @@ import type { Database } from './db/types.js';
 export interface AppContext {
   db: Kysely<Database>;
   engine: EngineName;
+  /** A connection held alone, with COPY: for bulk imports (db/copy.ts). */
+  bulk<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
   rules: KindRules;
   config: Config;
   /** Today in the organization's time zone: the default "as of" date. */
@@ -18,6 +21,7 @@ export interface AppContext {
 export function createContext(args: {
   db: Kysely<Database>;
   engine: EngineName;
+  bulk: AppContext['bulk'];
   rules: KindRules;
   config: Config;
 }): AppContext {

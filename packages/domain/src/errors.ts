@@ -61,6 +61,10 @@ export const ERROR_CODES = [
   'subtree_too_large',
   'card_number_in_use',
   'campaign_not_found',
+  'import_not_found',
+  'import_file_unreadable',
+  'import_not_ready',
+  'import_has_problems',
   'internal_error',
 ] as const;
 
@@ -86,6 +90,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
   switch (code) {
     case 'validation_failed':
     case 'invalid_date':
+    case 'import_file_unreadable':
       return 'invalid';
     case 'not_found':
     case 'unit_not_found':
@@ -98,6 +103,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'member_not_found':
     case 'member_event_not_found':
     case 'campaign_not_found':
+    case 'import_not_found':
       return 'not_found';
     case 'weak_password':
     case 'current_password_wrong':
@@ -130,6 +136,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'member_rule_broken':
     case 'unit_has_members':
     case 'subtree_too_large':
+    case 'import_has_problems':
       return 'rule_broken';
     case 'later_change_conflict':
     case 'order_not_draft':
@@ -147,6 +154,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'event_already_corrected':
     case 'national_id_in_use':
     case 'card_number_in_use':
+    case 'import_not_ready':
       return 'conflict';
     case 'precondition_required':
       return 'precondition_required';

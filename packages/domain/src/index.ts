@@ -6,3 +6,4 @@ export * from './rule-pack.js';
 export * from './permissions.js';
 export * from './member-rules.js';
 export * from './lifecycle.js';
+export * from './imports.js';

@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorParams } from './errors.js';
+import { IMPORT_REASONS } from './import-messages.js';
 import { MEMBER_REASONS } from './member-messages.js';
 
 /** Languages the API speaks. Add a language by adding a column to every entry below. */
@@ -302,6 +303,26 @@ const CATALOG: Catalog = {
     vi: 'Đợt đổi thẻ {campaign} không tồn tại.',
     ar: 'حملة استبدال البطاقات {campaign} غير موجودة.',
   },
+  import_not_found: {
+    en: 'Import {import} does not exist.',
+    vi: 'Lượt nhập dữ liệu {import} không tồn tại.',
+    ar: 'عملية الاستيراد {import} غير موجودة.',
+  },
+  import_file_unreadable: {
+    en: 'The file cannot be read: {reason}. Nothing was imported.',
+    vi: 'Không đọc được tệp: {reason}. Chưa có dữ liệu nào được nhập.',
+    ar: 'تعذّرت قراءة الملف: {reason}. لم يُستورد شيء.',
+  },
+  import_not_ready: {
+    en: 'Import {import} is {status}: {reason}.',
+    vi: 'Lượt nhập {import} đang ở trạng thái {status}: {reason}.',
+    ar: 'عملية الاستيراد {import} في حالة {status}: {reason}.',
+  },
+  import_has_problems: {
+    en: 'The file has {count} problems; nothing was imported. Fix them (see the list of problems) and upload it again.',
+    vi: 'Tệp có {count} lỗi; chưa có dữ liệu nào được nhập. Hãy sửa (xem danh sách lỗi) rồi tải lên lại.',
+    ar: 'في الملف {count} مشكلة؛ لم يُستورد شيء. أصلحها (انظر قائمة المشكلات) ثم ارفع الملف مجددًا.',
+  },
   internal_error: {
     en: 'Something went wrong on the server. The change was not saved.',
     vi: 'Máy chủ gặp lỗi. Thay đổi chưa được lưu.',
@@ -465,6 +486,7 @@ const REASONS: Record<string, Record<ApiLanguage, string>> = {
   period_until: { en: 'until {to}', vi: 'đến trước {to}', ar: 'حتى {to}' },
   period_between: { en: 'from {from} until {to}', vi: 'từ {from} đến trước {to}', ar: 'من {from} حتى {to}' },
   ...MEMBER_REASONS,
+  ...IMPORT_REASONS,
 };
 
 /** The key of a reason, as a param value: formatMessage puts it in words. */

@@ -408,6 +408,7 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
     const ctx = createContext({
       db,
       engine,
+      bulk: handle.bulk,
       rules: new KindRules(DEFAULT_RULE_PACK),
       config: { ...loadConfig({}), timeZone: 'UTC' },
     });

@@ -51,4 +51,45 @@ describe('database engine', () => {
       ),
     ).rejects.toThrow(/unit_version_code_live_once/);
   });
+
+  it('COPYs rows inside a transaction: all of them land with the commit, none after a rollback or a bad row', async () => {
+    await sql`create table copy_probe (n int not null, t text, j jsonb)`.execute(handle.db);
+    const count = async () =>
+      (await sql<{ c: number }>`select count(*)::int as c from copy_probe`.execute(handle.db)).rows[0]!.c;
+    const rows = Array.from({ length: 5000 }, (_, i) => [
+      i,
+      i % 2 ? null : `“quoted”, "x" ${i}\nnext`,
+      { i },
+    ]);
+    await expect(
+      handle.bulk((s) =>
+        s.db.transaction().execute(async (trx) => {
+          await s.copy('copy_probe', ['n', 't', 'j'], rows);
+          expect(
+            (await sql<{ c: number }>`select count(*)::int as c from copy_probe`.execute(trx)).rows[0]!.c,
+          ).toBe(5000);
+          throw new Error('changed my mind');
+        }),
+      ),
+    ).rejects.toThrow('changed my mind');
+    expect(await count()).toBe(0);
+    await expect(
+      handle.bulk((s) =>
+        s.db.transaction().execute(() => s.copy('copy_probe', ['n'], [[1], ['not a number']])),
+      ),
+    ).rejects.toThrow(/integer/);
+    expect(await count()).toBe(0);
+    await handle.bulk((s) => s.db.transaction().execute(() => s.copy('copy_probe', ['n', 't', 'j'], rows)));
+    expect(await count()).toBe(5000);
+    const back = await sql<{
+      t: string | null;
+      j: { i: number };
+    }>`select t, j from copy_probe where n in (2, 3) order by n`.execute(handle.db);
+    expect(back.rows).toEqual([
+      { t: '“quoted”, "x" 2\nnext', j: { i: 2 } },
+      { t: null, j: { i: 3 } },
+    ]);
+    // The pool goes on serving afterwards.
+    expect(await count()).toBe(5000);
+  });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { type BulkSession, pgliteCopy, serverCopy, withBulkSession } from './copy.js';
 import { DataDirLock } from './data-dir-lock.js';
 import type { Database } from './types.js';
 
@@ -13,6 +14,8 @@ export type EngineName = 'pglite' | 'postgres';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   engine: EngineName;
+  /** A connection held alone, with COPY (db/copy.ts): bulk imports write through it. */
+  bulk<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -56,7 +59,12 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 }),
     );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return {
+      db,
+      engine: 'postgres',
+      bulk: (work) => withBulkSession(pool, serverCopy, work),
+      close: () => db.destroy(),
+    };
   }
   return openPglite(options.dataDir);
 }
@@ -91,9 +99,11 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
   );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
+  const copy = pgliteCopy(worker);
   return {
     db,
     engine: 'pglite',
+    bulk: (work) => withBulkSession(pool, () => copy, work),
     async close() {
       if (closed) return;
       closed = true;

@@ -27,6 +27,22 @@ try {
 }
 
 parentPort.on('message', async (message) => {
+  if (message?.type === 'copy') {
+    // Bulk rows for db/copy.ts, run on the one session: inside the transaction the main thread's
+    // socket connection holds open (it waits, idle, for this answer).
+    try {
+      const result = await db.query(message.sql, [], { blob: new Blob([message.bytes]) });
+      parentPort.postMessage({ type: 'copied', id: message.id, rows: result.affectedRows });
+    } catch (error) {
+      parentPort.postMessage({
+        type: 'copy_failed',
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+        code: error?.code,
+      });
+    }
+    return;
+  }
   if (message?.type !== 'stop') return;
   try {
     await server?.stop();

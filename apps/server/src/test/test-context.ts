@@ -16,6 +16,7 @@ export async function createTestContext(
   const ctx = createContext({
     db: handle.db,
     engine: handle.engine,
+    bulk: handle.bulk,
     rules: new KindRules(DEFAULT_RULE_PACK),
     config: { ...loadConfig({}), timeZone: 'UTC' },
   });

@@ -1,3 +1,4 @@
+import { csvCell } from '../../lib/csv.js';
 import { addDays, AppError, type IsoDate, startOfDayIn } from '@rollbook/domain';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
@@ -180,14 +181,6 @@ const CSV_COLUMNS = [
   'source',
   'hash',
 ];
-
-function csvCell(value: unknown): string {
-  const text =
-    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  // Quote everything that needs it; a leading =, +, - or @ is neutralized so a spreadsheet never runs it.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /** The events as CSV lines (header first), fetched page by page so any size streams. */
 export async function* auditCsv(

@@ -1,0 +1,609 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import {
+  AppError,
+  DATE_ORDERS,
+  type DateOrder,
+  guessMapping,
+  type ImportEntity,
+  importFields,
+  type ImportField,
+  reason,
+} from '@rollbook/domain';
+import type { AppContext } from '../../context.js';
+import { type Actor, requireScope, type Scope, scopeFor } from '../access/actor.js';
+import { isUnitVisible } from '../access/scope.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { lockTree } from '../reorg/reorg.repository.js';
+import {
+  cancelRequested,
+  clearStaged,
+  findCommittedTwin,
+  findJob,
+  type ImportJobRow,
+  insertJob,
+  listJobs,
+  listProblems,
+  PROBLEM_COLUMNS,
+  problemRows,
+  updateJob,
+} from './imports.repository.js';
+import {
+  checkStagedMembers,
+  drawMemberIds,
+  firstSensitive,
+  memberRowReader,
+  type RowProblem,
+  STAGED_COLUMNS,
+  writeStagedMembers,
+} from './member-import.js';
+import { openTable } from './table-file.js';
+
+/** Tunables of a run; tests shrink them. */
+export const IMPORT_LIMITS = {
+  /** Rows staged per COPY (and per short transaction, so other requests get the connection between). */
+  batchRows: 5000,
+  /** Problems kept per file: enough to fix a file by, few enough to list. */
+  maxProblems: 10_000,
+  maxFileBytes: 2 * 1024 ** 3,
+};
+
+/** What a run is doing now, kept in memory so progress can be read while the database is busy. */
+interface LiveRun {
+  phase: 'validating' | 'committing';
+  userId: number | null;
+  rowsDone: number;
+  rowsTotal: number | null;
+  step: string | null;
+  startedAt: number;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+const running = new Map<number, LiveRun>();
+
+/** What a client sees of an import. */
+export interface ImportView extends Omit<ImportJobRow, 'cancelRequested'> {
+  fields: Array<{ key: string; label: string; required: boolean; kind: string }>;
+  progress: {
+    rowsDone: number;
+    rowsTotal: number | null;
+    step: string | null;
+    rowsPerSecond: number | null;
+  } | null;
+}
+
+function notFound(id: number): AppError {
+  return new AppError('import_not_found', { params: { import: `#${id}` } });
+}
+
+function importsFolder(ctx: AppContext): string {
+  const folder = path.join(ctx.config.dataDir, 'imports');
+  fs.mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
+function filePath(ctx: AppContext, id: number): string {
+  return path.join(importsFolder(ctx), `${id}.upload`);
+}
+
+function present(ctx: AppContext, job: ImportJobRow, lang: 'en' | 'vi' | 'ar'): ImportView {
+  const { cancelRequested: _ignored, ...rest } = job;
+  const live = running.get(job.id);
+  const fields = importFields(job.entity, ctx.rules.members).map((f) => ({
+    key: f.key,
+    label: f.labels[lang] ?? f.labels.en,
+    required: f.required,
+    kind: f.kind,
+  }));
+  const elapsed = live ? (Date.now() - live.startedAt) / 1000 : 0;
+  return {
+    ...rest,
+    ...(live && { status: live.phase }),
+    fields,
+    progress: live
+      ? {
+          rowsDone: live.rowsDone,
+          rowsTotal: live.rowsTotal,
+          step: live.step,
+          rowsPerSecond: elapsed > 0.5 ? Math.round(live.rowsDone / elapsed) : null,
+        }
+      : null,
+  };
+}
+
+/** The scope imports act in: members.write (imports write members). */
+function importScope(actor: Actor): Scope {
+  return requireScope(actor, 'members.write');
+}
+
+async function loadJob(ctx: AppContext, actor: Actor, id: number): Promise<ImportJobRow> {
+  const job = await findJob(ctx.db, id, importScope(actor), ctx.today());
+  if (!job) throw notFound(id);
+  return job;
+}
+
+/**
+ * Receives a file: stores it beside the data (bounded in size, hashed as it streams), reads its
+ * header, guesses which column holds which field, and opens a job for it.
+ */
+export async function uploadImport(
+  ctx: AppContext,
+  actor: Actor,
+  input: { entity: ImportEntity; fileName: string; unitId: number | null; body: Readable },
+  lang: 'en' | 'vi' | 'ar' = 'en',
+): Promise<ImportView> {
+  const scope = importScope(actor);
+  let unitId = input.unitId;
+  if (unitId === null && !scope.all) {
+    if (scope.roots.length !== 1)
+      throw new AppError('validation_failed', { field: 'unitId', params: { reason: reason('choose_unit') } });
+    unitId = scope.roots[0]!;
+  }
+  if (unitId !== null && !(await isUnitVisible(ctx.db, scope, unitId, ctx.today())))
+    throw new AppError('unit_not_found', { field: 'unitId', params: { unit: `#${unitId}` } });
+  const temp = path.join(importsFolder(ctx), `incoming-${randomBytes(8).toString('hex')}`);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    await pipeline(
+      input.body,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          bytes += chunk.length;
+          if (bytes > IMPORT_LIMITS.maxFileBytes)
+            throw new AppError('import_file_unreadable', {
+              field: 'file',
+              params: {
+                reason: reason('import.file_too_large'),
+                max: `${IMPORT_LIMITS.maxFileBytes / 1024 ** 3} GB`,
+              },
+            });
+          hash.update(chunk);
+          yield chunk;
+        }
+      },
+      fs.createWriteStream(temp),
+    );
+    const table = await openTable(temp);
+    const fields = importFields(input.entity, ctx.rules.members);
+    const id = await insertJob(ctx.db, {
+      entity: input.entity,
+      fileName: input.fileName.slice(0, 255) || 'upload',
+      fileSha256: hash.digest('hex'),
+      fileBytes: bytes,
+      format: table.format,
+      encoding: table.encoding,
+      delimiter: table.delimiter,
+      headers: table.headers,
+      mapping: guessMapping(table.headers, fields),
+      unitId,
+      createdBy: actor.name,
+      userId: actor.userId,
+    });
+    fs.renameSync(temp, filePath(ctx, id));
+    return present(ctx, (await findJob(ctx.db, id, scope, ctx.today()))!, lang);
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+export async function getImport(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  lang: 'en' | 'vi' | 'ar',
+): Promise<ImportView> {
+  return present(ctx, await loadJob(ctx, actor, id), lang);
+}
+
+export async function listImports(
+  ctx: AppContext,
+  actor: Actor,
+  page: { limit: number; beforeId: number | null },
+  lang: 'en' | 'vi' | 'ar',
+): Promise<ImportView[]> {
+  const jobs = await listJobs(ctx.db, importScope(actor), ctx.today(), page);
+  return jobs.map((j) => present(ctx, j, lang));
+}
+
+export async function importProblems(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  page: { limit: number; afterSeq: number },
+): Promise<Array<RowProblem & { seq: number }>> {
+  await loadJob(ctx, actor, id);
+  return listProblems(ctx.db, id, page);
+}
+
+/** Checks a mapping against the file's headers and the entity's fields; problems have no row. */
+function mappingProblems(
+  mapping: Record<string, string>,
+  headers: readonly string[],
+  fields: readonly ImportField[],
+  lang: 'en' | 'vi' | 'ar',
+): RowProblem[] {
+  const problems: RowProblem[] = [];
+  const keys = new Set(fields.map((f) => f.key));
+  for (const [field, column] of Object.entries(mapping)) {
+    if (!keys.has(field))
+      problems.push({
+        row: null,
+        column,
+        field,
+        value: null,
+        reason: 'import.mapping_field',
+        params: { field },
+      });
+    else if (!headers.includes(column))
+      problems.push({
+        row: null,
+        column,
+        field,
+        value: null,
+        reason: 'import.mapping_column',
+        params: { column },
+      });
+  }
+  for (const f of fields)
+    if (f.required && !mapping[f.key])
+      problems.push({
+        row: null,
+        column: null,
+        field: f.key,
+        value: null,
+        reason: 'import.mapping_required',
+        params: { label: f.labels[lang] ?? f.labels.en },
+      });
+  return problems;
+}
+
+function assertIdle(job: ImportJobRow, allowed: readonly string[], why: string): void {
+  if (running.has(job.id))
+    throw new AppError('import_not_ready', {
+      params: { import: `#${job.id}`, status: running.get(job.id)!.phase, reason: reason('import.running') },
+    });
+  if (!allowed.includes(job.status))
+    throw new AppError('import_not_ready', {
+      params: { import: `#${job.id}`, status: job.status, reason: reason(why) },
+    });
+}
+
+function startRun(
+  jobId: number,
+  phase: LiveRun['phase'],
+  actor: Actor,
+  work: (live: LiveRun) => Promise<void>,
+): Promise<void> {
+  const live: LiveRun = {
+    phase,
+    userId: actor.userId,
+    rowsDone: 0,
+    rowsTotal: null,
+    step: null,
+    startedAt: Date.now(),
+    abort: new AbortController(),
+    done: Promise.resolve(),
+  };
+  running.set(jobId, live);
+  live.done = work(live).finally(() => running.delete(jobId));
+  return live.done;
+}
+
+/**
+ * Validates the whole file with a mapping: every row is read and checked, what it will write is
+ * staged, and the file is checked against the register. Runs in the background; `done` settles
+ * when it ends (the job then says validated, invalid, failed or cancelled).
+ */
+export async function validateImport(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  input: { mapping?: Record<string, string>; dateOrder?: DateOrder },
+  lang: 'en' | 'vi' | 'ar' = 'en',
+): Promise<{ job: ImportView; done: Promise<void> }> {
+  const job = await loadJob(ctx, actor, id);
+  assertIdle(job, ['uploaded', 'invalid', 'validated', 'failed', 'cancelled'], 'import.finished');
+  if (input.dateOrder !== undefined && !DATE_ORDERS.includes(input.dateOrder))
+    throw new AppError('validation_failed', { field: 'dateOrder', params: { reason: reason('enum') } });
+  const mapping = input.mapping ?? job.mapping ?? {};
+  const options = { ...job.options, ...(input.dateOrder && { dateOrder: input.dateOrder }) };
+  await updateJob(ctx.db, id, {
+    status: 'validating',
+    mapping,
+    options,
+    rowsDone: 0,
+    rowsTotal: null,
+    problemCount: 0,
+    failure: null,
+    result: null,
+    cancelRequested: false,
+  });
+  const started = { ...job, mapping, options, status: 'validating' as const };
+  const done = startRun(id, 'validating', actor, (live) => runValidation(ctx, actor, started, live, lang));
+  return { job: present(ctx, started, lang), done };
+}
+
+async function runValidation(
+  ctx: AppContext,
+  actor: Actor,
+  job: ImportJobRow,
+  live: LiveRun,
+  lang: 'en' | 'vi' | 'ar',
+): Promise<void> {
+  const mapping = job.mapping ?? {};
+  const fields = importFields(job.entity, ctx.rules.members);
+  let seq = 0;
+  let problemCount = 0;
+  /** Counts every problem, keeps the first maxProblems (through the caller's COPY when inside its transaction). */
+  const keep = async (problems: readonly RowProblem[], copy?: (rows: unknown[][]) => Promise<unknown>) => {
+    problemCount += problems.length;
+    const room = Math.max(0, IMPORT_LIMITS.maxProblems - seq);
+    const kept = problems.slice(0, room);
+    if (kept.length === 0) return;
+    const rows = problemRows(job.id, seq + 1, kept);
+    seq += kept.length;
+    if (copy) await copy(rows);
+    else await ctx.bulk((s) => s.copy('import_problem', PROBLEM_COLUMNS, rows as never));
+  };
+  try {
+    await clearStaged(ctx.db, job.id);
+    const fromMapping = mappingProblems(mapping, job.headers, fields, lang);
+    if (fromMapping.length) {
+      await keep(fromMapping);
+      await updateJob(ctx.db, job.id, { status: 'invalid', problemCount, rowsDone: 0 });
+      return;
+    }
+    const table = await openTable(filePath(ctx, job.id), {
+      encoding: job.encoding,
+      delimiter: job.delimiter,
+    });
+    const columnOf = new Map(
+      Object.entries(mapping).map(([field, header]) => [
+        field,
+        { index: table.headers.indexOf(header), header },
+      ]),
+    );
+    const reader = memberRowReader(ctx, job.id, fields, columnOf, job.options.dateOrder ?? 'dmy');
+    let batch: unknown[][] = [];
+    let batchProblems: RowProblem[] = [];
+    let rows = 0;
+    const flush = async () => {
+      if (live.abort.signal.aborted || (await cancelRequested(ctx.db, job.id))) throw new Cancelled();
+      if (batch.length) {
+        const ids = await drawMemberIds(ctx.db, batch.length);
+        batch.forEach((row, i) => (row[2] = ids[i]!));
+      }
+      const staged = batch;
+      const found = batchProblems;
+      batch = [];
+      batchProblems = [];
+      await ctx.bulk((s) =>
+        s.db.transaction().execute(async (trx) => {
+          await s.copy('import_member_row', STAGED_COLUMNS, staged as never);
+          await keep(found, (r) => s.copy('import_problem', PROBLEM_COLUMNS, r as never));
+          await updateJob(trx, job.id, { rowsDone: rows });
+        }),
+      );
+      live.rowsDone = rows;
+    };
+    for await (const row of table.rows()) {
+      rows += 1;
+      const { staged, problems } = reader.read(row);
+      batch.push(staged);
+      if (problems.length) batchProblems.push(...problems);
+      if (batch.length + batchProblems.length >= IMPORT_LIMITS.batchRows) await flush();
+    }
+    await flush();
+    live.step = 'register';
+    const sensitive =
+      firstSensitive(mapping) === undefined ? undefined : scopeFor(actor, 'members.sensitive');
+    const fileProblems = await checkStagedMembers(ctx.db, {
+      jobId: job.id,
+      scope: importScope(actor),
+      sensitiveScope: sensitive,
+      underUnitId: job.unitId,
+      today: ctx.today(),
+      memberUnitKinds: ctx.rules.members.pack.memberUnitKinds,
+      kindNames: ctx.rules.members.pack.memberUnitKinds.map((k) => ctx.rules.name(k)).join(', '),
+      mapping,
+    });
+    await keep(fileProblems);
+    await updateJob(ctx.db, job.id, {
+      status: problemCount ? 'invalid' : 'validated',
+      rowsDone: rows,
+      rowsTotal: rows,
+      problemCount,
+    });
+  } catch (error) {
+    await endRun(ctx, job.id, error, { problemCount });
+  }
+}
+
+class Cancelled extends Error {}
+
+/** Records how a run ended when it did not finish: cancelled, the file's fault, or the server's. */
+async function endRun(
+  ctx: AppContext,
+  id: number,
+  error: unknown,
+  counts: { problemCount: number },
+): Promise<void> {
+  if (error instanceof Cancelled) {
+    await clearStaged(ctx.db, id);
+    await updateJob(ctx.db, id, { status: 'cancelled', cancelRequested: false, problemCount: 0 });
+    return;
+  }
+  const failure =
+    error instanceof AppError
+      ? { code: error.code, params: error.params }
+      : { code: 'internal_error', params: {} as Record<string, string | number> };
+  if (!(error instanceof AppError)) console.error(`import #${id} failed`, error);
+  await clearStaged(ctx.db, id).catch(() => undefined);
+  await updateJob(ctx.db, id, { status: 'failed', failure, problemCount: counts.problemCount });
+}
+
+/**
+ * Writes a validated import into the register, all of it in one transaction (or nothing: a
+ * process killed at any moment leaves the register as before). A file committed before — by this
+ * job or another — writes nothing new.
+ */
+export async function commitImport(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  lang: 'en' | 'vi' | 'ar' = 'en',
+): Promise<{ job: ImportView; done: Promise<void> }> {
+  const job = await loadJob(ctx, actor, id);
+  if (job.status === 'committed') return { job: present(ctx, job, lang), done: Promise.resolve() };
+  assertIdle(job, ['validated'], 'import.validate_first');
+  await updateJob(ctx.db, id, { status: 'committing', cancelRequested: false, failure: null });
+  const started = { ...job, status: 'committing' as const };
+  const done = startRun(id, 'committing', actor, (live) => runCommit(ctx, actor, started, live));
+  return { job: present(ctx, started, lang), done };
+}
+
+async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live: LiveRun): Promise<void> {
+  live.rowsTotal = job.rowsTotal;
+  const scope = importScope(actor);
+  const step = (name: string) => {
+    if (live.abort.signal.aborted) throw new Cancelled();
+    live.step = name;
+  };
+  let refused: RowProblem[] = [];
+  try {
+    await ctx.bulk((s) =>
+      s.db.transaction().execute(async (trx) => {
+        const current = await findJob(trx, job.id, scope, ctx.today(), { forUpdate: true });
+        if (!current) throw notFound(job.id);
+        if (current.status === 'committed') return;
+        const twin = await findCommittedTwin(trx, current);
+        if (twin !== undefined) {
+          await clearStaged(trx, job.id);
+          await updateJob(trx, job.id, {
+            status: 'committed',
+            result: { members: 0, alreadyImportedBy: twin },
+          });
+          return;
+        }
+        step('checking');
+        // Units stay as they are while the rows are placed in them.
+        await lockTree(trx);
+        const mapping = current.mapping ?? {};
+        const sensitive =
+          firstSensitive(mapping) === undefined ? undefined : scopeFor(actor, 'members.sensitive');
+        refused = await checkStagedMembers(trx, {
+          jobId: job.id,
+          scope,
+          sensitiveScope: sensitive,
+          underUnitId: current.unitId,
+          today: ctx.today(),
+          memberUnitKinds: ctx.rules.members.pack.memberUnitKinds,
+          kindNames: ctx.rules.members.pack.memberUnitKinds.map((k) => ctx.rules.name(k)).join(', '),
+          mapping,
+        });
+        if (refused.length) throw new AppError('import_has_problems', { params: { count: refused.length } });
+        step('writing');
+        const written = await writeStagedMembers(trx, job.id, actor.name);
+        step('audit');
+        await recordAudit(trx, actor, {
+          action: 'import.commit',
+          entity: { type: 'import', id: job.id },
+          unitIds: current.unitId ? [current.unitId] : [],
+          after: {
+            entity: current.entity,
+            file: current.fileName,
+            sha256: current.fileSha256,
+            rows: current.rowsTotal,
+            members: written.members,
+            events: written.events,
+          },
+        });
+        await clearStaged(trx, job.id);
+        await updateJob(trx, job.id, {
+          status: 'committed',
+          result: { members: written.members, events: written.events, units: written.units.length },
+        });
+        live.rowsDone = written.members;
+        step('committing');
+      }),
+    );
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'import_has_problems') {
+      // The register changed since validation (someone took a national ID, a unit ended).
+      await clearStaged(ctx.db, job.id);
+      await ctx.bulk((s) =>
+        s.copy(
+          'import_problem',
+          PROBLEM_COLUMNS,
+          problemRows(job.id, 1, refused.slice(0, IMPORT_LIMITS.maxProblems)) as never,
+        ),
+      );
+      await updateJob(ctx.db, job.id, { status: 'invalid', problemCount: refused.length });
+      return;
+    }
+    if (error instanceof Cancelled) {
+      await updateJob(ctx.db, job.id, { status: 'validated', cancelRequested: false });
+      return;
+    }
+    const failure =
+      error instanceof AppError
+        ? { code: error.code, params: error.params }
+        : { code: 'internal_error', params: {} as Record<string, string | number> };
+    if (!(error instanceof AppError)) console.error(`import #${job.id} commit failed`, error);
+    await updateJob(ctx.db, job.id, { status: 'validated', failure });
+  }
+}
+
+/**
+ * Cancels a run: validation stops at its next batch and forgets what it staged; a commit in
+ * progress rolls back, and the import stays validated. A finished import cannot be cancelled.
+ */
+export async function cancelImport(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  lang: 'en' | 'vi' | 'ar' = 'en',
+): Promise<ImportView> {
+  const live = running.get(id);
+  // The one who started a run may stop it without waiting for the database (PGlite is busy with it).
+  if (live && live.userId === actor.userId) {
+    importScope(actor);
+    live.abort.abort();
+    await live.done;
+    return getImport(ctx, actor, id, lang);
+  }
+  const job = await loadJob(ctx, actor, id);
+  if (live) {
+    live.abort.abort();
+    await live.done;
+  } else if (['validating', 'committing'].includes(job.status)) {
+    // Running in another process: it reads the flag at its next batch.
+    await updateJob(ctx.db, id, { cancelRequested: true });
+  } else if (['uploaded', 'invalid', 'validated', 'failed'].includes(job.status)) {
+    await clearStaged(ctx.db, id);
+    await updateJob(ctx.db, id, { status: 'cancelled', problemCount: 0 });
+  } else {
+    throw new AppError('import_not_ready', {
+      params: { import: `#${id}`, status: job.status, reason: reason('import.finished') },
+    });
+  }
+  return getImport(ctx, actor, id, lang);
+}
+
+/** Waits for a run of this process to end (the CLI, tests). */
+export async function importSettled(id: number): Promise<void> {
+  await running.get(id)?.done;
+}
+
+/** Progress of a run of this process, for the CLI's progress line. */
+export function liveProgress(
+  id: number,
+): { rowsDone: number; step: string | null; startedAt: number } | undefined {
+  const live = running.get(id);
+  return live && { rowsDone: live.rowsDone, step: live.step, startedAt: live.startedAt };
+}

@@ -1,0 +1,169 @@
+import type { ApiLanguage } from './messages.js';
+
+type Texts = Record<string, Record<ApiLanguage, string>>;
+
+/**
+ * What is wrong with a file or a cell of it, and how to fix it, in every API language. Looked up as
+ * `reason:import.<key>`; placeholders come from the problem's params.
+ */
+export const IMPORT_REASONS: Texts = {
+  // The file as a whole.
+  'import.unsupported': {
+    en: 'it is neither a CSV text file nor an Excel workbook (.xlsx)',
+    vi: 'đây không phải tệp văn bản CSV hay sổ tính Excel (.xlsx)',
+    ar: 'ليس ملفًا نصيًا CSV ولا مصنف Excel (.xlsx)',
+  },
+  'import.encoding': {
+    en: 'it is not {encoding} text (a byte near offset {offset} is not); save it as “CSV UTF-8”',
+    vi: 'tệp không phải văn bản {encoding} (lỗi gần byte {offset}); hãy lưu lại dạng “CSV UTF-8”',
+    ar: 'ليس نصًا بترميز {encoding} (بايت غير صالح قرب الموضع {offset})؛ احفظه بصيغة «CSV UTF-8»',
+  },
+  'import.encoding_unknown': {
+    en: '“{encoding}” is not an encoding this server knows',
+    vi: '“{encoding}” không phải bảng mã máy chủ hỗ trợ',
+    ar: '«{encoding}» ليس ترميزًا يعرفه الخادم',
+  },
+  'import.empty': {
+    en: 'it has no header row',
+    vi: 'tệp không có dòng tiêu đề',
+    ar: 'لا يحتوي على صف العناوين',
+  },
+  'import.too_many_columns': {
+    en: 'line {line} has more than {max} columns',
+    vi: 'dòng {line} có hơn {max} cột',
+    ar: 'في السطر {line} أكثر من {max} عمودًا',
+  },
+  'import.record_too_large': {
+    en: 'the row starting on line {line} is larger than {max} (a quote left open makes the rest of the file one cell)',
+    vi: 'dòng bắt đầu ở dòng {line} lớn hơn {max} (một dấu ngoặc kép không đóng biến phần còn lại thành một ô)',
+    ar: 'الصف الذي يبدأ في السطر {line} أكبر من {max} (علامة تنصيص غير مغلقة تجعل بقية الملف خلية واحدة)',
+  },
+  'import.csv_malformed': {
+    en: 'line {line} is not valid CSV ({detail})',
+    vi: 'dòng {line} không đúng định dạng CSV ({detail})',
+    ar: 'السطر {line} ليس CSV صالحًا ({detail})',
+  },
+  'import.xlsx_corrupt': {
+    en: 'it is not a readable Excel workbook ({detail}); open it in Excel or LibreOffice and save it again as .xlsx',
+    vi: 'không đọc được sổ tính Excel ({detail}); hãy mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx',
+    ar: 'ليس مصنف Excel مقروءًا ({detail})؛ افتحه في Excel أو LibreOffice واحفظه مجددًا بصيغة .xlsx',
+  },
+  'import.xlsx_too_large': {
+    en: 'the workbook would unpack to more than {max}; split it or save it as CSV',
+    vi: 'sổ tính khi giải nén lớn hơn {max}; hãy tách nhỏ hoặc lưu dạng CSV',
+    ar: 'سيتجاوز المصنف عند فكّه {max}؛ قسّمه أو احفظه بصيغة CSV',
+  },
+  'import.no_sheet': {
+    en: 'the workbook has no sheet named “{sheet}”',
+    vi: 'sổ tính không có trang tính “{sheet}”',
+    ar: 'لا يحتوي المصنف على ورقة باسم «{sheet}»',
+  },
+  'import.file_too_large': {
+    en: 'it is larger than {max}',
+    vi: 'tệp lớn hơn {max}',
+    ar: 'حجمه أكبر من {max}',
+  },
+  // The mapping of columns to fields.
+  'import.mapping_column': {
+    en: 'the file has no column “{column}”',
+    vi: 'tệp không có cột “{column}”',
+    ar: 'لا يحتوي الملف على عمود «{column}»',
+  },
+  'import.mapping_required': {
+    en: 'choose the column that holds “{label}”',
+    vi: 'hãy chọn cột chứa “{label}”',
+    ar: 'اختر العمود الذي يحتوي «{label}»',
+  },
+  'import.mapping_field': {
+    en: '“{field}” is not a field of this import',
+    vi: '“{field}” không phải trường của lượt nhập này',
+    ar: '«{field}» ليس حقلًا في هذا الاستيراد',
+  },
+  // One cell.
+  'import.required': {
+    en: 'it is empty; every row needs it',
+    vi: 'ô trống; dòng nào cũng phải có',
+    ar: 'الخلية فارغة؛ كل صف يحتاجها',
+  },
+  'import.date': {
+    en: '“{value}” is not a date; write it as dd/mm/yyyy or yyyy-mm-dd',
+    vi: '“{value}” không phải ngày; hãy viết dạng dd/mm/yyyy hoặc yyyy-mm-dd',
+    ar: '«{value}» ليس تاريخًا؛ اكتبه بصيغة dd/mm/yyyy أو yyyy-mm-dd',
+  },
+  'import.date_mdy': {
+    en: '“{value}” is not a date; write it as mm/dd/yyyy or yyyy-mm-dd',
+    vi: '“{value}” không phải ngày; hãy viết dạng mm/dd/yyyy hoặc yyyy-mm-dd',
+    ar: '«{value}» ليس تاريخًا؛ اكتبه بصيغة mm/dd/yyyy أو yyyy-mm-dd',
+  },
+  'import.future': {
+    en: '{value} lies after today',
+    vi: 'ngày {value} ở sau hôm nay',
+    ar: '{value} بعد اليوم',
+  },
+  'import.vocabulary': {
+    en: '“{value}” is not in the list; use one of: {allowed}',
+    vi: '“{value}” không có trong danh mục; hãy dùng một trong: {allowed}',
+    ar: '«{value}» ليس في القائمة؛ استخدم أحد: {allowed}',
+  },
+  'import.number': {
+    en: '“{value}” is not a number',
+    vi: '“{value}” không phải là số',
+    ar: '«{value}» ليس رقمًا',
+  },
+  'import.too_long': {
+    en: 'it is longer than {max} characters',
+    vi: 'dài hơn {max} ký tự',
+    ar: 'أطول من {max} حرفًا',
+  },
+  'import.unit_unknown': {
+    en: 'no unit with the code “{value}” stands in your part of the tree on {date}; check the code on the unit’s page',
+    vi: 'không có tổ chức mã “{value}” trong phạm vi của bạn vào ngày {date}; hãy kiểm tra mã trên trang của tổ chức',
+    ar: 'لا توجد وحدة بالرمز «{value}» ضمن نطاقك في {date}؛ تحقق من الرمز في صفحة الوحدة',
+  },
+  'import.unit_not_member_kind': {
+    en: '“{value}” is a {kind}; members belong to {allowed}',
+    vi: '“{value}” là {kind}; đảng viên sinh hoạt ở {allowed}',
+    ar: '«{value}» من نوع {kind}؛ ينتمي الأعضاء إلى {allowed}',
+  },
+  'import.unit_ended': {
+    en: 'unit “{value}” ended on {date}; give the unit the member belongs to now',
+    vi: 'tổ chức “{value}” đã kết thúc ngày {date}; hãy ghi tổ chức đảng viên đang sinh hoạt',
+    ar: 'انتهت الوحدة «{value}» في {date}؛ اذكر الوحدة التي ينتمي إليها العضو الآن',
+  },
+  'import.duplicate_in_file': {
+    en: 'row {other} has the same national ID; a person is imported once',
+    vi: 'dòng {other} có cùng số CCCD; mỗi người chỉ được nhập một lần',
+    ar: 'للصف {other} رقم الهوية نفسه؛ يُستورد الشخص مرة واحدة',
+  },
+  'import.national_id_in_use': {
+    en: 'a member with this national ID is already in the register',
+    vi: 'đã có đảng viên mang số CCCD này trong sổ',
+    ar: 'يوجد عضو بهذا الرقم في السجل بالفعل',
+  },
+  'import.sensitive': {
+    en: 'you may not record national IDs, ethnicity or religion in this unit; leave the column unmapped or ask someone who may',
+    vi: 'bạn không được ghi số CCCD, dân tộc, tôn giáo ở tổ chức này; hãy bỏ ghép cột hoặc nhờ người có quyền',
+    ar: 'لا يحق لك تسجيل رقم الهوية أو العرق أو الدين في هذه الوحدة؛ اترك العمود دون ربط أو اطلب ممن يحق له',
+  },
+  'import.too_many_problems': {
+    en: 'more than {max} problems; the rest are not listed — fix these and validate again',
+    vi: 'hơn {max} lỗi; phần còn lại không được liệt kê — hãy sửa rồi kiểm tra lại',
+    ar: 'أكثر من {max} مشكلة؛ لم تُدرج البقية — أصلح هذه ثم تحقق مجددًا',
+  },
+  // Why a step cannot run now.
+  'import.validate_first': {
+    en: 'validate the file first',
+    vi: 'hãy kiểm tra tệp trước',
+    ar: 'تحقق من الملف أولًا',
+  },
+  'import.running': {
+    en: 'it is running; wait for it or cancel it',
+    vi: 'đang chạy; hãy chờ hoặc hủy',
+    ar: 'قيد التشغيل؛ انتظره أو ألغِه',
+  },
+  'import.finished': {
+    en: 'it has finished',
+    vi: 'đã kết thúc',
+    ar: 'انتهى',
+  },
+};

@@ -1,0 +1,278 @@
+import { isIsoDate, type IsoDate } from './dates.js';
+import type { ApiLanguage } from './messages.js';
+import type { MemberRules } from './member-rules.js';
+
+/**
+ * Bulk import (BRIEF capability 8): what a file's columns may be mapped to, and how the values
+ * clerks write (dd/mm/yyyy, spreadsheet serials, vocabulary names in their language) are read.
+ * Pure: the server streams the file, these functions judge one cell at a time.
+ */
+
+export const IMPORT_ENTITIES = ['members'] as const;
+export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
+
+/** How a column's cells are read. */
+export type ImportValueKind = 'text' | 'date' | 'vocabulary' | 'unit' | 'number' | 'choice';
+
+export interface ImportField {
+  /** `fullName`, `admissionDate`, `custom.party_card`… */
+  key: string;
+  kind: ImportValueKind;
+  required: boolean;
+  /** The column's name in each language; also matched against a file's headers. */
+  labels: Record<ApiLanguage, string>;
+  /** Other headers clerks use for it (matched after folding case and diacritics). */
+  aliases?: readonly string[];
+  /** vocabulary: which list of the rule pack; choice: the allowed codes. */
+  vocabulary?: 'sex' | 'ethnicity' | 'religion' | 'education';
+  choices?: readonly string[];
+  /** text: the longest value accepted (characters). */
+  maxLength?: number;
+}
+
+const text = (key: string, labels: Record<ApiLanguage, string>, aliases: string[] = []): ImportField => ({
+  key,
+  kind: 'text',
+  required: false,
+  labels,
+  aliases,
+  maxLength: 500,
+});
+
+/**
+ * A member row: the personal record, the cell they belong to, and the dates of their admission
+ * (QĐ 29-QĐ/TW §3: decision, ceremony, recognition as official). The lifecycle events are written
+ * from these dates and judged by the rule set in force on each of them, like events typed by hand.
+ */
+const MEMBER_FIELDS: readonly ImportField[] = [
+  {
+    ...text('fullName', { en: 'Full name', vi: 'Họ và tên', ar: 'الاسم الكامل' }, [
+      'name',
+      'họ tên',
+      'ho ten',
+      'tên',
+      'الاسم',
+    ]),
+    required: true,
+  },
+  text('birthName', { en: 'Birth name', vi: 'Tên khai sinh', ar: 'اسم الولادة' }),
+  text('otherNames', { en: 'Other names', vi: 'Tên gọi khác', ar: 'أسماء أخرى' }, ['alias', 'bí danh']),
+  {
+    key: 'sex',
+    kind: 'vocabulary',
+    vocabulary: 'sex',
+    required: false,
+    labels: { en: 'Sex', vi: 'Giới tính', ar: 'الجنس' },
+    aliases: ['gender'],
+  },
+  {
+    key: 'birthDate',
+    kind: 'date',
+    required: false,
+    labels: { en: 'Birth date', vi: 'Ngày sinh', ar: 'تاريخ الميلاد' },
+    aliases: ['date of birth', 'dob', 'born', 'sinh ngày'],
+  },
+  text('birthPlace', { en: 'Birth place', vi: 'Nơi sinh', ar: 'مكان الميلاد' }),
+  text('homeTown', { en: 'Home town', vi: 'Quê quán', ar: 'البلدة الأصلية' }),
+  text('residence', { en: 'Residence', vi: 'Nơi ở hiện nay', ar: 'مكان الإقامة' }, [
+    'address',
+    'nơi ở',
+    'địa chỉ',
+  ]),
+  {
+    key: 'ethnicity',
+    kind: 'vocabulary',
+    vocabulary: 'ethnicity',
+    required: false,
+    labels: { en: 'Ethnicity', vi: 'Dân tộc', ar: 'العرق' },
+  },
+  {
+    key: 'religion',
+    kind: 'vocabulary',
+    vocabulary: 'religion',
+    required: false,
+    labels: { en: 'Religion', vi: 'Tôn giáo', ar: 'الدين' },
+  },
+  {
+    ...text('nationalId', { en: 'National ID', vi: 'Số CCCD', ar: 'رقم الهوية الوطنية' }, [
+      'id number',
+      'national id number',
+      'cccd',
+      'cmnd',
+      'số cmnd',
+      'căn cước công dân',
+      'số định danh',
+    ]),
+    maxLength: 40,
+  },
+  {
+    key: 'education',
+    kind: 'vocabulary',
+    vocabulary: 'education',
+    required: false,
+    labels: { en: 'Education', vi: 'Trình độ giáo dục phổ thông', ar: 'التعليم' },
+    aliases: ['trình độ học vấn', 'học vấn', 'education level'],
+  },
+  text('profession', { en: 'Profession', vi: 'Nghề nghiệp', ar: 'المهنة' }, ['occupation', 'job']),
+  text('phone', { en: 'Phone', vi: 'Điện thoại', ar: 'الهاتف' }, ['telephone', 'số điện thoại', 'sđt']),
+  text('email', { en: 'Email', vi: 'Thư điện tử', ar: 'البريد الإلكتروني' }, ['e-mail']),
+  {
+    key: 'unit',
+    kind: 'unit',
+    required: true,
+    labels: { en: 'Unit (code)', vi: 'Chi bộ (mã)', ar: 'الوحدة (الرمز)' },
+    aliases: ['unit', 'unit code', 'cell', 'chi bộ', 'mã chi bộ', 'đơn vị', 'الخلية'],
+  },
+  {
+    key: 'admissionDate',
+    kind: 'date',
+    required: true,
+    labels: { en: 'Admission date', vi: 'Ngày vào Đảng', ar: 'تاريخ القبول' },
+    aliases: ['admitted', 'admission', 'ngày kết nạp', 'joined'],
+  },
+  {
+    key: 'ceremonyDate',
+    kind: 'date',
+    required: false,
+    labels: { en: 'Ceremony date', vi: 'Ngày lễ kết nạp', ar: 'تاريخ حفل القبول' },
+    aliases: ['ceremony'],
+  },
+  {
+    key: 'officialDate',
+    kind: 'date',
+    required: false,
+    labels: { en: 'Official since', vi: 'Ngày chính thức', ar: 'عضو رسمي منذ' },
+    aliases: ['official date', 'recognition date', 'recognized', 'ngày công nhận chính thức'],
+  },
+  {
+    ...text(
+      'decisionNumber',
+      { en: 'Admission decision', vi: 'Số quyết định kết nạp', ar: 'رقم قرار القبول' },
+      ['decision', 'decision number', 'quyết định'],
+    ),
+    maxLength: 100,
+  },
+];
+
+/** The fields a file of this entity may fill: the built-in ones, then the rule pack's custom fields. */
+export function importFields(entity: ImportEntity, rules: MemberRules): ImportField[] {
+  switch (entity) {
+    case 'members':
+      return [
+        ...MEMBER_FIELDS,
+        ...rules.pack.customFields.map((def): ImportField => ({
+          key: `custom.${def.code}`,
+          kind:
+            def.type === 'number'
+              ? 'number'
+              : def.type === 'date'
+                ? 'date'
+                : def.type === 'choice'
+                  ? 'choice'
+                  : 'text',
+          required: def.required ?? false,
+          labels: {
+            en: def.names.en ?? def.code,
+            vi: def.names.vi ?? def.names.en ?? def.code,
+            ar: def.names.ar ?? def.names.en ?? def.code,
+          },
+          ...(def.choices && { choices: def.choices }),
+          ...(def.type === 'text' && { maxLength: 500 }),
+        })),
+      ];
+  }
+}
+
+/**
+ * Headers compared the way people write them: case, diacritics (Vietnamese đ included), Arabic
+ * harakat and tatweel, spaces, dots and underscores do not count.
+ */
+export function foldHeader(header: string): string {
+  return header
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f\u064B-\u065F\u0670\u0640]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[\s._\-:()/*]+/g, '');
+}
+
+/** Which header each field takes, guessed from its labels and aliases; a header is used once. */
+export function guessMapping(
+  headers: readonly string[],
+  fields: readonly ImportField[],
+): Record<string, string> {
+  const byFolded = new Map<string, string>();
+  for (const h of headers) if (h.trim() && !byFolded.has(foldHeader(h))) byFolded.set(foldHeader(h), h);
+  const mapping: Record<string, string> = {};
+  const used = new Set<string>();
+  for (const field of fields) {
+    const names = [field.key, ...Object.values(field.labels), ...(field.aliases ?? [])];
+    for (const name of names) {
+      const header = byFolded.get(foldHeader(name));
+      if (header !== undefined && !used.has(header)) {
+        mapping[field.key] = header;
+        used.add(header);
+        break;
+      }
+    }
+  }
+  return mapping;
+}
+
+/** How dates written with slashes or dots are ordered in a file. */
+export const DATE_ORDERS = ['dmy', 'mdy'] as const;
+export type DateOrder = (typeof DATE_ORDERS)[number];
+
+/** Day 0 of spreadsheet serial dates (the 1900 system, with its phantom 29 Feb 1900 counted). */
+const SERIAL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+/** A spreadsheet serial day (45292 = 2024-01-01) as an ISO date. */
+export function serialToIsoDate(serial: number): IsoDate {
+  return new Date(SERIAL_EPOCH_MS + Math.floor(serial) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A date as clerks write it: ISO (2024-03-05), day first (05/03/2024, 5.3.2024, 05-03-2024) or
+ * month first when the file says so, or a spreadsheet serial (45356). Null when it is none of them.
+ */
+export function parseImportDate(value: string, order: DateOrder = 'dmy'): IsoDate | null {
+  const v = value.trim();
+  if (isIsoDate(v)) return v;
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
+  if (iso) return checked(iso[1]!, iso[2]!, iso[3]!);
+  const parts = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(v);
+  if (parts) {
+    const [first, second] = [parts[1]!, parts[2]!];
+    return order === 'dmy' ? checked(parts[3]!, second, first) : checked(parts[3]!, first, second);
+  }
+  // Serials from 1 (1900-01-01) to 2958465 (9999-12-31); 4-digit values would read as years, so
+  // only 5 digits and up (1927 on) are taken as serials.
+  if (/^\d{5,7}$/.test(v)) {
+    const n = Number(v);
+    if (n <= 2_958_465) return serialToIsoDate(n);
+  }
+  return null;
+}
+
+function checked(y: string, m: string, d: string): IsoDate | null {
+  const date = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  return isIsoDate(date) ? date : null;
+}
+
+/**
+ * A vocabulary value as clerks write it: the code, or its name in any language of the rule pack
+ * ("Nữ", "female", "أنثى"), case and diacritics aside. Built once per import.
+ */
+export function vocabularyReader(
+  rules: MemberRules,
+  name: 'sex' | 'ethnicity' | 'religion' | 'education',
+): ((value: string) => string | null) | null {
+  const entries = rules.vocabulary(name);
+  if (!entries) return null;
+  const byName = new Map<string, string>();
+  for (const e of entries) {
+    byName.set(foldHeader(e.code), e.code);
+    for (const label of Object.values(e.names)) if (label) byName.set(foldHeader(label), e.code);
+  }
+  return (value) => byName.get(foldHeader(value)) ?? null;
+}
