@@ -394,4 +394,60 @@ describe('rollbook member, work-list and figures', () => {
     expect(noFirstEvent.code).toBe(2);
     expect(noFirstEvent.err).toContain('--admitted|--applied');
   }, 120_000);
+
+  it('imports members from a file: a dry run lists the problems, the import writes all rows, a second run nothing', async () => {
+    await ensureDemo();
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(
+      bad,
+      'Họ và tên;Chi bộ;Ngày vào Đảng;Ngày lễ kết nạp;Ngày sinh\nVõ Văn Tám;ag-mhh-ap1;02/09/2024;16/09/2024;30/02/1990\n',
+    );
+    const report = path.join(dir, 'problems.csv');
+    const refused = await cli('--lang', 'vi', 'import', bad, '--dry-run', '--problems', report);
+    expect(refused.code, refused.err).toBe(4);
+    expect(refused.err).toContain('row 2, Ngày sinh “30/02/1990”: “30/02/1990” không phải ngày');
+    expect(fs.readFileSync(report, 'utf8')).toContain('2,Ngày sinh,30/02/1990,');
+
+    const good = path.join(dir, 'good.csv');
+    fs.writeFileSync(
+      good,
+      [
+        'Full name,Unit,Joined,Ceremony,Born,Sex',
+        'Võ Văn Tám,ag-mhh-ap1,2024-09-02,2024-09-16,1990-02-03,male',
+        'Đinh Thị Chín,AG-MHH-AP1,02/09/2024,16/09/2024,04/05/1991,Nữ',
+      ].join('\n'),
+    );
+    const dry = await cli(
+      'import',
+      good,
+      '--dry-run',
+      '--map',
+      'admissionDate=Joined',
+      '--map',
+      'ceremonyDate=Ceremony',
+    );
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toContain('2 rows checked, no problems; nothing written');
+    const id = Number(/import #(\d+)/.exec(dry.out)![1]);
+
+    // The dry run's import carries on where it stopped.
+    const done = await cli('--json', 'import', '--resume', String(id));
+    expect(done.code, done.err).toBe(0);
+    expect(JSON.parse(done.out)).toMatchObject({ status: 'committed', result: { members: 2 } });
+    const listed = await cli('--json', 'member', 'list', '--unit', 'AG-MHH-AP1', '--search', 'Đinh Thị Chín');
+    expect(JSON.parse(listed.out)).toHaveLength(1);
+
+    const again = await cli(
+      'import',
+      good,
+      '--map',
+      'admissionDate=Joined',
+      '--map',
+      'ceremonyDate=Ceremony',
+    );
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain('this file was imported before');
+    const still = await cli('--json', 'member', 'list', '--unit', 'AG-MHH-AP1', '--search', 'Đinh Thị Chín');
+    expect(JSON.parse(still.out)).toHaveLength(1);
+  }, 240_000);
 });

@@ -1,6 +1,7 @@
 import { boot } from './boot.js';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
+import { recoverImports } from './modules/imports/imports.service.js';
 import { refreshRollupUnits } from './modules/members/member-rollup.js';
 
 /**
@@ -15,6 +16,9 @@ export async function serve(config: Config): Promise<void> {
     .transaction()
     .execute((trx) => refreshRollupUnits(trx, ctx.today(), config.rollupMinMembers));
   if (rollups.chosen.length || rollups.dropped.length) app.log.info(rollups, 'member roll-ups refreshed');
+  // An import the last process was running when it stopped can be run again (nothing half-written).
+  const recovered = await recoverImports(ctx);
+  if (recovered) app.log.info({ imports: recovered }, 'interrupted imports can be run again');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

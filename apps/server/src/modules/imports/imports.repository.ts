@@ -196,10 +196,12 @@ export async function listProblems(
 }
 
 /** Jobs a process stopped in the middle of: what they staged stays; they can be run again. */
-export async function recoverInterrupted(db: Db): Promise<number> {
+export async function recoverInterrupted(db: Db, id?: number): Promise<number> {
   const result = await sql`update import_job set
       status = case status when 'committing' then 'validated' else 'uploaded' end,
       cancel_requested = false, updated_at = now()
-    where status in ('validating', 'committing')`.execute(db);
+    where status in ('validating', 'committing')${id === undefined ? sql`` : sql` and id = ${id}`}`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0);
 }

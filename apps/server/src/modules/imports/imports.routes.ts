@@ -55,8 +55,10 @@ const ImportSchema = Type.Object({
     Type.Object({
       rowsDone: Type.Integer(),
       rowsTotal: Nullable(Type.Integer()),
+      fraction: Type.Number({ description: 'How much is done, 0–1.' }),
       step: Nullable(Type.String()),
       rowsPerSecond: Nullable(Type.Number()),
+      secondsLeft: Nullable(Type.Number()),
     }),
   ),
   failureMessage: Type.Optional(Type.String()),

@@ -27,6 +27,7 @@ import {
   insertJob,
   listJobs,
   listProblems,
+  recoverInterrupted,
   PROBLEM_COLUMNS,
   problemRows,
   updateJob,
@@ -57,6 +58,8 @@ interface LiveRun {
   userId: number | null;
   rowsDone: number;
   rowsTotal: number | null;
+  /** Share of the file read (validation) or of the steps done (commit), 0–1. */
+  fraction: number;
   step: string | null;
   startedAt: number;
   abort: AbortController;
@@ -71,8 +74,10 @@ export interface ImportView extends Omit<ImportJobRow, 'cancelRequested'> {
   progress: {
     rowsDone: number;
     rowsTotal: number | null;
+    fraction: number;
     step: string | null;
     rowsPerSecond: number | null;
+    secondsLeft: number | null;
   } | null;
 }
 
@@ -108,8 +113,13 @@ function present(ctx: AppContext, job: ImportJobRow, lang: 'en' | 'vi' | 'ar'): 
       ? {
           rowsDone: live.rowsDone,
           rowsTotal: live.rowsTotal,
+          fraction: live.fraction,
           step: live.step,
           rowsPerSecond: elapsed > 0.5 ? Math.round(live.rowsDone / elapsed) : null,
+          secondsLeft:
+            elapsed > 0.5 && live.fraction > 0.01
+              ? Math.round((elapsed * (1 - live.fraction)) / live.fraction)
+              : null,
         }
       : null,
   };
@@ -284,6 +294,7 @@ function startRun(
     userId: actor.userId,
     rowsDone: 0,
     rowsTotal: null,
+    fraction: 0,
     step: null,
     startedAt: Date.now(),
     abort: new AbortController(),
@@ -390,6 +401,8 @@ async function runValidation(
         }),
       );
       live.rowsDone = rows;
+      // Reading is most of the work; checking against the register is the last tenth.
+      live.fraction = table.fractionRead() * 0.9;
     };
     for await (const row of table.rows()) {
       rows += 1;
@@ -400,6 +413,7 @@ async function runValidation(
     }
     await flush();
     live.step = 'register';
+    live.fraction = 0.9;
     const sensitive =
       firstSensitive(mapping) === undefined ? undefined : scopeFor(actor, 'members.sensitive');
     const fileProblems = await checkStagedMembers(ctx.db, {
@@ -470,9 +484,11 @@ export async function commitImport(
 async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live: LiveRun): Promise<void> {
   live.rowsTotal = job.rowsTotal;
   const scope = importScope(actor);
+  const STEPS = ['checking', 'writing', 'audit', 'committing'];
   const step = (name: string) => {
     if (live.abort.signal.aborted) throw new Cancelled();
     live.step = name;
+    live.fraction = STEPS.indexOf(name) / STEPS.length;
   };
   let refused: RowProblem[] = [];
   try {
@@ -603,7 +619,26 @@ export async function importSettled(id: number): Promise<void> {
 /** Progress of a run of this process, for the CLI's progress line. */
 export function liveProgress(
   id: number,
-): { rowsDone: number; step: string | null; startedAt: number } | undefined {
+): { phase: string; rowsDone: number; fraction: number; step: string | null; startedAt: number } | undefined {
   const live = running.get(id);
-  return live && { rowsDone: live.rowsDone, step: live.step, startedAt: live.startedAt };
+  return (
+    live && {
+      phase: live.phase,
+      rowsDone: live.rowsDone,
+      fraction: live.fraction,
+      step: live.step,
+      startedAt: live.startedAt,
+    }
+  );
+}
+
+/**
+ * Imports a stopped process left running (killed mid-validation or mid-commit): a commit that
+ * never finished wrote nothing, so the import is validated again and can be committed; a
+ * validation starts over. Called at start, and by `rollbook import --resume` for its import — only
+ * when no other process is running it.
+ */
+export async function recoverImports(ctx: AppContext, id?: number): Promise<number> {
+  if (id !== undefined && running.has(id)) return 0;
+  return recoverInterrupted(ctx.db, id);
 }

@@ -44,6 +44,21 @@ export interface OpenedTable {
   headers: string[];
   /** The data rows after the header, each read once; blank rows are skipped but keep their numbers. */
   rows(): AsyncGenerator<TableRow>;
+  /** How much of the file the rows read so far came from (0–1): progress, and time left. */
+  fractionRead(): number;
+}
+
+/** Bytes read from the file by the current pass, against its size. */
+class ReadMeter {
+  bytes = 0;
+  constructor(readonly size: number) {}
+  watch(stream: fs.ReadStream): fs.ReadStream {
+    stream.on('data', (chunk) => (this.bytes += chunk.length));
+    return stream;
+  }
+  fraction(): number {
+    return this.size > 0 ? Math.min(1, this.bytes / this.size) : 1;
+  }
 }
 
 function unreadable(key: string, params: ErrorParams = {}): AppError {
@@ -169,7 +184,10 @@ async function openCsv(filePath: string, start: Buffer, options: TableOptions): 
     throw unreadable('encoding', { encoding: encoding.label.toUpperCase(), offset: 0 });
   }
   const delimiter = options.delimiter || detectDelimiter(sample);
-  const read = (): AsyncGenerator<TableRow> => csvRows(filePath, encoding, delimiter);
+  let meter = new ReadMeter(0);
+  const size = (await fs.promises.stat(filePath)).size;
+  const read = (): AsyncGenerator<TableRow> =>
+    csvRows(filePath, encoding, delimiter, (meter = new ReadMeter(size)));
   const first = read();
   const header = await first.next().catch(async (error: unknown) => {
     await first.return(undefined);
@@ -188,11 +206,19 @@ async function openCsv(filePath: string, start: Buffer, options: TableOptions): 
       await all.next();
       yield* all;
     },
+    fractionRead: () => meter.fraction(),
   };
 }
 
-async function* csvRows(filePath: string, encoding: Encoding, delimiter: string): AsyncGenerator<TableRow> {
-  const source = fs.createReadStream(filePath, { start: encoding.bomBytes, highWaterMark: 256 * 1024 });
+async function* csvRows(
+  filePath: string,
+  encoding: Encoding,
+  delimiter: string,
+  meter: ReadMeter,
+): AsyncGenerator<TableRow> {
+  const source = meter.watch(
+    fs.createReadStream(filePath, { start: encoding.bomBytes, highWaterMark: 256 * 1024 }),
+  );
   const text = decoder(encoding);
   const parser = parse({
     delimiter,
@@ -288,7 +314,9 @@ function cellText(value: ExcelJS.CellValue): string {
 
 async function openXlsx(filePath: string): Promise<OpenedTable> {
   await checkZip(filePath);
-  const read = () => xlsxRows(filePath);
+  let meter = new ReadMeter(0);
+  const size = (await fs.promises.stat(filePath)).size;
+  const read = () => xlsxRows(filePath, (meter = new ReadMeter(size)));
   const first = read();
   const header = await first.next();
   await first.return(undefined);
@@ -303,12 +331,14 @@ async function openXlsx(filePath: string): Promise<OpenedTable> {
       await all.next();
       yield* all;
     },
+    fractionRead: () => meter.fraction(),
   };
 }
 
 /** The first sheet's rows, header first. */
-async function* xlsxRows(filePath: string): AsyncGenerator<TableRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(filePath, {
+async function* xlsxRows(filePath: string, meter: ReadMeter): AsyncGenerator<TableRow> {
+  const source = meter.watch(fs.createReadStream(filePath));
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     // Number formats tell a date cell from a number.
