@@ -56,6 +56,14 @@ export function setCsrfToken(token: string | null, userId: number | null = null)
   csrfUserId = token === null ? null : userId;
 }
 
+/** Headers a write made outside `request` (an upload with progress) must carry. */
+export function writeHeaders(): Record<string, string> {
+  return {
+    'Accept-Language': i18n.language || 'en',
+    ...(csrfToken ? { 'X-CSRF-Token': csrfToken } : {}),
+  };
+}
+
 let onUnauthenticated: () => void = () => {};
 
 /** What to do when any call finds that nobody is signed in any more (the app shows the sign-in page). */

@@ -17,6 +17,7 @@ export function Shell() {
     { to: '/', label: t('nav.tree'), show: can('units.read'), end: true },
     { to: '/members', label: t('nav.members'), show: can('members.read') },
     { to: '/work-list', label: t('nav.workList'), show: can('members.read') },
+    { to: '/imports', label: t('nav.imports'), show: can('members.write') },
     { to: '/orders', label: t('nav.orders'), show: can('orders.read') },
     { to: '/users', label: t('nav.users'), show: can('users.manage') },
     { to: '/roles', label: t('nav.roles'), show: can('users.manage') || can('roles.manage') },

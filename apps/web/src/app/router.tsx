@@ -8,6 +8,8 @@ import { CardCampaignsPage } from '../features/members/components/CardCampaignsP
 import { MemberPage } from '../features/members/components/MemberPage';
 import { MembersPage } from '../features/members/components/MembersPage';
 import { WorkListPage } from '../features/members/components/WorkListPage';
+import { ImportPage } from '../features/imports/components/ImportPage';
+import { ImportsPage } from '../features/imports/components/ImportsPage';
 import { OrderEditorPage } from '../features/orders/components/OrderEditorPage';
 import { OrdersPage } from '../features/orders/components/OrdersPage';
 import { RolesPage } from '../features/roles/components/RolesPage';
@@ -62,6 +64,22 @@ export const router = createBrowserRouter([
             element: (
               <RequirePermission permission="members.read">
                 <MemberPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'imports',
+            element: (
+              <RequirePermission permission="members.write">
+                <ImportsPage />
+              </RequirePermission>
+            ),
+          },
+          {
+            path: 'imports/:id',
+            element: (
+              <RequirePermission permission="members.write">
+                <ImportPage />
               </RequirePermission>
             ),
           },

@@ -1,0 +1,75 @@
+import { expect, test } from '@playwright/test';
+import { apiOf, buildBranch, createUnit, signIn, uniqueCode } from './helpers';
+
+/**
+ * A clerk's journey (issue 5): drop a spreadsheet, see the columns matched, see every problem by
+ * row and column before anything is written, fix the file, import it with progress, and find the
+ * members in the register.
+ */
+test('uploads a register, lists its problems, and imports the fixed file', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page);
+  const api = await apiOf(page);
+  const { province } = await buildBranch(api, 'IMP');
+  const committee = await createUnit(api, {
+    code: uniqueCode('IGC'),
+    name: 'Grassroots committee of the port',
+    kind: 'grassroots_committee',
+    parentId: province.id,
+    effectiveDate: '2010-01-01',
+  });
+  const cell = await createUnit(api, {
+    code: uniqueCode('IC'),
+    name: 'Dock cell',
+    kind: 'cell',
+    parentId: committee.id,
+    effectiveDate: '2010-01-01',
+  });
+  const tag = Date.now().toString(36);
+  const header = 'Họ và tên;Giới tính;Ngày sinh;Chi bộ;Ngày vào Đảng;Ngày lễ kết nạp;Ngày chính thức';
+  const rows = (birth: string) => [
+    `Nguyễn Văn Cảng ${tag};Nam;${birth};${cell.code};02/03/2015;16/03/2015;16/03/2016`,
+    `Trần Thị Bến ${tag};Nữ;12/12/1990;${cell.code};02/03/2015;16/03/2015;16/03/2016`,
+  ];
+  const file = (birth: string) => ({
+    name: `dang-vien-${tag}.csv`,
+    mimeType: 'text/csv',
+    buffer: Buffer.from('\uFEFF' + [header, ...rows(birth)].join('\r\n')),
+  });
+
+  // Upload: the columns are matched by their Vietnamese names.
+  await page.goto('/imports');
+  await page.locator('input[type=file]').setInputFiles(file('31/02/1990'));
+  await page.getByRole('button', { name: 'Upload and map the columns' }).click();
+  await expect(page).toHaveURL(/\/imports\/\d+/);
+  await expect(page.getByTestId('import-file-info')).toContainText('CSV, UTF-8, separated by “;”, 7 columns');
+  await expect(page.getByTestId('map-fullName')).toHaveValue('Họ và tên');
+  await expect(page.getByTestId('map-admissionDate')).toHaveValue('Ngày vào Đảng');
+
+  // Check: the impossible birth date is named by row and column, and nothing is written.
+  await page.getByTestId('import-validate').click();
+  const problems = page.getByTestId('import-problems');
+  await expect(problems).toContainText('Ngày sinh');
+  await expect(problems).toContainText('“31/02/1990” is not a date; write it as dd/mm/yyyy or yyyy-mm-dd');
+  await expect(page.getByText('1 problems — nothing was written')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Download the problems (CSV)' })).toBeVisible();
+
+  // Fixed and uploaded again: no problems, then imported with progress.
+  await page.goto('/imports');
+  await page.locator('input[type=file]').setInputFiles(file('28/02/1990'));
+  await page.getByRole('button', { name: 'Upload and map the columns' }).click();
+  await expect(page).toHaveURL(/\/imports\/\d+/);
+  await page.getByTestId('import-validate').click();
+  await expect(page.getByText('All 2 rows passed every check. Nothing has been written yet.')).toBeVisible();
+  await page.getByTestId('import-commit').click();
+  await expect(page.getByText('2 members were added to the register.')).toBeVisible();
+
+  await page.getByRole('link', { name: 'See the members' }).click();
+  await expect(page).toHaveURL(/\/members/);
+  // The cell is this test's own: its members are the imported ones.
+  const members = await api.get(`/api/v1/members?unitId=${cell.id}`);
+  const names = ((await members.json()) as { items: Array<{ fullName: string }> }).items.map(
+    (m) => m.fullName,
+  );
+  expect(names.sort()).toEqual([`Nguyễn Văn Cảng ${tag}`, `Trần Thị Bến ${tag}`].sort());
+});
