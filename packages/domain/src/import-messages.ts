@@ -150,6 +150,7 @@ export const IMPORT_REASONS: Texts = {
     vi: 'hơn {max} lỗi; phần còn lại không được liệt kê — hãy sửa rồi kiểm tra lại',
     ar: 'أكثر من {max} مشكلة؛ لم تُدرج البقية — أصلح هذه ثم تحقق مجددًا',
   },
+  'export.members_sheet': { en: 'Members', vi: 'Đảng viên', ar: 'الأعضاء' },
   // Why a step cannot run now.
   'import.validate_first': {
     en: 'validate the file first',

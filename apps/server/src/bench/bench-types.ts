@@ -1,3 +1,4 @@
+import type { ImportBench } from './import-bench.js';
 import type { EngineName } from '../db/engine.js';
 import type { OrderTiming } from './apply-history.js';
 import type { AuditBench } from './audit-chain.js';
@@ -82,6 +83,8 @@ export interface EngineResult {
   measurements: Measurement[];
   eventLoop: EventLoopProbe | null;
   audit: AuditBench | null;
+  /** The validated import of a members file against raw COPY (import-bench.ts); null when skipped. */
+  imports: ImportBench | null;
 }
 
 export interface BenchResults {

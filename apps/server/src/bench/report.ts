@@ -113,6 +113,19 @@ function engineSection(engine: EngineResult): string[] {
       '',
     );
   }
+  if (engine.imports) {
+    const i = engine.imports;
+    lines.push(
+      `Validated import of ${count(i.rows)} members (${(i.fileBytes / 2 ** 20).toFixed(0)} MB CSV, into a register of ` +
+        `${count(i.membersBefore)}): ${count(Math.round(i.rowsPerSecond))} rows/s end to end — upload ${seconds(i.uploadMs)}, ` +
+        `validation ${seconds(i.validateMs)}, commit ${seconds(i.commitMs)}. Raw COPY of the same rows into a bare table: ` +
+        `${count(Math.round(i.rawCopyRowsPerSecond))} rows/s, so the import runs at ` +
+        `${((i.rowsPerSecond / i.rawCopyRowsPerSecond) * 100).toFixed(1)} % of it. Resident memory ` +
+        `${(i.baseRssBytes / 2 ** 20).toFixed(0)} MB before, ${(i.peakRssBytes / 2 ** 20).toFixed(0)} MB at most. ` +
+        `Naive GROUP BY of today's members by unit: ${ms(i.groupByMs)} ms.`,
+      '',
+    );
+  }
   if (engine.eventLoop) {
     const e = engine.eventLoop;
     lines.push(

@@ -17,6 +17,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { Db } from '../modules/units/units.repository.js';
 import { findChildren, getFigures, searchUnits } from '../modules/units/units.service.js';
 import { applyHistory, applyMergersWithMembers, type OrderTiming } from './apply-history.js';
+import { benchImport } from './import-bench.js';
 import { benchAuditChain } from './audit-chain.js';
 import { type BenchResults, type EngineResult, type Measurement, TARGETS } from './bench-types.js';
 import { generateMembers, type MemberGeneration } from './generate-members.js';
@@ -51,6 +52,8 @@ interface Options {
   today: IsoDate;
   auditEvents: number;
   members: Record<EngineName, number>;
+  /** Rows of the members file imported at the end (issue 5); 0 skips it. */
+  importRows: Record<EngineName, number>;
   memberIterations: number;
   memberWarmup: number;
   memberBatch: number;
@@ -102,6 +105,10 @@ function readOptions(env: NodeJS.ProcessEnv): Options {
     members: {
       pglite: count(env, 'BENCH_MEMBERS_PGLITE', 1_000_000),
       postgres: count(env, 'BENCH_MEMBERS_POSTGRES', 6_000_000),
+    },
+    importRows: {
+      pglite: count(env, 'BENCH_IMPORT_ROWS_PGLITE', 100_000),
+      postgres: count(env, 'BENCH_IMPORT_ROWS_POSTGRES', 1_000_000),
     },
     // Member figures at the root take seconds before a roll-up design exists: fewer iterations.
     memberIterations: count(env, 'BENCH_MEMBER_ITERATIONS', 10, 1),
@@ -495,6 +502,16 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
     log(`${engine}: appending ${options.auditEvents} audit events, then verifying the chain`);
     const audit = options.auditEvents > 0 ? await benchAuditChain(db, options.auditEvents, unitIds) : null;
     if (audit) log(`${engine}: audit verify ${audit.verifyMs.join(', ')} ms`);
+    // Last: it adds members to the register every measurement above read.
+    const imports =
+      options.importRows[engine] > 0
+        ? await benchImport(ctx, {
+            rows: options.importRows[engine],
+            seed: SEED,
+            today: options.today,
+            log: (m) => log(`${engine}: ${m}`),
+          })
+        : null;
     return {
       engine,
       version,
@@ -514,6 +531,7 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
       measurements,
       eventLoop,
       audit,
+      imports,
     };
   } finally {
     await cleanup();

@@ -14,6 +14,7 @@ import type { AppContext } from '../context.js';
 import { accessRoutes } from '../modules/access/access.routes.js';
 import { oidcRoutes } from '../modules/access/oidc.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
+import { exportRoutes } from '../modules/exports/exports.routes.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
 import { demoRoutes } from '../modules/demo/demo.routes.js';
 import { cardRoutes } from '../modules/members/cards.routes.js';
@@ -143,6 +144,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(memberRoutes(ctx), { prefix: '/api/v1' });
   await app.register(cardRoutes(ctx), { prefix: '/api/v1' });
   await app.register(importRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(exportRoutes(ctx), { prefix: '/api/v1' });
 
   const serveWeb = (options.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.

@@ -159,6 +159,10 @@ export async function findCommittedTwin(db: Db, job: ImportJobRow): Promise<numb
   return rows.rows[0]?.id;
 }
 
+export async function analyzeStaged(db: Db): Promise<void> {
+  await sql`analyze import_member_row`.execute(db);
+}
+
 /** Forgets what an earlier validation staged and found. */
 export async function clearStaged(db: Db, id: number): Promise<void> {
   await sql`delete from import_member_row where job_id = ${id}`.execute(db);

@@ -15,7 +15,7 @@ import type { CopyValue } from '../../db/copy.js';
 import type { Database } from '../../db/types.js';
 import type { Scope } from '../access/actor.js';
 import { unitInScope } from '../access/scope.js';
-import { applyRollup, contributions, type RollupDelta } from '../members/member-rollup.js';
+import { applyRollup, contributions } from '../members/member-rollup.js';
 import { findingParams } from '../members/members.service.js';
 import type { Db } from '../units/units.repository.js';
 import type { TableRow } from './table-file.js';
@@ -414,7 +414,8 @@ export async function writeStagedMembers(
     from import_member_row r
     cross join lateral jsonb_to_recordset(r.spans) as s("from" date, "to" date, status text, "inUnit" boolean,
       "exitReason" text, exempted boolean, suspended boolean)
-    where r.job_id = ${jobId}`.execute(trx);
+    where r.job_id = ${jobId}
+    order by r.member_id, s."from"`.execute(trx);
   await sql`insert into member_deadline (member_id, kind, since, due)
     select r.member_id, d.kind, d.since, d.due
     from import_member_row r
@@ -431,26 +432,13 @@ export async function writeStagedMembers(
   };
 }
 
-/** Adds the new members to the roll-ups (ADR 0006), a slice of members at a time. */
+/** Adds the new members to the roll-ups (ADR 0006), all of the file's members in one pass. */
 async function keepRollupsOf(trx: Transaction<Database>, jobId: number): Promise<void> {
   const kept = await sql<{ n: number }>`select count(*)::int as n from member_rollup_unit`.execute(trx);
   if (!kept.rows[0]?.n) return;
-  const SLICE = 50_000;
-  const sum = new Map<string, RollupDelta>();
-  for (let after = -1; ;) {
-    const ids = await sql<{ id: number }>`select member_id as id from import_member_row
-      where job_id = ${jobId} and member_id > ${after} order by member_id limit ${SLICE}`.execute(trx);
-    if (ids.rows.length === 0) break;
-    for (const d of await contributions(trx, { memberIds: ids.rows.map((r) => r.id) })) {
-      const key = `${d.unitId}|${d.measure}|${d.value}|${d.day}`;
-      const entry = sum.get(key) ?? { ...d, delta: 0 };
-      entry.delta += d.delta;
-      sum.set(key, entry);
-    }
-    after = ids.rows[ids.rows.length - 1]!.id;
-  }
-  await applyRollup(
-    trx,
-    [...sum.values()].filter((d) => d.delta !== 0),
-  );
+  const deltas = await contributions(trx, {
+    memberIds: [],
+    memberQuery: sql<{ member_id: number }>`select member_id from import_member_row where job_id = ${jobId}`,
+  });
+  await applyRollup(trx, deltas);
 }

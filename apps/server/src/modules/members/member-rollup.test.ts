@@ -1,4 +1,5 @@
 import { addDays, type IsoDate } from '@rollbook/domain';
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
@@ -26,6 +27,13 @@ import {
 } from './members.figures.js';
 import { memberVersion } from './members.repository.js';
 import { changeRecord, correctEvent, type EventInput, recordEvent } from './members.service.js';
+import {
+  commitImport,
+  getImport,
+  importProblems,
+  uploadImport,
+  validateImport,
+} from '../imports/imports.service.js';
 
 let ctx: AppContext;
 let handle: DatabaseHandle;
@@ -351,6 +359,45 @@ describe('member roll-ups (ADR 0006)', () => {
       { type: 'merge', unitIds: [east1.cell, eastCell2], into: { unitId: east1.cell } },
     ]);
     await expectRollupsMatchCounting(mine);
+  });
+
+  it('take in a bulk import’s members in one pass, as counting them does', async () => {
+    // Roll-ups stand before the import (a member of each cell makes them chosen on their own too).
+    await buildMember(ctx, { unitId: tree.cellA, admitted: '2012-03-01' });
+    await buildMember(ctx, { unitId: tree.cellB, admitted: '2013-03-01' });
+    await ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, ctx.today(), 1));
+    const code = async (id: number) =>
+      (
+        await sql<{
+          code: string;
+        }>`select code from unit_version where unit_id = ${id} and superseded_at is null`.execute(ctx.db)
+      ).rows[0]!.code;
+    const [a, b] = [await code(tree.cellA), await code(tree.cellB)];
+    const lines = [
+      'Họ và tên;Giới tính;Ngày sinh;Chi bộ;Ngày vào Đảng;Ngày lễ kết nạp;Ngày chính thức;Dân tộc',
+    ];
+    for (let i = 0; i < 120; i += 1)
+      lines.push(
+        `Nhập Khẩu ${i};${i % 2 ? 'Nam' : 'Nữ'};0${(i % 9) + 1}/0${(i % 9) + 1}/19${70 + (i % 25)};${i % 3 ? a : b};` +
+          `0${(i % 9) + 1}/03/20${10 + (i % 15)};1${i % 9}/03/20${10 + (i % 15)};${i % 4 ? `2${i % 8}/03/20${11 + (i % 15)}` : ''};${i % 5 ? 'Kinh' : 'Tày'}`,
+      );
+    const job = await uploadImport(ctx, TEST_OPERATOR, {
+      entity: 'members',
+      fileName: 'rollup.csv',
+      unitId: null,
+      body: Readable.from([lines.join('\n')]),
+    });
+    await (
+      await validateImport(ctx, TEST_OPERATOR, job.id, {})
+    ).done;
+    const checked = await getImport(ctx, TEST_OPERATOR, job.id);
+    const problems = await importProblems(ctx, TEST_OPERATOR, job.id, { limit: 5, afterSeq: 0 });
+    expect(checked.status, JSON.stringify(problems)).toBe('validated');
+    await (
+      await commitImport(ctx, TEST_OPERATOR, job.id)
+    ).done;
+    expect((await getImport(ctx, TEST_OPERATOR, job.id)).result).toMatchObject({ members: 120 });
+    await expectRollupsMatchCounting();
   });
 
   it('answers past the checkpoint horizon from the changes, and moves the horizon on', async () => {
