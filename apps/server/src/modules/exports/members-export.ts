@@ -16,7 +16,7 @@ import { csvCell } from '../../lib/csv.js';
 import { type Actor, requireScope, type Scope, scopeFor } from '../access/actor.js';
 import { isUnitVisible, pathInScope, unitInScope } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { LIST_STATUSES } from '../members/members.service.js';
+import type { LIST_STATUSES } from '../members/members.service.js';
 
 /**
  * Streams the members of a subtree as of a date, in the columns chosen (BRIEF capability 8):
