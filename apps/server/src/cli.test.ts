@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from './cli.js';
 
@@ -449,5 +450,26 @@ describe('rollbook member, work-list and figures', () => {
     expect(again.out).toContain('this file was imported before');
     const still = await cli('--json', 'member', 'list', '--unit', 'AG-MHH-AP1', '--search', 'Đinh Thị Chín');
     expect(JSON.parse(still.out)).toHaveLength(1);
+
+    // And out again: the cell's members as a workbook, with the import's headers.
+    const out = path.join(dir, 'members.xlsx');
+    const exported = await cli(
+      '--lang',
+      'vi',
+      'export',
+      'members',
+      '--unit',
+      'AG-MHH-AP1',
+      '--columns',
+      'fullName,unit',
+      '--out',
+      out,
+    );
+    expect(exported.code, exported.err).toBe(0);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out);
+    const names = book.worksheets[0]!.getColumn(1).values.slice(1);
+    expect(names[0]).toBe('Họ và tên');
+    expect(names).toEqual(expect.arrayContaining(['Võ Văn Tám', 'Đinh Thị Chín']));
   }, 240_000);
 });

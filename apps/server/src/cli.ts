@@ -38,6 +38,7 @@ import { EVERYWHERE } from './modules/access/actor.js';
 import { operator } from './cli/operator.js';
 import { addAuditCommands, addUserCommands } from './cli/access-commands.js';
 import { addApiCommand } from './cli/api-command.js';
+import { addExportCommands } from './cli/export-commands.js';
 import { addImportCommands } from './cli/import-commands.js';
 import { addMemberCommands } from './cli/member-commands.js';
 import { VERSION } from './version.js';
@@ -516,6 +517,7 @@ export function buildProgram(): Command {
     );
   addMemberCommands(program, withContext, { date, id, twin });
   addImportCommands(program, withContext, { date, id, twin });
+  addExportCommands(program, withContext, { date, id, twin });
   addUserCommands(program, withContext, { date, id });
   addAuditCommands(program, withContext);
   addApiCommand(program);

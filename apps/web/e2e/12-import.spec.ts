@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { apiOf, buildBranch, createUnit, signIn, uniqueCode } from './helpers';
 
@@ -72,4 +73,15 @@ test('uploads a register, lists its problems, and imports the fixed file', async
     (m) => m.fullName,
   );
   expect(names.sort()).toEqual([`Nguyễn Văn Cảng ${tag}`, `Trần Thị Bến ${tag}`].sort());
+
+  // And out again as a file: the cell's members, with the import's headers.
+  await page.goto(`/members?unit=${cell.id}`);
+  await page.getByTestId('export-members').click();
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^rollbook-members-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  expect(text).toContain('Full name');
+  expect(text).toContain(`Trần Thị Bến ${tag}`);
 });

@@ -48,6 +48,11 @@ export function exportRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
               Type.String({ description: 'Column keys, comma-separated (default: all).' }),
             ),
             format: Type.Optional(Type.Union(EXPORT_FORMATS.map((f) => Type.Literal(f)) as never)),
+            lang: Type.Optional(
+              Type.String({
+                description: 'The language of headers and values (a link cannot set Accept-Language).',
+              }),
+            ),
           }),
           produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
           response: {
@@ -66,8 +71,9 @@ export function exportRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           status?: (typeof LIST_STATUSES)[number];
           columns?: string;
           format?: 'csv' | 'xlsx';
+          lang?: string;
         };
-        const lang = negotiateLanguage(request.headers['accept-language']);
+        const lang = negotiateLanguage(q.lang ?? request.headers['accept-language']);
         const file = await exportMembers(
           ctx,
           actorOf(request),

@@ -329,12 +329,17 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags: ['imports'],
           summary: 'The problems as CSV (row, column, value, what is wrong), to fix the file by',
           params: ImportParams,
+          querystring: Type.Object({
+            lang: Type.Optional(
+              Type.String({ description: 'The language of the report (a link cannot set Accept-Language).' }),
+            ),
+          }),
           produces: ['text/csv'],
           response: { 200: Type.String({ description: 'CSV, UTF-8 with a byte-order mark.' }), ...problems },
         },
       },
       async (request, reply) => {
-        const lang = langOf(request);
+        const lang = negotiateLanguage(request.query.lang ?? request.headers['accept-language']);
         const actor = actorOf(request);
         const id = request.params.id;
         // Fails here (404) before any byte is sent when the import is out of reach.

@@ -362,9 +362,21 @@ describe('member roll-ups (ADR 0006)', () => {
   });
 
   it('take in a bulk import’s members in one pass, as counting them does', async () => {
-    // Roll-ups stand before the import (a member of each cell makes them chosen on their own too).
-    await buildMember(ctx, { unitId: tree.cellA, admitted: '2012-03-01' });
-    await buildMember(ctx, { unitId: tree.cellB, admitted: '2013-03-01' });
+    // A branch of its own (the tests above merge and end the small tree's units), with roll-ups
+    // standing before the import: a member of each cell makes them chosen on their own too.
+    const province = await buildUnit(ctx, { kind: 'province', parentId: tree.central, name: 'Tỉnh nhập' });
+    const commune = await buildUnit(ctx, { kind: 'commune', parentId: province, name: 'Xã nhập' });
+    const committee = await buildUnit(ctx, {
+      kind: 'grassroots_committee',
+      parentId: commune,
+      name: 'Đảng bộ',
+    });
+    const cells = [
+      await buildUnit(ctx, { kind: 'cell', parentId: committee, name: 'Chi bộ 1' }),
+      await buildUnit(ctx, { kind: 'cell', parentId: committee, name: 'Chi bộ 2' }),
+    ];
+    await buildMember(ctx, { unitId: cells[0]!, admitted: '2012-03-01' });
+    await buildMember(ctx, { unitId: cells[1]!, admitted: '2013-03-01' });
     await ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, ctx.today(), 1));
     const code = async (id: number) =>
       (
@@ -372,7 +384,7 @@ describe('member roll-ups (ADR 0006)', () => {
           code: string;
         }>`select code from unit_version where unit_id = ${id} and superseded_at is null`.execute(ctx.db)
       ).rows[0]!.code;
-    const [a, b] = [await code(tree.cellA), await code(tree.cellB)];
+    const [a, b] = [await code(cells[0]!), await code(cells[1]!)];
     const lines = [
       'Họ và tên;Giới tính;Ngày sinh;Chi bộ;Ngày vào Đảng;Ngày lễ kết nạp;Ngày chính thức;Dân tộc',
     ];

@@ -74,7 +74,17 @@ export function listProblems(
 
 /** The problems as CSV: a plain link does, since the session cookie rides along on a GET. */
 export function problemsCsvUrl(id: number): string {
-  return buildUrl(`${BASE}/${id}/problems.csv`);
+  return buildUrl(`${BASE}/${id}/problems.csv`, { lang: i18n.language });
+}
+
+/** The members of a subtree as a file: a link, streamed by the server, in the UI's language. */
+export function membersExportUrl(query: {
+  unitId?: number;
+  asOf: string;
+  status?: string;
+  format: 'csv' | 'xlsx';
+}): string {
+  return buildUrl('/api/v1/exports/members', { ...query, lang: i18n.language });
 }
 
 export async function validateImport(

@@ -1,4 +1,5 @@
 import {
+  Menu,
   Alert,
   Button,
   Card,
@@ -21,6 +22,7 @@ import { useAsOf } from '../../../app/as-of';
 import { useAccess } from '../../auth/hooks/use-session';
 import { useMemberPack } from '../../rule-pack/hooks/use-member-pack';
 import { UnitPicker } from '../../units/components/UnitPicker';
+import { membersExportUrl } from '../../imports/api/imports-api';
 import { useMemberList } from '../hooks/use-members';
 import { AddMemberModal } from './AddMemberModal';
 import { DuplicatesPanel } from './DuplicatesPanel';
@@ -115,6 +117,31 @@ export function MembersPage() {
           >
             {t('duplicates.title')}
           </Button>
+          <Menu position="bottom-end">
+            <Menu.Target>
+              <Button variant="default" data-testid="export-members">
+                {t('members.export')}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              {(['csv', 'xlsx'] as const).map((format) => (
+                <Menu.Item
+                  key={format}
+                  component="a"
+                  href={membersExportUrl({
+                    asOf,
+                    format,
+                    ...(filter.unit && { unitId: filter.unit }),
+                    ...(filter.status && { status: filter.status }),
+                  })}
+                  download
+                  data-testid={`export-${format}`}
+                >
+                  {t(`members.export_${format}`)}
+                </Menu.Item>
+              ))}
+            </Menu.Dropdown>
+          </Menu>
           {can('members.write') && (
             <Button onClick={() => setAdding(true)} data-testid="add-member">
               {t('members.add')}
