@@ -252,17 +252,25 @@ export async function applyRollup(trx: Transaction<Database>, deltas: readonly R
       st.horizon, interval '1 month') as g
     on conflict do nothing`.execute(trx);
   // One update per checkpoint with the sum of every change on or before it (an UPDATE … FROM
-  // applies only one of several matching source rows).
+  // applies only one of several matching source rows). Each change is placed on the first
+  // checkpoint it reaches and the checkpoints of each count take a running sum: joining every
+  // change to every later month instead made a bulk import's 1 k changes × 300 months a 20 s update.
   await sql`update member_rollup_month m set count = m.count + x.delta
     from (
-      select c.unit_id, c.month, c.measure, c.value, sum(d.delta)::int as delta
-      from member_rollup_month c join ${input}
-        on c.unit_id = d.unit_id and c.measure = d.measure and c.value = d.value and c.month >= d.day
-      group by 1, 2, 3, 4
+      select c.unit_id, c.month, c.measure, c.value,
+        sum(coalesce(f.delta, 0)) over (partition by c.unit_id, c.measure, c.value order by c.month)::int as delta
+      from member_rollup_month c
+      left join (
+        select d.unit_id, d.measure, d.value, sum(d.delta)::int as delta,
+          case when d.day = date_trunc('month', d.day)::date then d.day
+            else (date_trunc('month', d.day) + interval '1 month')::date end as first_month
+        from ${input}
+        group by 1, 2, 3, 5
+      ) f on f.unit_id = c.unit_id and f.measure = c.measure and f.value = c.value and f.first_month = c.month
+      where (c.unit_id, c.measure, c.value) in (select d.unit_id, d.measure, d.value from ${input})
     ) x
-    where m.unit_id = x.unit_id and m.month = x.month and m.measure = x.measure and m.value = x.value`.execute(
-    trx,
-  );
+    where m.unit_id = x.unit_id and m.month = x.month and m.measure = x.measure and m.value = x.value
+      and x.delta <> 0`.execute(trx);
 }
 
 /** Whether a unit keeps roll-ups. */
