@@ -29,6 +29,8 @@ interface ImportOptions {
   dryRun?: boolean;
   resume?: string;
   problems?: string;
+  encoding?: string;
+  delimiter?: string;
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -119,6 +121,12 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
       parse.twin('--resume <id>', 'carry on with an import started before (validate if needed, then commit)'),
     )
     .addOption(parse.twin('--problems <file>', 'write the problems found to this CSV file'))
+    .addOption(
+      parse.twin('--encoding <name>', 'a CSV in a legacy encoding (windows-1258, …); detected otherwise'),
+    )
+    .addOption(
+      parse.twin('--delimiter <char>', "a CSV's delimiter (\\t for Tab); detected from the header otherwise"),
+    )
     .action(
       withContext(async (ctx, globals, file: string | undefined, options: ImportOptions) => {
         const lang = cliLanguage(globals.lang);
@@ -157,6 +165,8 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
               fileName: path.basename(file),
               unitId: unit?.id ?? null,
               body: fs.createReadStream(file),
+              encoding: options.encoding ?? null,
+              delimiter: options.delimiter === '\\t' ? '\t' : (options.delimiter ?? null),
             },
             lang,
           );

@@ -304,6 +304,22 @@ describe('importing members from a file', () => {
     expect(res.json().detail).toMatch(/Không đọc được tệp/);
   });
 
+  it('reads a legacy encoding when the upload names it', async () => {
+    // “Lê” in Windows-1258: detected as UTF-8 it is refused, naming the encoding.
+    const bytes = Buffer.from([0x4e, 0x61, 0x6d, 0x65, 0x0a, 0x4c, 0xea, 0x0a]);
+    const refused = await upload(bytes);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().detail).toMatch(/UTF-8/);
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/imports?entity=members&fileName=old.csv&encoding=windows-1258&delimiter=%3B',
+      headers: { 'content-type': 'text/csv' },
+      payload: bytes,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ encoding: 'windows-1258', delimiter: ';', headers: ['Name'] });
+  });
+
   it('cancels: a file not yet committed is dropped', async () => {
     const uploaded = (await upload(`Họ và tên;Chi bộ;Ngày vào Đảng\nA;${cellA};01/01/2020\n`)).json() as Job;
     const res = await t.inject({ method: 'POST', url: `/api/v1/imports/${uploaded.id}/cancel` });

@@ -130,6 +130,15 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             unitId: Type.Optional(
               Type.Integer({ minimum: 1, description: 'Rows must lie under this unit.' }),
             ),
+            encoding: Type.Optional(
+              Type.String({
+                maxLength: 40,
+                description: 'A CSV in a legacy encoding (windows-1258, …); detected otherwise.',
+              }),
+            ),
+            delimiter: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 1, description: 'Detected otherwise.' }),
+            ),
           }),
           response: { 201: ImportSchema, ...problems },
         },
@@ -145,6 +154,8 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             fileName: request.query.fileName,
             unitId: request.query.unitId ?? null,
             body: stream,
+            encoding: request.query.encoding ?? null,
+            delimiter: request.query.delimiter ?? null,
           },
           langOf(request),
         );

@@ -144,7 +144,15 @@ async function loadJob(ctx: AppContext, actor: Actor, id: number): Promise<Impor
 export async function uploadImport(
   ctx: AppContext,
   actor: Actor,
-  input: { entity: ImportEntity; fileName: string; unitId: number | null; body: Readable },
+  input: {
+    entity: ImportEntity;
+    fileName: string;
+    unitId: number | null;
+    body: Readable;
+    /** A CSV's encoding and delimiter, when detecting them is not wanted (a legacy code page). */
+    encoding?: string | null;
+    delimiter?: string | null;
+  },
   lang: 'en' | 'vi' | 'ar' = 'en',
 ): Promise<ImportView> {
   const scope = importScope(actor);
@@ -179,7 +187,10 @@ export async function uploadImport(
       },
       fs.createWriteStream(temp),
     );
-    const table = await openTable(temp);
+    const table = await openTable(temp, {
+      encoding: input.encoding ?? null,
+      delimiter: input.delimiter ?? null,
+    });
     const fields = importFields(input.entity, ctx.rules.members);
     const id = await insertJob(ctx.db, {
       entity: input.entity,
