@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DEFAULT_RULE_PACK, KindRules, type NewUnit, type ReorgOperation } from '@rollbook/domain';
 import { loadConfig } from '../config.js';
 import { type AppContext, createContext } from '../context.js';
@@ -18,7 +21,13 @@ export async function createTestContext(
     engine: handle.engine,
     bulk: handle.bulk,
     rules: new KindRules(DEFAULT_RULE_PACK),
-    config: { ...loadConfig({}), timeZone: 'UTC' },
+    // A folder of its own: imports keep uploaded files there, named by job id, and test files run
+    // in parallel, each with its own database and so its own job 1.
+    config: {
+      ...loadConfig({}),
+      timeZone: 'UTC',
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rollbook-test-data-')),
+    },
   });
   return { ctx: { ...ctx, today: () => today }, handle };
 }

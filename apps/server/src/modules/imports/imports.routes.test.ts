@@ -320,6 +320,26 @@ describe('importing members from a file', () => {
     expect(res.json()).toMatchObject({ encoding: 'windows-1258', delimiter: ';', headers: ['Name'] });
   });
 
+  it('stops a check in progress when asked, and the file can be checked again', async () => {
+    const lines = ['Họ và tên;Chi bộ;Ngày vào Đảng;Ngày lễ kết nạp;Ngày sinh'];
+    for (let i = 0; i < 20_000; i += 1) lines.push(`Người ${i};${cellA};01/01/2020;05/01/2020;01/01/1990`);
+    const uploaded = (await upload(lines.join('\n'))).json() as Job;
+    const started = await t.inject({
+      method: 'POST',
+      url: `/api/v1/imports/${uploaded.id}/validate`,
+      payload: {},
+    });
+    expect(started.json()).toMatchObject({ status: 'validating' });
+    const stopped = await t.inject({ method: 'POST', url: `/api/v1/imports/${uploaded.id}/cancel` });
+    expect(stopped.statusCode, stopped.body).toBe(200);
+    expect(stopped.json()).toMatchObject({ status: 'uploaded', problemCount: 0 });
+    const staged = await sql<{
+      n: number;
+    }>`select count(*)::int as n from import_member_row where job_id = ${uploaded.id}`.execute(t.ctx.db);
+    expect(staged.rows[0]!.n).toBe(0);
+    expect((await run(uploaded.id, 'validate')).status).toBe('validated');
+  });
+
   it('cancels: a file not yet committed is dropped', async () => {
     const uploaded = (await upload(`Họ và tên;Chi bộ;Ngày vào Đảng\nA;${cellA};01/01/2020\n`)).json() as Job;
     const res = await t.inject({ method: 'POST', url: `/api/v1/imports/${uploaded.id}/cancel` });

@@ -330,7 +330,7 @@ export async function validateImport(
   lang: 'en' | 'vi' | 'ar' = 'en',
 ): Promise<{ job: ImportView; done: Promise<void> }> {
   const job = await loadJob(ctx, actor, id);
-  assertIdle(job, ['uploaded', 'invalid', 'validated', 'failed', 'cancelled'], 'import.finished');
+  assertIdle(job, ['uploaded', 'invalid', 'validated', 'failed'], 'import.finished');
   if (input.dateOrder !== undefined && !DATE_ORDERS.includes(input.dateOrder))
     throw new AppError('validation_failed', { field: 'dateOrder', params: { reason: reason('enum') } });
   const mapping = input.mapping ?? job.mapping ?? {};
@@ -464,7 +464,8 @@ async function endRun(
 ): Promise<void> {
   if (error instanceof Cancelled) {
     await clearStaged(ctx.db, id);
-    await updateJob(ctx.db, id, { status: 'cancelled', cancelRequested: false, problemCount: 0 });
+    // Checking stopped: the file is as it was uploaded, ready to be checked again.
+    await updateJob(ctx.db, id, { status: 'uploaded', cancelRequested: false, problemCount: 0, rowsDone: 0 });
     return;
   }
   const failure =
@@ -563,6 +564,8 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
         step('committing');
       }),
     );
+    // Committed: the register holds the rows now; the uploaded file is not needed again.
+    fs.rmSync(filePath(ctx, job.id), { force: true });
   } catch (error) {
     if (error instanceof AppError && error.code === 'import_has_problems') {
       // The register changed since validation (someone took a national ID, a unit ended).
@@ -591,8 +594,9 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
 }
 
 /**
- * Cancels a run: validation stops at its next batch and forgets what it staged; a commit in
- * progress rolls back, and the import stays validated. A finished import cannot be cancelled.
+ * Cancels: a validation in progress stops at its next batch and forgets what it staged (the import
+ * is back to uploaded); a commit in progress rolls back (it stays validated); an import not running
+ * and not committed is dropped with its file (cancelled). A committed import cannot be cancelled.
  */
 export async function cancelImport(
   ctx: AppContext,
@@ -618,6 +622,7 @@ export async function cancelImport(
   } else if (['uploaded', 'invalid', 'validated', 'failed'].includes(job.status)) {
     await clearStaged(ctx.db, id);
     await updateJob(ctx.db, id, { status: 'cancelled', problemCount: 0 });
+    fs.rmSync(filePath(ctx, id), { force: true });
   } else {
     throw new AppError('import_not_ready', {
       params: { import: `#${id}`, status: job.status, reason: reason('import.finished') },

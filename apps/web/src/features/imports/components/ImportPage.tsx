@@ -42,7 +42,7 @@ function ImportView({ job }: { job: ImportJob }) {
   const { t, i18n } = useTranslation();
   const actions = useImportAction(job.id);
   const running = isRunning(job);
-  const editable = ['uploaded', 'invalid', 'validated', 'failed', 'cancelled'].includes(job.status);
+  const editable = ['uploaded', 'invalid', 'validated', 'failed'].includes(job.status);
   const [mapping, setMapping] = useState<Record<string, string>>(job.mapping ?? {});
   const [dateOrder, setDateOrder] = useState<'dmy' | 'mdy'>(job.options.dateOrder ?? 'dmy');
   const actionError = actions.validate.error ?? actions.commit.error ?? actions.cancel.error;
@@ -178,11 +178,9 @@ function ImportView({ job }: { job: ImportJob }) {
               >
                 {t(job.status === 'uploaded' ? 'imports.validate' : 'imports.validateAgain')}
               </Button>
-              {job.status !== 'cancelled' && (
-                <Button variant="subtle" color="red" onClick={() => actions.cancel.mutate()}>
-                  {t('imports.drop')}
-                </Button>
-              )}
+              <Button variant="subtle" color="red" onClick={() => actions.cancel.mutate()}>
+                {t('imports.drop')}
+              </Button>
             </Group>
           </Stack>
         </Card>
