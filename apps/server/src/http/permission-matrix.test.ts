@@ -6,6 +6,8 @@ import type { DatabaseHandle } from '../db/engine.js';
 import { actorForUser, createToken } from '../modules/access/identity.service.js';
 import { createRole, createUserLocally } from '../modules/access/users.service.js';
 import { appendEvent } from '../modules/audit/audit.repository.js';
+import { Readable } from 'node:stream';
+import { uploadImport, validateImport } from '../modules/imports/imports.service.js';
 import { createCampaign } from '../modules/members/cards.service.js';
 import { memberVersion } from '../modules/members/members.repository.js';
 import { createMember } from '../modules/members/members.service.js';
@@ -118,6 +120,25 @@ async function memberInA(): Promise<{ id: number; version: number }> {
     official: true,
   });
   return { id, version: (await memberVersion(ctx.db, id))! };
+}
+
+/** A members file about cell A, and an import of it for province A (validated when asked). */
+async function importInA(validated = false): Promise<number> {
+  const code = (
+    await sql<{
+      code: string;
+    }>`select code from unit_version where unit_id = ${tree.cellA} and superseded_at is null`.execute(ctx.db)
+  ).rows[0]!.code;
+  const job = await uploadImport(ctx, TEST_OPERATOR, {
+    entity: 'members',
+    fileName: 'a.csv',
+    unitId: tree.province,
+    body: Readable.from([
+      `Họ và tên;Chi bộ;Ngày vào Đảng;Ngày lễ kết nạp;Ngày sinh\nA ${uniqueCode()};${code};01/01/2020;05/01/2020;01/01/1990\n`,
+    ]),
+  });
+  if (validated) await (await validateImport(ctx, TEST_OPERATOR, job.id, {})).done;
+  return job.id;
 }
 
 async function campaignInA(): Promise<number> {
@@ -633,6 +654,68 @@ const CASES: Record<string, Case> = {
     ok: 204,
     outside: 403,
     reach: 'organization',
+  },
+  'POST /api/v1/imports': {
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/imports?entity=members&fileName=a.csv&unitId=${tree.province}`,
+      headers: { 'content-type': 'text/csv' },
+      payload: 'Họ và tên;Chi bộ;Ngày vào Đảng\nA;X;01/01/2020\n',
+    }),
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/imports': {
+    make: async () => {
+      await importInA();
+      return { method: 'GET', url: '/api/v1/imports?limit=200' };
+    },
+    ok: 200,
+    outside: { hides: (res) => json(res).items.every((j) => j.unitId !== tree.province) },
+  },
+  'GET /api/v1/imports/:id': {
+    make: async () => ({ method: 'GET', url: `/api/v1/imports/${await importInA()}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/imports/:id/validate': {
+    make: async () => ({ method: 'POST', url: `/api/v1/imports/${await importInA()}/validate`, payload: {} }),
+    ok: 202,
+    outside: 404,
+  },
+  'POST /api/v1/imports/:id/commit': {
+    make: async () => ({ method: 'POST', url: `/api/v1/imports/${await importInA(true)}/commit` }),
+    ok: 202,
+    outside: 404,
+  },
+  'POST /api/v1/imports/:id/cancel': {
+    make: async () => ({ method: 'POST', url: `/api/v1/imports/${await importInA()}/cancel` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/imports/:id/problems': {
+    make: async () => ({ method: 'GET', url: `/api/v1/imports/${await importInA(true)}/problems` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/imports/:id/problems.csv': {
+    make: async () => ({ method: 'GET', url: `/api/v1/imports/${await importInA(true)}/problems.csv` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/exports/members/columns': {
+    // The column names only: nothing of any unit.
+    make: async () => ({ method: 'GET', url: '/api/v1/exports/members/columns' }),
+    ok: 200,
+    outside: { hides: () => true },
+  },
+  'GET /api/v1/exports/members': {
+    make: async () => {
+      await memberInA();
+      return { method: 'GET', url: `/api/v1/exports/members?unitId=${tree.province}` };
+    },
+    ok: 200,
+    outside: 404,
   },
   'GET /api/v1/audit': {
     make: async () => ({ method: 'GET', url: '/api/v1/audit?limit=500&action=test.matrix' }),
