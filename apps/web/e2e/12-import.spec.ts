@@ -68,7 +68,7 @@ test('uploads a register, lists its problems, and imports the fixed file', async
   await page.getByRole('link', { name: 'See the members' }).click();
   await expect(page).toHaveURL(/\/members/);
   // The cell is this test's own: its members are the imported ones.
-  const members = await api.get(`/api/v1/members?unitId=${cell.id}`);
+  const members = await api.get(`/api/v1/members?unit=${cell.id}`);
   const names = ((await members.json()) as { items: Array<{ fullName: string }> }).items.map(
     (m) => m.fullName,
   );

@@ -125,7 +125,7 @@ describe('importing members from a file', () => {
     expect(await memberCount()).toBe(before + 3);
 
     // The members are in the register as if typed in: status from their dates, figures, search.
-    const found = await t.inject({ method: 'GET', url: `/api/v1/members?unitId=${tree.cellA}&q=hoa` });
+    const found = await t.inject({ method: 'GET', url: `/api/v1/members?unit=${tree.cellA}&q=hoa` });
     expect(found.statusCode, found.body).toBe(200);
     const hoa = (found.json() as { items: Array<{ id: number }> }).items[0]!;
     const detail = await t.inject({ method: 'GET', url: `/api/v1/members/${hoa.id}` });
