@@ -395,7 +395,11 @@ async function runValidation(
     let batch: unknown[][] = [];
     let batchProblems: RowProblem[] = [];
     let rows = 0;
+    // One batch is written while the next is read: parsing and replaying rows (JavaScript) and
+    // COPY (the database; on PGlite its own thread) overlap. At most two batches are in memory.
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
+      await writing;
       if (live.abort.signal.aborted || (await cancelRequested(ctx.db, job.id))) throw new Cancelled();
       if (batch.length) {
         const ids = await drawMemberIds(ctx.db, batch.length);
@@ -403,27 +407,40 @@ async function runValidation(
       }
       const staged = batch;
       const found = batchProblems;
+      const done = rows;
+      const fraction = table.fractionRead();
       batch = [];
       batchProblems = [];
-      await ctx.bulk((s) =>
-        s.db.transaction().execute(async (trx) => {
-          await s.copy('import_member_row', STAGED_COLUMNS, staged as never);
-          await keep(found, (r) => s.copy('import_problem', PROBLEM_COLUMNS, r as never));
-          await updateJob(trx, job.id, { rowsDone: rows });
-        }),
-      );
-      live.rowsDone = rows;
-      // Reading is most of the work; checking against the register is the last tenth.
-      live.fraction = table.fractionRead() * 0.9;
+      writing = ctx
+        .bulk((s) =>
+          s.db.transaction().execute(async (trx) => {
+            await s.copy('import_member_row', STAGED_COLUMNS, staged as never);
+            await keep(found, (r) => s.copy('import_problem', PROBLEM_COLUMNS, r as never));
+            await updateJob(trx, job.id, { rowsDone: done });
+          }),
+        )
+        .then(() => {
+          live.rowsDone = done;
+          // Reading is most of the work; checking against the register is the last tenth.
+          live.fraction = fraction * 0.9;
+        });
+      // Awaited at the next flush or at the end; a read failing first must not leave it unheard.
+      writing.catch(() => undefined);
     };
-    for await (const row of table.rows()) {
-      rows += 1;
-      const { staged, problems } = reader.read(row);
-      batch.push(staged);
-      if (problems.length) batchProblems.push(...problems);
-      if (batch.length + batchProblems.length >= IMPORT_LIMITS.batchRows) await flush();
+    try {
+      for await (const row of table.rows()) {
+        rows += 1;
+        const { staged, problems } = reader.read(row);
+        batch.push(staged);
+        if (problems.length) batchProblems.push(...problems);
+        if (batch.length + batchProblems.length >= IMPORT_LIMITS.batchRows) await flush();
+      }
+      await flush();
+    } finally {
+      // Whatever ended the reading, the batch being written settles before the run goes on.
+      await writing.catch(() => undefined);
     }
-    await flush();
+    await writing;
     live.step = 'register';
     live.fraction = 0.9;
     // Fresh statistics for the rows just staged: planned on an empty table's, one check ran for
