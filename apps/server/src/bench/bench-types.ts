@@ -1,3 +1,4 @@
+import type { ExportBench } from './export-bench.js';
 import type { ImportBench } from './import-bench.js';
 import type { EngineName } from '../db/engine.js';
 import type { OrderTiming } from './apply-history.js';
@@ -85,6 +86,8 @@ export interface EngineResult {
   audit: AuditBench | null;
   /** The validated import of a members file against raw COPY (import-bench.ts); null when skipped. */
   imports: ImportBench | null;
+  /** Every member streamed out as CSV (export-bench.ts); null without members. */
+  exports: ExportBench | null;
 }
 
 export interface BenchResults {
