@@ -93,7 +93,9 @@ async function* memberRows(
   q: MemberExportQuery,
   statuses: readonly string[],
   sensitive: Scope | null,
+  columns: readonly string[],
 ): AsyncGenerator<ExportRow> {
+  const wanted = (key: string) => columns.includes(key);
   // Sensitive values only where the reader may see them, row by row.
   const shown = (column: ReturnType<typeof sql>) =>
     sensitive === null
@@ -111,12 +113,19 @@ async function* memberRows(
             'residence', r.residence, 'ethnicity', ${shown(sql`r.ethnicity`)}, 'religion', ${shown(sql`r.religion`)},
             'nationalId', ${shown(sql`r.national_id`)}, 'education', r.education, 'profession', r.profession,
             'phone', r.phone, 'email', r.email, 'custom', r.custom,
-            'unit', v.code, 'unitName', v.name, 'status', s.status, 'since', lower(s.valid),
-            'admissionDate', (select max(e.event_date) from member_event e where e.member_id = s.member_id
-              and e.type in ('admission', 'readmission') and e.corrected_at is null and e.event_date <= ${q.asOf}::date),
-            'ceremonyDate', ${runStart('probationary', q.asOf)},
-            'officialDate', ${runStart('official', q.asOf)}
-          ) as values
+            'unit', v.code, 'unitName', v.name, 'status', s.status, 'since', lower(s.valid)
+          )${
+            // The membership dates cost lookups per member (most of an export's time): only when asked.
+            wanted('admissionDate')
+              ? sql` || jsonb_build_object('admissionDate', (select max(e.event_date) from member_event e
+                  where e.member_id = s.member_id and e.type in ('admission', 'readmission') and e.corrected_at is null
+                    and e.event_date <= ${q.asOf}::date))`
+              : sql``
+          }${wanted('ceremonyDate') ? sql` || jsonb_build_object('ceremonyDate', ${runStart('probationary', q.asOf)})` : sql``}${
+            wanted('officialDate')
+              ? sql` || jsonb_build_object('officialDate', ${runStart('official', q.asOf)})`
+              : sql``
+          } as values
         from unnest(${batch}::bigint[]) with ordinality as u(unit_id, ord)
         join member_span s on s.unit_id = u.unit_id and s.valid @> ${q.asOf}::date and s.status = any(${[...statuses]}::text[])
         join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${q.asOf}::date
@@ -203,7 +212,14 @@ export async function exportMembers(
     }),
   );
   const units = await unitsInOrder(ctx, scope, q);
-  const rows = memberRows(ctx, units, q, statuses, sensitiveScope);
+  const rows = memberRows(
+    ctx,
+    units,
+    q,
+    statuses,
+    sensitiveScope,
+    columns.map((c) => c.key),
+  );
   const value = (row: ExportRow, key: string) =>
     key.startsWith('custom.')
       ? cellValue(ctx, key, (row.values.custom as Record<string, unknown> | null)?.[key.slice(7)], lang)
