@@ -112,6 +112,8 @@ export async function withBulkSession<T>(
   try {
     return await work({ db, copy: copyFor(client) });
   } finally {
+    // Returned to the pool even after a failure: the transaction the caller opened has been rolled
+    // back by then. (Closing it instead broke PGlite's one-connection socket: EPIPE on the next.)
     client.release();
   }
 }

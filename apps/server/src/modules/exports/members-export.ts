@@ -251,8 +251,13 @@ export async function exportMembers(
       let written = 0;
       for await (const row of rows) {
         // The client reads slower than the database answers: wait, rather than hold the file in memory.
+        // The client went away: stop reading the register.
+        if (out.destroyed) return;
         if ((written += 1) % 1000 === 0 && out.writableNeedDrain)
-          await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+          await new Promise<void>((resolve) => {
+            out.once('drain', () => resolve());
+            out.once('close', () => resolve());
+          });
         const line: Record<string, unknown> = {};
         for (const c of columns) {
           const v = value(row, c.key);

@@ -144,6 +144,21 @@ export async function updateJob(
   );
 }
 
+/**
+ * Moves a job to a new status only from one of the expected ones, in one statement: of two
+ * requests racing (a double click, two processes), one wins and the other is told.
+ */
+export async function claimJob(
+  db: Db,
+  id: number,
+  from: readonly ImportStatus[],
+  to: ImportStatus,
+): Promise<boolean> {
+  const rows = await sql`update import_job set status = ${to}, updated_at = now()
+    where id = ${id} and status = any(${[...from]}::text[]) returning id`.execute(db);
+  return rows.rows.length === 1;
+}
+
 export async function cancelRequested(db: Db, id: number): Promise<boolean> {
   const rows = await sql<{
     c: boolean;
@@ -200,12 +215,17 @@ export async function listProblems(
 }
 
 /** Jobs a process stopped in the middle of: what they staged stays; they can be run again. */
-export async function recoverInterrupted(db: Db, id?: number): Promise<number> {
+export async function recoverInterrupted(
+  db: Db,
+  options: { id?: number; validations: boolean },
+): Promise<number> {
+  // A commit holds its job row locked until it ends: a locked row is a commit still running.
   const result = await sql`update import_job set
       status = case status when 'committing' then 'validated' else 'uploaded' end,
       cancel_requested = false, updated_at = now()
-    where status in ('validating', 'committing')${id === undefined ? sql`` : sql` and id = ${id}`}`.execute(
-    db,
-  );
+    where id in (select id from import_job
+      where status in ('committing'${options.validations ? sql`, 'validating'` : sql``})
+        ${options.id === undefined ? sql`` : sql`and id = ${options.id}`}
+      for update skip locked)`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

@@ -340,6 +340,26 @@ describe('importing members from a file', () => {
     expect((await run(uploaded.id, 'validate')).status).toBe('validated');
   });
 
+  it('runs one check or commit at a time: of two racing requests, one is refused', async () => {
+    const lines = ['Họ và tên;Chi bộ;Ngày vào Đảng;Ngày lễ kết nạp;Ngày sinh'];
+    for (let i = 0; i < 20_000; i += 1)
+      lines.push(`Người Đua ${i};${cellA};01/01/2020;05/01/2020;01/01/1990`);
+    const uploaded = (await upload(lines.join('\n'))).json() as Job;
+    const validate = () =>
+      t.inject({ method: 'POST', url: `/api/v1/imports/${uploaded.id}/validate`, payload: {} });
+    const both = await Promise.all([validate(), validate()]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([202, 409]);
+    await importSettled(uploaded.id);
+    expect((await job(uploaded.id)).status).toBe('validated');
+    const commits = await Promise.all([
+      t.inject({ method: 'POST', url: `/api/v1/imports/${uploaded.id}/commit` }),
+      t.inject({ method: 'POST', url: `/api/v1/imports/${uploaded.id}/commit` }),
+    ]);
+    expect(commits.map((r) => r.statusCode).sort()).toEqual([202, 409]);
+    await importSettled(uploaded.id);
+    expect((await job(uploaded.id)).result).toMatchObject({ members: 20_000 });
+  });
+
   it('cancels: a file not yet committed is dropped', async () => {
     const uploaded = (await upload(`Họ và tên;Chi bộ;Ngày vào Đảng\nA;${cellA};01/01/2020\n`)).json() as Job;
     const res = await t.inject({ method: 'POST', url: `/api/v1/imports/${uploaded.id}/cancel` });

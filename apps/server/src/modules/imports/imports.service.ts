@@ -27,6 +27,7 @@ import {
   insertJob,
   listJobs,
   analyzeStaged,
+  claimJob,
   listProblems,
   recoverInterrupted,
   PROBLEM_COLUMNS,
@@ -162,6 +163,7 @@ export async function uploadImport(
       throw new AppError('validation_failed', { field: 'unitId', params: { reason: reason('choose_unit') } });
     unitId = scope.roots[0]!;
   }
+  // Standing today inside the scope: that is where the job is seen from afterwards.
   if (unitId !== null && !(await isUnitVisible(ctx.db, scope, unitId, ctx.today())))
     throw new AppError('unit_not_found', { field: 'unitId', params: { unit: `#${unitId}` } });
   const temp = path.join(importsFolder(ctx), `incoming-${randomBytes(8).toString('hex')}`);
@@ -335,8 +337,11 @@ export async function validateImport(
     throw new AppError('validation_failed', { field: 'dateOrder', params: { reason: reason('enum') } });
   const mapping = input.mapping ?? job.mapping ?? {};
   const options = { ...job.options, ...(input.dateOrder && { dateOrder: input.dateOrder }) };
+  if (!(await claimJob(ctx.db, id, ['uploaded', 'invalid', 'validated', 'failed'], 'validating')))
+    throw new AppError('import_not_ready', {
+      params: { import: `#${id}`, status: 'validating', reason: reason('import.running') },
+    });
   await updateJob(ctx.db, id, {
-    status: 'validating',
     mapping,
     options,
     rowsDone: 0,
@@ -508,7 +513,11 @@ export async function commitImport(
   const job = await loadJob(ctx, actor, id);
   if (job.status === 'committed') return { job: present(ctx, job, lang), done: Promise.resolve() };
   assertIdle(job, ['validated'], 'import.validate_first');
-  await updateJob(ctx.db, id, { status: 'committing', cancelRequested: false, failure: null });
+  if (!(await claimJob(ctx.db, id, ['validated'], 'committing')))
+    throw new AppError('import_not_ready', {
+      params: { import: `#${id}`, status: 'committing', reason: reason('import.running') },
+    });
+  await updateJob(ctx.db, id, { cancelRequested: false, failure: null });
   const started = { ...job, status: 'committing' as const };
   const done = startRun(id, 'committing', actor, (live) => runCommit(ctx, actor, started, live));
   return { job: present(ctx, started, lang), done };
@@ -530,6 +539,11 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
         const current = await findJob(trx, job.id, scope, ctx.today(), { forUpdate: true });
         if (!current) throw notFound(job.id);
         if (current.status === 'committed') return;
+        // Only the run that claimed the commit writes (a second request was refused at the claim).
+        if (current.status !== 'committing')
+          throw new AppError('import_not_ready', {
+            params: { import: `#${job.id}`, status: current.status, reason: reason('import.validate_first') },
+          });
         const twin = await findCommittedTwin(trx, current);
         if (twin !== undefined) {
           await clearStaged(trx, job.id);
@@ -582,7 +596,7 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
       }),
     );
     // Committed: the register holds the rows now; the uploaded file is not needed again.
-    fs.rmSync(filePath(ctx, job.id), { force: true });
+    fs.promises.rm(filePath(ctx, job.id), { force: true }).catch(() => undefined);
   } catch (error) {
     if (error instanceof AppError && error.code === 'import_has_problems') {
       // The register changed since validation (someone took a national ID, a unit ended).
@@ -677,5 +691,10 @@ export function liveProgress(
  */
 export async function recoverImports(ctx: AppContext, id?: number): Promise<number> {
   if (id !== undefined && running.has(id)) return 0;
-  return recoverInterrupted(ctx.db, id);
+  // Validations are reset at start only on PGlite, where this process is the only one; on a server
+  // another instance may be running one. A named import (--resume) is the operator's decision.
+  return recoverInterrupted(ctx.db, {
+    ...(id !== undefined && { id }),
+    validations: id !== undefined || ctx.engine === 'pglite',
+  });
 }

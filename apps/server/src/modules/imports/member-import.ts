@@ -1,4 +1,5 @@
 import {
+  AppError,
   type DateOrder,
   type ImportField,
   type IsoDate,
@@ -387,6 +388,11 @@ export async function writeStagedMembers(
   jobId: number,
   recordedBy: string,
 ): Promise<{ members: number; events: number; spans: number; units: number[] }> {
+  // Rows with problems are staged only to be checked; a commit never writes them.
+  const unchecked = await sql<{ n: number }>`select count(*)::int as n from import_member_row
+    where job_id = ${jobId} and not ok`.execute(trx);
+  if (unchecked.rows[0]!.n > 0)
+    throw new AppError('import_has_problems', { params: { count: unchecked.rows[0]!.n } });
   const members = await sql`insert into member (id) overriding system value
     select member_id from import_member_row where job_id = ${jobId} order by member_id`.execute(trx);
   await sql`insert into member_record (member_id, valid, full_name, birth_name, other_names, sex, birth_date,

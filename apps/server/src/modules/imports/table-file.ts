@@ -363,5 +363,8 @@ async function* xlsxRows(filePath: string, meter: ReadMeter): AsyncGenerator<Tab
     throw unreadable('xlsx_corrupt', {
       detail: error instanceof Error ? error.message.slice(0, 200) : String(error),
     });
+  } finally {
+    // ExcelJS leaves its input open when the reading stops early (after the header, on cancel).
+    source.destroy();
   }
 }
