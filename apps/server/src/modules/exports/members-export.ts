@@ -5,7 +5,6 @@ import {
   formatReason,
   importFields,
   type IsoDate,
-  MEMBER_COUNTED_STATUSES,
   reason,
   SENSITIVE_MEMBER_FIELDS,
 } from '@rollbook/domain';
@@ -16,7 +15,7 @@ import { csvCell } from '../../lib/csv.js';
 import { type Actor, requireScope, type Scope, scopeFor } from '../access/actor.js';
 import { isUnitVisible, pathInScope, unitInScope } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { LIST_STATUSES } from '../members/members.service.js';
+import { type LIST_STATUSES, statusesOf } from '../members/members.service.js';
 
 /**
  * Streams the members of a subtree as of a date, in the columns chosen (BRIEF capability 8):
@@ -192,12 +191,7 @@ export async function exportMembers(
     .filter((c) => keys.includes(c.key))
     .filter((c) => sensitiveScope !== null || !(SENSITIVE_MEMBER_FIELDS as readonly string[]).includes(c.key))
     .sort((a, b) => keys.indexOf(a.key) - keys.indexOf(b.key));
-  const statuses =
-    q.status === undefined || q.status === 'members'
-      ? MEMBER_COUNTED_STATUSES
-      : q.status === 'all'
-        ? ['applicant', 'admitted', 'probationary', 'official', 'left']
-        : [q.status];
+  const statuses = statusesOf(q.status);
   await ctx.db.transaction().execute((trx) =>
     recordAudit(trx, actor, {
       action: 'members.export',

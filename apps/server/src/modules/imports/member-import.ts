@@ -17,6 +17,7 @@ import type { Database } from '../../db/types.js';
 import type { Scope } from '../access/actor.js';
 import { unitInScope } from '../access/scope.js';
 import { applyRollup, contributions } from '../members/member-rollup.js';
+import { RECORD_FIELDS } from '../members/members.repository.js';
 import { findingParams } from '../members/members.service.js';
 import type { Db } from '../units/units.repository.js';
 import type { TableRow } from './table-file.js';
@@ -41,23 +42,8 @@ export interface RowProblem {
 /** Stands for the row's unit in a replay: the unit is resolved later, in SQL, for the whole file. */
 const ROW_UNIT = -1;
 
-const RECORD_COLUMNS = [
-  'fullName',
-  'birthName',
-  'otherNames',
-  'sex',
-  'birthDate',
-  'birthPlace',
-  'homeTown',
-  'residence',
-  'ethnicity',
-  'religion',
-  'nationalId',
-  'education',
-  'profession',
-  'phone',
-  'email',
-] as const;
+/** The record's fields, in the staging table's column order; custom fields travel as one JSON. */
+const RECORD_COLUMNS = RECORD_FIELDS.filter((f) => f !== 'custom');
 
 /** The staging table's columns, in the order rows are built. */
 export const STAGED_COLUMNS = [

@@ -1011,6 +1011,15 @@ export const LIST_STATUSES = [
   'all',
 ] as const;
 
+/** The statuses a list filter stands for: members (probationary and official, the default), one, or all. */
+export function statusesOf(status: (typeof LIST_STATUSES)[number] | undefined): readonly string[] {
+  return status === undefined || status === 'members'
+    ? MEMBER_COUNTED_STATUSES
+    : status === 'all'
+      ? ['applicant', 'admitted', 'probationary', 'official', 'left']
+      : [status];
+}
+
 export async function listMembers(
   ctx: AppContext,
   actor: Actor,
@@ -1027,12 +1036,7 @@ export async function listMembers(
   const scope = requireScope(actor, 'members.read');
   if (q.unitId !== undefined && !(await isUnitVisible(ctx.db, scope, q.unitId, q.asOf)))
     throw new AppError('unit_not_found', { params: { unit: `#${q.unitId}` } });
-  const statuses =
-    q.status === undefined || q.status === 'members'
-      ? MEMBER_COUNTED_STATUSES
-      : q.status === 'all'
-        ? ['applicant', 'admitted', 'probationary', 'official', 'left']
-        : [q.status];
+  const statuses = statusesOf(q.status);
   const text = q.query?.trim() ?? '';
   const search: { name?: string; nationalId?: string; birthDate?: IsoDate } = {};
   const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
