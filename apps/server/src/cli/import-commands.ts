@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AppError, type DateOrder, DATE_ORDERS, formatReason, reason } from '@rollbook/domain';
 import type { Command } from 'commander';
 import type { WithContext } from '../cli.js';
 import type { AppContext } from '../context.js';
-import { csvCell } from '../lib/csv.js';
 import {
   commitImport,
   getImport,
@@ -12,6 +13,7 @@ import {
   importProblems,
   importSettled,
   liveProgress,
+  problemsCsv,
   recoverImports,
   uploadImport,
   validateImport,
@@ -84,18 +86,7 @@ async function writeProblems(
   file: string,
   lang: ReturnType<typeof cliLanguage>,
 ) {
-  const out = fs.createWriteStream(file);
-  out.write('\uFEFFrow,column,value,problem\r\n');
-  for (let after = 0; ;) {
-    const batch = await importProblems(ctx, operator(), id, { limit: 1000, afterSeq: after });
-    for (const p of batch)
-      out.write(
-        [p.row, p.column, p.value, formatReason(p.reason, lang, p.params)].map(csvCell).join(',') + '\r\n',
-      );
-    if (batch.length < 1000) break;
-    after = batch[batch.length - 1]!.seq;
-  }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  await pipeline(Readable.from(await problemsCsv(ctx, operator(), id, lang)), fs.createWriteStream(file));
 }
 
 /** `rollbook import FILE`: the same road as the web app — upload, validate, commit — in one go. */

@@ -6,7 +6,6 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../http/auth.js';
 import { decodeCursor, Nullable, page, ProblemSchema } from '../../http/conventions.js';
-import { csvCell } from '../../lib/csv.js';
 import { IMPORT_STATUSES } from './imports.repository.js';
 import {
   cancelImport,
@@ -15,6 +14,7 @@ import {
   IMPORT_LIMITS,
   importProblems,
   listImports,
+  problemsCsv,
   uploadImport,
   validateImport,
 } from './imports.service.js';
@@ -354,32 +354,11 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const actor = actorOf(request);
         const id = request.params.id;
         // Fails here (404) before any byte is sent when the import is out of reach.
-        const first = await importProblems(ctx, actor, id, { limit: 1000, afterSeq: 0 });
-        const headings = {
-          en: ['row', 'column', 'value', 'problem'],
-          vi: ['dòng', 'cột', 'giá trị', 'lỗi'],
-          ar: ['الصف', 'العمود', 'القيمة', 'المشكلة'],
-        };
-        async function* lines() {
-          yield '\uFEFF' + headings[lang].join(',') + '\r\n';
-          let batch = first;
-          for (;;) {
-            for (const p of batch)
-              yield (
-                [p.row, p.column, p.value, formatReason(p.reason, lang, p.params)].map(csvCell).join(',') +
-                '\r\n'
-              );
-            if (batch.length < 1000) return;
-            batch = await importProblems(ctx, actor, id, {
-              limit: 1000,
-              afterSeq: batch[batch.length - 1]!.seq,
-            });
-          }
-        }
+        const lines = await problemsCsv(ctx, actor, id, lang);
         reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="rollbook-import-${id}-problems.csv"`);
-        return reply.send(Readable.from(lines()) as never);
+        return reply.send(Readable.from(lines) as never);
       },
     );
   };

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import {
   AppError,
   DATE_ORDERS,
+  formatReason,
   type DateOrder,
   guessMapping,
   type ImportEntity,
@@ -14,6 +15,7 @@ import {
   reason,
 } from '@rollbook/domain';
 import type { AppContext } from '../../context.js';
+import { csvCell } from '../../lib/csv.js';
 import { type Actor, requireScope, type Scope, scopeFor } from '../access/actor.js';
 import { isUnitVisible } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -242,6 +244,37 @@ export async function importProblems(
 ): Promise<Array<RowProblem & { seq: number }>> {
   await loadJob(ctx, actor, id);
   return listProblems(ctx.db, id, page);
+}
+
+const REPORT_HEADINGS: Record<'en' | 'vi' | 'ar', string[]> = {
+  en: ['row', 'column', 'value', 'problem'],
+  vi: ['dòng', 'cột', 'giá trị', 'lỗi'],
+  ar: ['الصف', 'العمود', 'القيمة', 'المشكلة'],
+};
+
+/**
+ * The problems as CSV lines (UTF-8 with a byte-order mark, for spreadsheets), a page at a time. The
+ * first page is read before this returns, so an import out of reach fails (404) before any byte.
+ */
+export async function problemsCsv(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  lang: 'en' | 'vi' | 'ar',
+): Promise<AsyncGenerator<string>> {
+  const PAGE = 1000;
+  const first = await importProblems(ctx, actor, id, { limit: PAGE, afterSeq: 0 });
+  return (async function* () {
+    yield '\uFEFF' + REPORT_HEADINGS[lang].join(',') + '\r\n';
+    for (let batch = first; ;) {
+      for (const p of batch)
+        yield (
+          [p.row, p.column, p.value, formatReason(p.reason, lang, p.params)].map(csvCell).join(',') + '\r\n'
+        );
+      if (batch.length < PAGE) return;
+      batch = await importProblems(ctx, actor, id, { limit: PAGE, afterSeq: batch[batch.length - 1]!.seq });
+    }
+  })();
 }
 
 /** Checks a mapping against the file's headers and the entity's fields; problems have no row. */
