@@ -65,6 +65,8 @@ export const ERROR_CODES = [
   'import_file_unreadable',
   'import_not_ready',
   'import_has_problems',
+  'import_template_not_found',
+  'import_template_name_taken',
   'internal_error',
 ] as const;
 
@@ -104,6 +106,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'member_event_not_found':
     case 'campaign_not_found':
     case 'import_not_found':
+    case 'import_template_not_found':
       return 'not_found';
     case 'weak_password':
     case 'current_password_wrong':
@@ -155,6 +158,7 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
     case 'national_id_in_use':
     case 'card_number_in_use':
     case 'import_not_ready':
+    case 'import_template_name_taken':
       return 'conflict';
     case 'precondition_required':
       return 'precondition_required';

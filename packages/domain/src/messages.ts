@@ -323,6 +323,16 @@ const CATALOG: Catalog = {
     vi: 'Tệp có {count} lỗi; chưa có dữ liệu nào được nhập. Hãy sửa (xem danh sách lỗi) rồi tải lên lại.',
     ar: 'في الملف {count} مشكلة؛ لم يُستورد شيء. أصلحها (انظر قائمة المشكلات) ثم ارفع الملف مجددًا.',
   },
+  import_template_not_found: {
+    en: 'Mapping template {template} does not exist.',
+    vi: 'Mẫu ghép cột {template} không tồn tại.',
+    ar: 'قالب ربط الأعمدة {template} غير موجود.',
+  },
+  import_template_name_taken: {
+    en: 'A mapping template named “{name}” already exists. Choose another name, or update that template.',
+    vi: 'Đã có mẫu ghép cột tên “{name}”. Hãy chọn tên khác hoặc cập nhật mẫu đó.',
+    ar: 'يوجد قالب ربط أعمدة باسم «{name}» بالفعل. اختر اسمًا آخر أو حدّث ذلك القالب.',
+  },
   internal_error: {
     en: 'Something went wrong on the server. The change was not saved.',
     vi: 'Máy chủ gặp lỗi. Thay đổi chưa được lưu.',

@@ -7,6 +7,7 @@ import { actorForUser, createToken } from '../modules/access/identity.service.js
 import { createRole, createUserLocally } from '../modules/access/users.service.js';
 import { appendEvent } from '../modules/audit/audit.repository.js';
 import { Readable } from 'node:stream';
+import { createImportTemplate } from '../modules/imports/import-templates.service.js';
 import { uploadImport, validateImport } from '../modules/imports/imports.service.js';
 import { createCampaign } from '../modules/members/cards.service.js';
 import { memberVersion } from '../modules/members/members.repository.js';
@@ -703,6 +704,72 @@ const CASES: Record<string, Case> = {
     ok: 200,
     outside: 404,
   },
+  'GET /api/v1/imports/:id/problems.xlsx': {
+    make: async () => ({ method: 'GET', url: `/api/v1/imports/${await importInA(true)}/problems.xlsx` }),
+    ok: 200,
+    outside: 404,
+  },
+  'POST /api/v1/imports/:id/template': {
+    make: async () => ({
+      method: 'POST',
+      url: `/api/v1/imports/${await importInA()}/template`,
+      payload: { templateId: (await templateInA()).id },
+    }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/imports/templates': {
+    make: async () => {
+      await templateInA();
+      return { method: 'GET', url: '/api/v1/imports/templates' };
+    },
+    ok: 200,
+    outside: { hides: (res) => json(res).items.every((x) => x.unitId !== tree.province) },
+  },
+  'POST /api/v1/imports/templates': {
+    make: async () => ({
+      method: 'POST',
+      url: '/api/v1/imports/templates',
+      payload: {
+        entity: 'members',
+        name: `Mẫu ${uniqueCode()}`,
+        mapping: { fullName: 'Họ và tên' },
+        unitId: tree.province,
+      },
+    }),
+    ok: 201,
+    outside: 404,
+  },
+  'GET /api/v1/imports/templates/:templateId': {
+    make: async () => ({ method: 'GET', url: `/api/v1/imports/templates/${(await templateInA()).id}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'PATCH /api/v1/imports/templates/:templateId': {
+    make: async () => {
+      const template = await templateInA();
+      return {
+        method: 'PATCH',
+        url: `/api/v1/imports/templates/${template.id}`,
+        headers: ifMatch(template.version),
+        payload: { name: `Mẫu đổi ${uniqueCode()}` },
+      };
+    },
+    ok: 200,
+    outside: 404,
+  },
+  'DELETE /api/v1/imports/templates/:templateId': {
+    make: async () => {
+      const template = await templateInA();
+      return {
+        method: 'DELETE',
+        url: `/api/v1/imports/templates/${template.id}`,
+        headers: ifMatch(template.version),
+      };
+    },
+    ok: 204,
+    outside: 404,
+  },
   'GET /api/v1/exports/members/columns': {
     // The column names only: nothing of any unit.
     make: async () => ({ method: 'GET', url: '/api/v1/exports/members/columns' }),
@@ -753,6 +820,16 @@ const PUBLIC = new Set([
 const PASSWORD = 'matrix password 1';
 const ordersInA = new Set<number>();
 const usersInA = new Set<number>();
+
+/** A saved column mapping of province A. */
+async function templateInA() {
+  return createImportTemplate(ctx, TEST_OPERATOR, {
+    entity: 'members',
+    name: `Mẫu ${uniqueCode()}`,
+    mapping: { fullName: 'Họ và tên' },
+    unitId: tree.province,
+  });
+}
 
 async function newRole() {
   return createRole(ctx, TEST_OPERATOR, {

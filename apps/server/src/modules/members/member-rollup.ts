@@ -235,21 +235,41 @@ export async function applyRollup(trx: Transaction<Database>, deltas: readonly R
   };
   const input = sql`unnest(${cols.unit}::bigint[], ${cols.measure}::text[], ${cols.value}::text[],
     ${cols.day}::date[], ${cols.delta}::int[]) as d (unit_id, measure, value, day, delta)`;
-  await sql`insert into member_rollup (unit_id, measure, value, day, delta)
-    select unit_id, measure, value, day, delta from ${input}
-    on conflict (unit_id, measure, value, day) do update set delta = member_rollup.delta + excluded.delta`.execute(
+  // In key order: a bulk import's few hundred thousand changes then walk the index once instead
+  // of jumping about it (18.6 s → 6.6 s for 290 k changes at 6 M members). The counts that reach
+  // zero come back and only those are deleted, by key.
+  const zeroed = await sql<{ unitId: number; measure: string; value: string; day: string }>`
+    with written as (
+      insert into member_rollup (unit_id, measure, value, day, delta)
+      select unit_id, measure, value, day, delta from ${input} order by 1, 2, 3, 4
+      on conflict (unit_id, measure, value, day) do update set delta = member_rollup.delta + excluded.delta
+      returning unit_id, measure, value, day, delta
+    )
+    select unit_id as "unitId", measure, value, to_char(day, 'YYYY-MM-DD') as day from written where delta = 0`.execute(
     trx,
   );
-  await sql`delete from member_rollup where delta = 0 and (unit_id, measure, value, day) in (select unit_id, measure, value, day from ${input})`.execute(
-    trx,
-  );
+  if (zeroed.rows.length > 0) {
+    const z = zeroed.rows;
+    await sql`delete from member_rollup where (unit_id, measure, value, day) in (
+      select * from unnest(${z.map((r) => r.unitId)}::bigint[], ${z.map((r) => r.measure)}::text[],
+        ${z.map((r) => r.value)}::text[], ${z.map((r) => r.day)}::date[]))`.execute(trx);
+  }
+  // A count's checkpoints run from the month of its first change to the horizon, so only the months
+  // before its first checkpoint can be missing. Taken per count, not per change: a series per
+  // change was 46 M generated months for 290 k changes (22 s).
   await sql`insert into member_rollup_month (unit_id, month, measure, value, count)
-    select distinct d.unit_id, g::date, d.measure, d.value, 0
-    from ${input}
+    select k.unit_id, g::date, k.measure, k.value, 0
+    from (
+      select unit_id, measure, value, min(case when day = date_trunc('month', day)::date then day
+        else (date_trunc('month', day) + interval '1 month')::date end) as first
+      from ${input} group by 1, 2, 3
+    ) k
     cross join member_rollup_state st
-    cross join lateral generate_series(
-      case when d.day = date_trunc('month', d.day)::date then d.day else (date_trunc('month', d.day) + interval '1 month')::date end,
-      st.horizon, interval '1 month') as g
+    left join lateral (select min(m.month) as first from member_rollup_month m
+      where m.unit_id = k.unit_id and m.measure = k.measure and m.value = k.value) existing on true
+    cross join lateral generate_series(k.first,
+      coalesce((existing.first - interval '1 month')::date, st.horizon), interval '1 month') as g
+    where k.first <= st.horizon
     on conflict do nothing`.execute(trx);
   // One update per checkpoint with the sum of every change on or before it (an UPDATE … FROM
   // applies only one of several matching source rows). Each change is placed on the first
