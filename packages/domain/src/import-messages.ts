@@ -151,6 +151,12 @@ export const IMPORT_REASONS: Texts = {
     ar: 'أكثر من {max} مشكلة؛ لم تُدرج البقية — أصلح هذه ثم تحقق مجددًا',
   },
   'export.members_sheet': { en: 'Members', vi: 'Đảng viên', ar: 'الأعضاء' },
+  'import.problems_sheet': { en: 'Problems', vi: 'Lỗi', ar: 'المشكلات' },
+  'import.template_column_missing': {
+    en: 'the template maps “{label}” to column “{column}”, which this file does not have',
+    vi: 'mẫu ghép “{label}” với cột “{column}”, nhưng tệp này không có cột đó',
+    ar: 'يربط القالب «{label}» بالعمود «{column}»، وهو غير موجود في هذا الملف',
+  },
   // Why a step cannot run now.
   'import.validate_first': {
     en: 'validate the file first',

@@ -19,6 +19,7 @@ export interface Database {
   member: MemberTable;
   member_event: MemberEventTable;
   member_span: MemberSpanTable;
+  import_mapping_template: ImportMappingTemplateTable;
 }
 
 /** The member registry (0005_members.sql); the members module writes it with SQL of its own. */
@@ -213,4 +214,19 @@ export interface AuditEventTable {
   entity_type: ColumnType<string | null, never, never>;
   entity_id: ColumnType<string | null, never, never>;
   unit_ids: ColumnType<number[], never, never>;
+}
+
+/** A saved column mapping for imports (0015_import_mapping_template.sql). */
+export interface ImportMappingTemplateTable {
+  id: Generated<number>;
+  entity: string;
+  name: string;
+  mapping: ColumnType<Record<string, string>, string, string>;
+  options: ColumnType<{ dateOrder?: 'dmy' | 'mdy' }, string | undefined, string>;
+  unit_id: number | null;
+  version: Generated<number>;
+  created_by: string;
+  created_by_user_id: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }

@@ -1,13 +1,21 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DATE_ORDERS, formatReason, IMPORT_ENTITIES, negotiateLanguage } from '@rollbook/domain';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { actorOf } from '../../http/auth.js';
-import { decodeCursor, Nullable, page, ProblemSchema } from '../../http/conventions.js';
+import { decodeCursor, etag, Nullable, page, ProblemSchema, requireIfMatch } from '../../http/conventions.js';
+import {
+  createImportTemplate,
+  deleteImportTemplate,
+  findImportTemplates,
+  getImportTemplate,
+  updateImportTemplate,
+} from './import-templates.service.js';
 import { IMPORT_STATUSES } from './imports.repository.js';
 import {
+  applyImportTemplate,
   cancelImport,
   commitImport,
   getImport,
@@ -15,6 +23,7 @@ import {
   importProblems,
   listImports,
   problemsCsv,
+  problemsXlsx,
   uploadImport,
   validateImport,
 } from './imports.service.js';
@@ -62,6 +71,38 @@ const ImportSchema = Type.Object({
     }),
   ),
   failureMessage: Type.Optional(Type.String()),
+  missingColumns: Type.Optional(
+    Type.Array(Type.Object({ field: Type.String(), column: Type.String(), message: Type.String() }), {
+      description: 'After a template is applied: the columns it maps that this file does not have.',
+    }),
+  ),
+});
+
+const TemplateParams = Type.Object({ templateId: Type.Integer({ minimum: 1 }) });
+
+const MappingBody = Type.Record(
+  Type.String({ maxLength: 200 }),
+  Type.String({ minLength: 1, maxLength: 1000 }),
+  {
+    description: 'field → column header, as an import holds it',
+  },
+);
+
+const DateOrderBody = Type.Union([Type.Literal('dmy'), Type.Literal('mdy')], {
+  description: `How dates with slashes are ordered: ${DATE_ORDERS.join(' or ')}`,
+});
+
+const TemplateSchema = Type.Object({
+  id: Type.Integer(),
+  entity: Type.String(),
+  name: Type.String(),
+  mapping: Type.Record(Type.String(), Type.String(), { description: 'field → column header' }),
+  options: Type.Object({ dateOrder: Type.Optional(Type.String()) }),
+  unitId: Nullable(Type.Integer({ description: 'Whose it is; null: the whole organization.' })),
+  version: Type.Integer({ description: 'Send it back as If-Match to change or delete the template.' }),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
 });
 
 const ProblemItem = Type.Object({
@@ -81,6 +122,8 @@ const problems = {
   404: ProblemSchema,
   409: ProblemSchema,
 };
+
+const writeProblems = { ...problems, 412: ProblemSchema, 428: ProblemSchema };
 
 function langOf(request: FastifyRequest) {
   return negotiateLanguage(request.headers['accept-language']);
@@ -332,33 +375,219 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.get(
-      '/imports/:id/problems.csv',
-      {
+    const problemsFile = (fixed: 'csv' | 'xlsx' | null) =>
+      ({
         config: { access: 'members.write' },
         schema: {
           tags: ['imports'],
-          summary: 'The problems as CSV (row, column, value, what is wrong), to fix the file by',
+          summary: `The problems as ${fixed === 'xlsx' ? 'an Excel workbook' : fixed === 'csv' ? 'CSV' : 'CSV or an Excel workbook'} (row, column, value, what is wrong), to fix the file by`,
           params: ImportParams,
           querystring: Type.Object({
             lang: Type.Optional(
               Type.String({ description: 'The language of the report (a link cannot set Accept-Language).' }),
             ),
+            ...(fixed === 'csv' && {
+              format: Type.Optional(
+                Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], {
+                  description: 'csv (default) or xlsx: the same columns, as a workbook',
+                }),
+              ),
+            }),
           }),
-          produces: ['text/csv'],
-          response: { 200: Type.String({ description: 'CSV, UTF-8 with a byte-order mark.' }), ...problems },
+          produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+          response: {
+            200: Type.String({
+              description: 'CSV (UTF-8 with a byte-order mark) or XLSX (one sheet, right to left in Arabic).',
+            }),
+            ...problems,
+          },
+        },
+      }) as const;
+
+    const sendProblems = async (
+      request: FastifyRequest<{
+        Params: { id: number };
+        Querystring: { lang?: string; format?: 'csv' | 'xlsx' };
+      }>,
+      reply: FastifyReply,
+      format: 'csv' | 'xlsx',
+    ) => {
+      const lang = negotiateLanguage(request.query.lang ?? request.headers['accept-language']);
+      const actor = actorOf(request);
+      const id = request.params.id;
+      // Fails here (404) before any byte is sent when the import is out of reach.
+      const body =
+        format === 'xlsx'
+          ? await problemsXlsx(ctx, actor, id, lang)
+          : Readable.from(await problemsCsv(ctx, actor, id, lang));
+      reply
+        .type(
+          format === 'xlsx'
+            ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+            : 'text/csv; charset=utf-8',
+        )
+        .header('content-disposition', `attachment; filename="rollbook-import-${id}-problems.${format}"`);
+      return reply.send(body as never);
+    };
+
+    app.get('/imports/:id/problems.csv', problemsFile('csv'), async (request, reply) =>
+      sendProblems(request as never, reply, (request.query as { format?: 'csv' | 'xlsx' }).format ?? 'csv'),
+    );
+    app.get('/imports/:id/problems.xlsx', problemsFile('xlsx'), async (request, reply) =>
+      sendProblems(request as never, reply, 'xlsx'),
+    );
+
+    app.post(
+      '/imports/:id/template',
+      {
+        config: { access: 'members.write' },
+        schema: {
+          tags: ['imports'],
+          summary: 'Apply a saved mapping template to an import not yet committed',
+          description:
+            'The template’s mapping and date order replace the import’s; a checked import is to be checked again. ' +
+            'Columns the template maps that this file lacks are listed in missingColumns (and stay in the mapping, ' +
+            'so checking the file reports them).',
+          params: ImportParams,
+          body: Type.Object({ templateId: Type.Integer({ minimum: 1 }) }),
+          response: { 200: ImportSchema, ...problems },
+        },
+      },
+      async (request) =>
+        withMessage(
+          await applyImportTemplate(
+            ctx,
+            actorOf(request),
+            request.params.id,
+            request.body.templateId,
+            langOf(request),
+          ),
+          langOf(request),
+        ),
+    );
+
+    app.get(
+      '/imports/templates',
+      {
+        config: { access: 'members.write' },
+        schema: {
+          tags: ['imports'],
+          summary: 'Saved column mappings in your part of the tree, by name',
+          querystring: Type.Object({ entity: Type.Optional(Type.Literal('members')) }),
+          response: { 200: Type.Object({ items: Type.Array(TemplateSchema) }), ...problems },
+        },
+      },
+      async (request) => ({
+        items: await findImportTemplates(ctx, actorOf(request), request.query.entity ?? null),
+      }),
+    );
+
+    app.get(
+      '/imports/templates/:templateId',
+      {
+        config: { access: 'members.write' },
+        schema: {
+          tags: ['imports'],
+          summary: 'A saved column mapping (its version is the ETag)',
+          params: TemplateParams,
+          response: { 200: TemplateSchema, ...problems },
         },
       },
       async (request, reply) => {
-        const lang = negotiateLanguage(request.query.lang ?? request.headers['accept-language']);
-        const actor = actorOf(request);
-        const id = request.params.id;
-        // Fails here (404) before any byte is sent when the import is out of reach.
-        const lines = await problemsCsv(ctx, actor, id, lang);
-        reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="rollbook-import-${id}-problems.csv"`);
-        return reply.send(Readable.from(lines) as never);
+        const template = await getImportTemplate(ctx, actorOf(request), request.params.templateId);
+        reply.header('etag', etag(template.version));
+        return template;
+      },
+    );
+
+    app.post(
+      '/imports/templates',
+      {
+        config: { access: 'members.write' },
+        schema: {
+          tags: ['imports'],
+          summary: 'Save a column mapping under a name, to apply to the next file from the same source',
+          description: 'Names are unique per entity across the organization, whatever their case.',
+          body: Type.Object({
+            entity: Type.Literal('members', { description: `One of: ${IMPORT_ENTITIES.join(', ')}` }),
+            name: Type.String({ minLength: 1, maxLength: 120 }),
+            mapping: MappingBody,
+            dateOrder: Type.Optional(DateOrderBody),
+            unitId: Type.Optional(
+              Nullable(
+                Type.Integer({
+                  minimum: 1,
+                  description: 'Whose it is (default: your unit; none: the whole organization).',
+                }),
+              ),
+            ),
+          }),
+          response: { 201: TemplateSchema, ...writeProblems },
+        },
+      },
+      async (request, reply) => {
+        const template = await createImportTemplate(ctx, actorOf(request), {
+          entity: request.body.entity,
+          name: request.body.name,
+          mapping: request.body.mapping,
+          ...(request.body.dateOrder && { dateOrder: request.body.dateOrder }),
+          ...(request.body.unitId !== undefined && { unitId: request.body.unitId }),
+        });
+        return reply
+          .code(201)
+          .header('etag', etag(template.version))
+          .header('location', `/api/v1/imports/templates/${template.id}`)
+          .send(template);
+      },
+    );
+
+    app.patch(
+      '/imports/templates/:templateId',
+      {
+        config: { access: 'members.write' },
+        schema: {
+          tags: ['imports'],
+          summary: 'Rename a saved mapping or change it (If-Match required)',
+          params: TemplateParams,
+          body: Type.Object({
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+            mapping: Type.Optional(MappingBody),
+            dateOrder: Type.Optional(
+              Type.Union([Type.Literal('dmy'), Type.Literal('mdy'), Type.Null()], {
+                description: 'dmy or mdy; null: none (the file’s own guess, day first)',
+              }),
+            ),
+          }),
+          response: { 200: TemplateSchema, ...writeProblems },
+        },
+      },
+      async (request, reply) => {
+        const template = await updateImportTemplate(
+          ctx,
+          actorOf(request),
+          request.params.templateId,
+          requireIfMatch(request),
+          request.body,
+        );
+        reply.header('etag', etag(template.version));
+        return template;
+      },
+    );
+
+    app.delete(
+      '/imports/templates/:templateId',
+      {
+        config: { access: 'members.write' },
+        schema: {
+          tags: ['imports'],
+          summary: 'Delete a saved mapping (If-Match required)',
+          params: TemplateParams,
+          response: { 204: Type.Null({ description: 'Done.' }), ...writeProblems },
+        },
+      },
+      async (request, reply) => {
+        await deleteImportTemplate(ctx, actorOf(request), request.params.templateId, requireIfMatch(request));
+        return reply.code(204).send(null);
       },
     );
   };

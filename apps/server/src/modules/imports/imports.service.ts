@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import {
   AppError,
   DATE_ORDERS,
@@ -14,6 +14,7 @@ import {
   type ImportField,
   reason,
 } from '@rollbook/domain';
+import ExcelJS from 'exceljs';
 import type { AppContext } from '../../context.js';
 import { csvCell } from '../../lib/csv.js';
 import { type Actor, requireScope, type Scope, scopeFor } from '../access/actor.js';
@@ -45,6 +46,7 @@ import {
   STAGED_COLUMNS,
   writeStagedMembers,
 } from './member-import.js';
+import { getImportTemplate } from './import-templates.service.js';
 import { openTable } from './table-file.js';
 
 /** Tunables of a run; tests shrink them. */
@@ -253,28 +255,89 @@ const REPORT_HEADINGS: Record<'en' | 'vi' | 'ar', string[]> = {
 };
 
 /**
- * The problems as CSV lines (UTF-8 with a byte-order mark, for spreadsheets), a page at a time. The
- * first page is read before this returns, so an import out of reach fails (404) before any byte.
+ * The problems as rows of text (row, column, value, what is wrong), headings first, a page at a
+ * time. The first page is read before this returns, so an import out of reach fails (404) before
+ * any byte of a report is sent.
  */
+async function problemLines(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  lang: 'en' | 'vi' | 'ar',
+): Promise<AsyncGenerator<Array<string | number | null>>> {
+  const PAGE = 1000;
+  const first = await importProblems(ctx, actor, id, { limit: PAGE, afterSeq: 0 });
+  return (async function* () {
+    yield REPORT_HEADINGS[lang];
+    for (let batch = first; ;) {
+      for (const p of batch) yield [p.row, p.column, p.value, formatReason(p.reason, lang, p.params)];
+      if (batch.length < PAGE) return;
+      batch = await importProblems(ctx, actor, id, { limit: PAGE, afterSeq: batch[batch.length - 1]!.seq });
+    }
+  })();
+}
+
+/** The problems as CSV lines (UTF-8 with a byte-order mark, for spreadsheets). */
 export async function problemsCsv(
   ctx: AppContext,
   actor: Actor,
   id: number,
   lang: 'en' | 'vi' | 'ar',
 ): Promise<AsyncGenerator<string>> {
-  const PAGE = 1000;
-  const first = await importProblems(ctx, actor, id, { limit: PAGE, afterSeq: 0 });
+  const lines = await problemLines(ctx, actor, id, lang);
   return (async function* () {
-    yield '\uFEFF' + REPORT_HEADINGS[lang].join(',') + '\r\n';
-    for (let batch = first; ;) {
-      for (const p of batch)
-        yield (
-          [p.row, p.column, p.value, formatReason(p.reason, lang, p.params)].map(csvCell).join(',') + '\r\n'
-        );
-      if (batch.length < PAGE) return;
-      batch = await importProblems(ctx, actor, id, { limit: PAGE, afterSeq: batch[batch.length - 1]!.seq });
+    let bom = '\uFEFF';
+    for await (const line of lines) {
+      yield bom + line.map(csvCell).join(',') + '\r\n';
+      bom = '';
     }
   })();
+}
+
+/**
+ * The problems as an Excel workbook, streamed: the same columns and words as the CSV, one sheet
+ * that reads right to left in Arabic, the heading row frozen.
+ */
+export async function problemsXlsx(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  lang: 'en' | 'vi' | 'ar',
+): Promise<Readable> {
+  const lines = await problemLines(ctx, actor, id, lang);
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useSharedStrings: false,
+    useStyles: true,
+  });
+  const sheet = workbook.addWorksheet(formatReason('import.problems_sheet', lang), {
+    views: [{ rightToLeft: lang === 'ar', state: 'frozen', ySplit: 1 }],
+  });
+  sheet.columns = [{ width: 8 }, { width: 24 }, { width: 24 }, { width: 80 }];
+  void (async () => {
+    try {
+      let written = 0;
+      for await (const line of lines) {
+        // The client went away: stop reading.
+        if (out.destroyed) return;
+        // A slow reader: wait rather than hold the whole report in memory.
+        if ((written += 1) % 1000 === 0 && out.writableNeedDrain)
+          await new Promise<void>((resolve) => {
+            out.once('drain', () => resolve());
+            out.once('close', () => resolve());
+          });
+        const row = sheet.addRow(line);
+        if (written === 1) row.font = { bold: true };
+        row.commit();
+      }
+      sheet.commit();
+      await workbook.commit();
+    } catch (error) {
+      out.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  })();
+  return out;
 }
 
 /** Checks a mapping against the file's headers and the entity's fields; problems have no row. */
@@ -387,6 +450,76 @@ export async function validateImport(
   const started = { ...job, mapping, options, status: 'validating' as const };
   const done = startRun(id, 'validating', actor, (live) => runValidation(ctx, actor, started, live, lang));
   return { job: present(ctx, started, lang), done };
+}
+
+/**
+ * Puts a saved template's mapping (and its date order) on an import not yet committed; a checked
+ * import is to be checked again. Columns of the template that this file lacks stay in the mapping,
+ * so checking the file names them as problems too, and they are returned: never dropped unseen.
+ */
+export async function applyImportTemplate(
+  ctx: AppContext,
+  actor: Actor,
+  id: number,
+  templateId: number,
+  lang: 'en' | 'vi' | 'ar' = 'en',
+): Promise<ImportView & { missingColumns: MissingColumn[] }> {
+  const job = await loadJob(ctx, actor, id);
+  const template = await getImportTemplate(ctx, actor, templateId);
+  if (template.entity !== job.entity)
+    throw new AppError('validation_failed', { field: 'templateId', params: { reason: reason('enum') } });
+  const editable = ['uploaded', 'invalid', 'validated', 'failed'] as const;
+  assertIdle(job, editable, 'import.finished');
+  const options = { ...job.options, ...template.options };
+  await ctx.db.transaction().execute(async (trx) => {
+    // The claim holds the job's row until the mapping is in: a check racing it waits, then reads it.
+    if (!(await claimJob(trx, id, editable, 'uploaded')))
+      throw new AppError('import_not_ready', {
+        params: { import: `#${id}`, status: 'validating', reason: reason('import.running') },
+      });
+    await clearStaged(trx, id);
+    await updateJob(trx, id, {
+      mapping: template.mapping,
+      options,
+      rowsDone: 0,
+      rowsTotal: null,
+      problemCount: 0,
+      failure: null,
+      result: null,
+    });
+  });
+  return {
+    ...(await getImport(ctx, actor, id, lang)),
+    missingColumns: missingColumns(ctx, job, template.mapping, lang),
+  };
+}
+
+/** A column a mapping names that the file does not have. */
+export interface MissingColumn {
+  field: string;
+  column: string;
+  message: string;
+}
+
+/** The columns a mapping names that the file does not have, each said in words. */
+export function missingColumns(
+  ctx: AppContext,
+  job: Pick<ImportJobRow, 'entity' | 'headers'>,
+  mapping: Record<string, string>,
+  lang: 'en' | 'vi' | 'ar',
+): MissingColumn[] {
+  const fields = importFields(job.entity, ctx.rules.members);
+  return Object.entries(mapping)
+    .filter(([, column]) => !job.headers.includes(column))
+    .map(([field, column]) => {
+      const f = fields.find((x) => x.key === field);
+      const label = f ? (f.labels[lang] ?? f.labels.en) : field;
+      return {
+        field,
+        column,
+        message: formatReason('import.template_column_missing', lang, { label, column }),
+      };
+    });
 }
 
 async function runValidation(
