@@ -45,6 +45,11 @@ export interface Config {
    * pick its own address for the rate limit and the audit trail.
    */
   trustProxy: boolean | number | string[];
+  /**
+   * The Chromium (or Chrome) that prints PDF exports (`ROLLBOOK_CHROMIUM_PATH`, default Debian's
+   * `/usr/bin/chromium`). Started on the first PDF; without it, PDF exports answer `pdf_unavailable`.
+   */
+  chromiumPath: string;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -106,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     sessionSecret: sessionSecret(env.ROLLBOOK_SESSION_SECRET),
     trustProxy: trustProxy(env.ROLLBOOK_TRUST_PROXY),
+    chromiumPath: env.ROLLBOOK_CHROMIUM_PATH || '/usr/bin/chromium',
   };
 }
 

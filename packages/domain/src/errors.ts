@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   'import_has_problems',
   'import_template_not_found',
   'import_template_name_taken',
+  'pdf_unavailable',
   'internal_error',
 ] as const;
 
@@ -86,6 +87,7 @@ export type ErrorCategory =
   | 'unauthenticated' // nobody is signed in, or the sign-in failed
   | 'forbidden' // signed in, but the role does not allow it
   | 'rate_limited' // too many attempts in a short time
+  | 'unavailable' // a part the server needs (a PDF printer) is missing or down: try later
   | 'internal';
 
 export function errorCategory(code: ErrorCode): ErrorCategory {
@@ -164,6 +166,8 @@ export function errorCategory(code: ErrorCode): ErrorCategory {
       return 'precondition_required';
     case 'version_conflict':
       return 'stale';
+    case 'pdf_unavailable':
+      return 'unavailable';
     case 'internal_error':
       return 'internal';
     default:

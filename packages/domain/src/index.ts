@@ -7,3 +7,4 @@ export * from './permissions.js';
 export * from './member-rules.js';
 export * from './lifecycle.js';
 export * from './imports.js';
+export * from './figures-messages.js';

@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorParams } from './errors.js';
+import { FIGURES_REASONS } from './figures-messages.js';
 import { IMPORT_REASONS } from './import-messages.js';
 import { MEMBER_REASONS } from './member-messages.js';
 
@@ -333,6 +334,11 @@ const CATALOG: Catalog = {
     vi: 'Đã có mẫu ghép cột tên “{name}”. Hãy chọn tên khác hoặc cập nhật mẫu đó.',
     ar: 'يوجد قالب ربط أعمدة باسم «{name}» بالفعل. اختر اسمًا آخر أو حدّث ذلك القالب.',
   },
+  pdf_unavailable: {
+    en: 'This server cannot make PDF files now: its Chromium browser is missing or did not start. Ask the administrator to install it (or set ROLLBOOK_CHROMIUM_PATH); CSV and Excel files still work.',
+    vi: 'Máy chủ hiện không tạo được tệp PDF: thiếu trình duyệt Chromium hoặc không khởi động được. Hãy đề nghị quản trị viên cài đặt (hoặc đặt ROLLBOOK_CHROMIUM_PATH); tệp CSV và Excel vẫn dùng được.',
+    ar: 'لا يستطيع هذا الخادم إنشاء ملفات PDF الآن: متصفح Chromium غير موجود أو لم يبدأ. اطلب من المسؤول تثبيته (أو ضبط ROLLBOOK_CHROMIUM_PATH)؛ ملفات CSV وExcel ما زالت تعمل.',
+  },
   internal_error: {
     en: 'Something went wrong on the server. The change was not saved.',
     vi: 'Máy chủ gặp lỗi. Thay đổi chưa được lưu.',
@@ -497,6 +503,7 @@ const REASONS: Record<string, Record<ApiLanguage, string>> = {
   period_between: { en: 'from {from} until {to}', vi: 'từ {from} đến trước {to}', ar: 'من {from} حتى {to}' },
   ...MEMBER_REASONS,
   ...IMPORT_REASONS,
+  ...FIGURES_REASONS,
 };
 
 /** The key of a reason, as a param value: formatMessage puts it in words. */

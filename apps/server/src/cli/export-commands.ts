@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { WithContext } from '../cli.js';
 import { EXPORT_FORMATS, type ExportFormat, exportMembers } from '../modules/exports/members-export.js';
 import { LIST_STATUSES } from '../modules/members/members.service.js';
+import { addFiguresExportCommand } from './figures-export-command.js';
 import type { Parsers } from './member-commands.js';
 import { operator } from './operator.js';
 import { cliLanguage } from './output.js';
@@ -61,4 +62,5 @@ export function addExportCommands(program: Command, withContext: WithContext, pa
         return undefined;
       }),
     );
+  addFiguresExportCommand(exporting, withContext, parse);
 }

@@ -32,6 +32,7 @@ const EXIT_BY_CATEGORY: Record<ErrorCategory, number> = {
   unauthenticated: EXIT.denied,
   forbidden: EXIT.denied,
   rate_limited: EXIT.denied,
+  unavailable: EXIT.failure,
   internal: EXIT.failure,
 };
 

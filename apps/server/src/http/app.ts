@@ -15,6 +15,7 @@ import { accessRoutes } from '../modules/access/access.routes.js';
 import { oidcRoutes } from '../modules/access/oidc.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { exportRoutes } from '../modules/exports/exports.routes.js';
+import { figuresExportRoutes } from '../modules/exports/figures-export.js';
 import { importRoutes } from '../modules/imports/imports.routes.js';
 import { demoRoutes } from '../modules/demo/demo.routes.js';
 import { cardRoutes } from '../modules/members/cards.routes.js';
@@ -145,6 +146,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   await app.register(cardRoutes(ctx), { prefix: '/api/v1' });
   await app.register(importRoutes(ctx), { prefix: '/api/v1' });
   await app.register(exportRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(figuresExportRoutes(ctx), { prefix: '/api/v1' });
 
   const serveWeb = (options.serveWeb ?? true) && fs.existsSync(path.join(WEB_DIST, 'index.html'));
   // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.

@@ -23,6 +23,7 @@ const STATUS: Record<ErrorCategory, number> = {
   unauthenticated: 401,
   forbidden: 403,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 };
 

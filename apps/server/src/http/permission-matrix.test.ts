@@ -784,6 +784,14 @@ const CASES: Record<string, Case> = {
     ok: 200,
     outside: 404,
   },
+  'GET /api/v1/exports/figures': {
+    make: async () => ({
+      method: 'GET',
+      url: `/api/v1/exports/figures?unitId=${tree.commune}&from=2026-01-01&to=2026-06-30`,
+    }),
+    ok: 200,
+    outside: 404,
+  },
   'GET /api/v1/audit': {
     make: async () => ({ method: 'GET', url: '/api/v1/audit?limit=500&action=test.matrix' }),
     ok: 200,

@@ -1,0 +1,62 @@
+import type { ApiLanguage } from './messages.js';
+
+/**
+ * The words of an exported member figures table (CSV, XLSX, PDF), in every API language: titles,
+ * section names, row labels. Looked up with formatReason('figures.…', lang); the same words as the
+ * web's figures card, so a printed table reads like the screen.
+ */
+export const FIGURES_REASONS: Record<string, Record<ApiLanguage, string>> = {
+  'figures.title': { en: 'Member figures', vi: 'Số liệu đảng viên', ar: 'أرقام الأعضاء' },
+  'figures.sheet': { en: 'Figures', vi: 'Số liệu', ar: 'الأرقام' },
+  'figures.unit': { en: 'Unit', vi: 'Tổ chức', ar: 'الوحدة' },
+  'figures.as_of': { en: 'As of', vi: 'Tính đến ngày', ar: 'بتاريخ' },
+  'figures.period': { en: 'Period', vi: 'Kỳ', ar: 'الفترة' },
+  'figures.produced': { en: 'Produced on', vi: 'Lập ngày', ar: 'تاريخ الإعداد' },
+  'figures.section': { en: 'Section', vi: 'Mục', ar: 'القسم' },
+  'figures.item': { en: 'Item', vi: 'Chỉ tiêu', ar: 'البند' },
+  'figures.count': { en: 'Count', vi: 'Số lượng', ar: 'العدد' },
+  'figures.summary': { en: 'Summary', vi: 'Tổng hợp', ar: 'ملخص' },
+  'figures.members': { en: 'Members', vi: 'Đảng viên', ar: 'الأعضاء' },
+  'figures.exempted': { en: 'Exempted', vi: 'Miễn sinh hoạt', ar: 'معفون' },
+  'figures.suspended': { en: 'Suspended', vi: 'Đình chỉ sinh hoạt', ar: 'موقوفون' },
+  'figures.in_transit': { en: 'In transit', vi: 'Đang chuyển sinh hoạt', ar: 'قيد النقل' },
+  'figures.by_status': { en: 'By status', vi: 'Theo trạng thái', ar: 'حسب الحالة' },
+  'figures.by_sex': { en: 'By sex', vi: 'Theo giới tính', ar: 'حسب الجنس' },
+  'figures.by_age': { en: 'By age', vi: 'Theo độ tuổi', ar: 'حسب العمر' },
+  'figures.by_ethnicity': { en: 'By ethnicity', vi: 'Theo dân tộc', ar: 'حسب القومية' },
+  'figures.by_religion': { en: 'By religion', vi: 'Theo tôn giáo', ar: 'حسب الديانة' },
+  'figures.unknown': { en: 'Not recorded', vi: 'Chưa ghi', ar: 'غير مسجل' },
+  'figures.status.applicant': { en: 'Applicant', vi: 'Người xin vào Đảng', ar: 'متقدم' },
+  'figures.status.admitted': { en: 'Admitted', vi: 'Đã có quyết định kết nạp', ar: 'مقبول' },
+  'figures.status.probationary': { en: 'Probationary', vi: 'Dự bị', ar: 'تحت الاختبار' },
+  'figures.status.official': { en: 'Official', vi: 'Chính thức', ar: 'رسمي' },
+  'figures.flows': { en: 'Changes in the period', vi: 'Biến động trong kỳ', ar: 'التغيرات خلال الفترة' },
+  'figures.current': { en: 'This period', vi: 'Kỳ này', ar: 'هذه الفترة' },
+  'figures.previous': { en: 'Period before', vi: 'Kỳ trước', ar: 'الفترة السابقة' },
+  'figures.last_year': {
+    en: 'Same period last year',
+    vi: 'Cùng kỳ năm trước',
+    ar: 'الفترة نفسها من العام الماضي',
+  },
+  'figures.change': { en: 'Change', vi: 'Thay đổi', ar: 'التغيّر' },
+  'figures.admissions': { en: 'Admissions', vi: 'Kết nạp', ar: 'القبول' },
+  'figures.readmissions': { en: 'Readmissions', vi: 'Kết nạp lại', ar: 'إعادة القبول' },
+  'figures.recognitions': {
+    en: 'Recognitions as official',
+    vi: 'Công nhận chính thức',
+    ar: 'الاعتماد كأعضاء رسميين',
+  },
+  'figures.transfers_in': { en: 'Transfers in', vi: 'Chuyển đến', ar: 'النقل إلى الداخل' },
+  'figures.transfers_out': { en: 'Transfers out', vi: 'Chuyển đi', ar: 'النقل إلى الخارج' },
+  'figures.exit': { en: 'Left: {reason}', vi: 'Ra khỏi Đảng: {reason}', ar: 'غادروا: {reason}' },
+  'figures.exit.not_recognized': {
+    en: 'not recognized',
+    vi: 'không được công nhận chính thức',
+    ar: 'لم يُعتمد',
+  },
+  'figures.exit.removed': { en: 'name removed', vi: 'xóa tên', ar: 'شُطب الاسم' },
+  'figures.exit.expelled': { en: 'expelled', vi: 'khai trừ', ar: 'طُرد' },
+  'figures.exit.resigned': { en: 'resigned', vi: 'xin ra khỏi Đảng', ar: 'استقال' },
+  'figures.exit.withdrawn': { en: 'withdrawn', vi: 'rút đơn', ar: 'سحب طلبه' },
+  'figures.exit.deceased': { en: 'deceased', vi: 'từ trần', ar: 'متوفى' },
+};
