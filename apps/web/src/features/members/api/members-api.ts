@@ -1,4 +1,4 @@
-import { get, request } from '../../../api/client';
+import { buildUrl, get, request } from '../../../api/client';
 import type {
   EventCheck,
   IsoDate,
@@ -15,6 +15,7 @@ import type {
   RecordChangeInput,
   WorkItem,
 } from '../../../api/types';
+import i18n from '../../../i18n';
 
 const BASE = '/api/v1/members';
 
@@ -117,6 +118,17 @@ export function getMemberFigures(
   signal?: AbortSignal,
 ): Promise<MemberFigures> {
   return get<MemberFigures>(`/api/v1/units/${unitId}/member-figures`, { ...query }, signal);
+}
+
+/** A unit's member figures as a file to download (a link), labelled in the UI's language. */
+export function memberFiguresExportUrl(query: {
+  unitId: number;
+  asOf: IsoDate;
+  from?: IsoDate;
+  to?: IsoDate;
+  format: 'csv' | 'xlsx' | 'pdf';
+}): string {
+  return buildUrl('/api/v1/exports/figures', { ...query, lang: i18n.language });
 }
 
 export function getWorkList(

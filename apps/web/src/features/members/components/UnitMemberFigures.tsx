@@ -1,4 +1,16 @@
-import { Card, Group, Loader, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  Card,
+  Group,
+  Loader,
+  Menu,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../api/client';
@@ -7,6 +19,7 @@ import { AppLink } from '../../../app/AppLink';
 import { useAsOf } from '../../../app/as-of';
 import { formatDate, formatNumber, isUsableDate } from '../../../lib/dates';
 import { useMemberPack } from '../../rule-pack/hooks/use-member-pack';
+import { memberFiguresExportUrl } from '../api/members-api';
 import { useMemberFigures } from '../hooks/use-members';
 import { CountBars } from './CountBars';
 
@@ -35,9 +48,32 @@ export function UnitMemberFigures({ unitId }: { unitId: number }) {
           <Title order={3} size="h4">
             {t('memberFigures.title', { date: formatDate(asOf, lang) })}
           </Title>
-          <AppLink to={`/members?unit=${unitId}`} size="sm" data-testid="unit-members-link">
-            {t('memberFigures.membersOfUnit')}
-          </AppLink>
+          <Group gap="sm">
+            <AppLink to={`/members?unit=${unitId}`} size="sm" data-testid="unit-members-link">
+              {t('memberFigures.membersOfUnit')}
+            </AppLink>
+            {/* The figures shown: this unit, the date, and the period when it is complete. */}
+            <Menu position="bottom-end">
+              <Menu.Target>
+                <Button size="xs" variant="default" data-testid="export-figures">
+                  {t('memberFigures.export')}
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {(['csv', 'xlsx', 'pdf'] as const).map((format) => (
+                  <Menu.Item
+                    key={format}
+                    component="a"
+                    href={memberFiguresExportUrl({ unitId, asOf, format, ...period })}
+                    download
+                    data-testid={`export-figures-${format}`}
+                  >
+                    {t(`memberFigures.export_${format}`)}
+                  </Menu.Item>
+                ))}
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
         </Group>
         {figures.isPending && <Loader size="xs" />}
         {figures.isError && <Text c="red">{errorMessage(figures.error)}</Text>}
