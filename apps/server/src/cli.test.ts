@@ -472,4 +472,85 @@ describe('rollbook member, work-list and figures', () => {
     expect(names[0]).toBe('Họ và tên');
     expect(names).toEqual(expect.arrayContaining(['Võ Văn Tám', 'Đinh Thị Chín']));
   }, 240_000);
+
+  it('saves the mapping of an import as a template and applies it to the next file from the same source', async () => {
+    await ensureDemo();
+    const header = 'Tên ĐV,Mã CB,Vào Đảng,Kết nạp,Sinh';
+    const first = path.join(dir, 'source-1.csv');
+    fs.writeFileSync(first, [header, 'Lý Văn Mười,ag-mhh-ap1,02/09/2024,16/09/2024,30/02/1990'].join('\n'));
+    const report = path.join(dir, 'problems.xlsx');
+    const map = [
+      'fullName=Tên ĐV',
+      'unit=Mã CB',
+      'admissionDate=Vào Đảng',
+      'ceremonyDate=Kết nạp',
+      'birthDate=Sinh',
+    ];
+    const saved = await cli(
+      '--lang',
+      'vi',
+      'import',
+      first,
+      '--dry-run',
+      ...map.flatMap((m) => ['--map', m]),
+      '--save-template',
+      'Nguồn CLI',
+      '--problems',
+      report,
+    );
+    // A wrong date in a row does not make the mapping wrong: it is saved, and the problems listed.
+    expect(saved.code, saved.err).toBe(4);
+    expect(saved.out).toContain('mapping saved as template “Nguồn CLI”');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(report);
+    const rows = book.worksheets[0]!.getSheetValues().slice(1) as unknown[][];
+    expect(rows[0]!.slice(1)).toEqual(['dòng', 'cột', 'giá trị', 'lỗi']);
+    expect(rows[1]!.slice(1, 4)).toEqual([2, 'Sinh', '30/02/1990']);
+
+    const second = path.join(dir, 'source-2.csv');
+    fs.writeFileSync(second, [header, 'Lý Văn Mười,ag-mhh-ap1,02/09/2024,16/09/2024,28/02/1990'].join('\n'));
+    const applied = await cli('import', second, '--dry-run', '--template', 'nguồn cli');
+    expect(applied.code, applied.err).toBe(0);
+    expect(applied.out).toContain('fullName=Tên ĐV');
+
+    // A column the template names that the file lacks is said, and listed; --map points it elsewhere.
+    const third = path.join(dir, 'source-3.csv');
+    fs.writeFileSync(
+      third,
+      [
+        'Tên ĐV,Mã CB,Ngày vào,Kết nạp,Sinh',
+        'Lý Thị Mười Một,ag-mhh-ap1,02/09/2024,16/09/2024,28/02/1991',
+      ].join('\n'),
+    );
+    const lacking = await cli('import', third, '--dry-run', '--template', 'Nguồn CLI');
+    expect(lacking.code).toBe(4);
+    expect(lacking.err).toContain(
+      'template “Nguồn CLI”: the template maps “Admission date” to column “Vào Đảng”',
+    );
+    const corrected = await cli(
+      'import',
+      third,
+      '--dry-run',
+      '--template',
+      'Nguồn CLI',
+      '--map',
+      'admissionDate=Ngày vào',
+    );
+    expect(corrected.code, corrected.err).toBe(0);
+
+    // A name is saved once; an unknown one is not found.
+    const twice = await cli(
+      'import',
+      second,
+      '--dry-run',
+      '--template',
+      'Nguồn CLI',
+      '--save-template',
+      'NGUỒN CLI',
+    );
+    expect(twice.code).toBe(5);
+    expect(twice.err).toContain('NGUỒN CLI');
+    const unknown = await cli('import', second, '--dry-run', '--template', 'Không có');
+    expect(unknown.code).toBe(3);
+  }, 240_000);
 });

@@ -54,12 +54,20 @@ test('uploads a register, lists its problems, and imports the fixed file', async
   await expect(problems).toContainText('“31/02/1990” is not a date; write it as dd/mm/yyyy or yyyy-mm-dd');
   await expect(page.getByText('1 problems — nothing was written')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Download the problems (CSV)' })).toBeVisible();
+  await expect(page.getByTestId('import-problems-xlsx')).toBeVisible();
+  // The mapping is kept under a name, for the next file from the same source.
+  await page.getByTestId('import-template-name').fill(`Port register ${tag}`);
+  await page.getByTestId('import-save-template').click();
+  await expect(page.getByText(`Saved as “Port register ${tag}”.`)).toBeVisible();
 
   // Fixed and uploaded again: no problems, then imported with progress.
   await page.goto('/imports');
   await page.locator('input[type=file]').setInputFiles(file('28/02/1990'));
   await page.getByRole('button', { name: 'Upload and map the columns' }).click();
   await expect(page).toHaveURL(/\/imports\/\d+/);
+  await page.getByTestId('import-template').click();
+  await page.getByRole('option', { name: `Port register ${tag}` }).click();
+  await expect(page.getByTestId('map-admissionDate')).toHaveValue('Ngày vào Đảng');
   await page.getByTestId('import-validate').click();
   await expect(page.getByText('All 2 rows passed every check. Nothing has been written yet.')).toBeVisible();
   await page.getByTestId('import-commit').click();

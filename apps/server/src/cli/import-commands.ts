@@ -13,11 +13,17 @@ import {
   importProblems,
   importSettled,
   liveProgress,
+  applyImportTemplate,
   problemsCsv,
+  problemsXlsx,
   recoverImports,
   uploadImport,
   validateImport,
 } from '../modules/imports/imports.service.js';
+import {
+  createImportTemplate,
+  getImportTemplateByName,
+} from '../modules/imports/import-templates.service.js';
 import { operator } from './operator.js';
 import { cliLanguage, EXIT } from './output.js';
 import type { Parsers } from './member-commands.js';
@@ -31,6 +37,8 @@ interface ImportOptions {
   dryRun?: boolean;
   resume?: string;
   problems?: string;
+  template?: string;
+  saveTemplate?: string;
   encoding?: string;
   delimiter?: string;
 }
@@ -86,7 +94,31 @@ async function writeProblems(
   file: string,
   lang: ReturnType<typeof cliLanguage>,
 ) {
-  await pipeline(Readable.from(await problemsCsv(ctx, operator(), id, lang)), fs.createWriteStream(file));
+  // The file's extension says which: a workbook for .xlsx, CSV otherwise.
+  const body = file.toLowerCase().endsWith('.xlsx')
+    ? await problemsXlsx(ctx, operator(), id, lang)
+    : Readable.from(await problemsCsv(ctx, operator(), id, lang));
+  await pipeline(body, fs.createWriteStream(file));
+}
+
+/**
+ * Saves the mapping an import used under a name, unless the mapping itself was wrong (a column the
+ * file lacks, a required field unmapped): problems in the rows do not make the mapping wrong.
+ */
+async function saveTemplate(ctx: AppContext, job: ImportView, name: string, quiet: boolean): Promise<void> {
+  const first = await importProblems(ctx, operator(), job.id, { limit: 1, afterSeq: 0 });
+  if (!job.mapping || (first[0] && first[0].row === null)) {
+    if (!quiet) console.error(`the mapping has problems; not saved as template “${name}”.`);
+    return;
+  }
+  const template = await createImportTemplate(ctx, operator(), {
+    entity: 'members',
+    name,
+    mapping: job.mapping,
+    ...(job.options.dateOrder && { dateOrder: job.options.dateOrder }),
+    unitId: job.unitId,
+  });
+  if (!quiet) console.log(`mapping saved as template “${template.name}” (#${template.id}).`);
 }
 
 /** `rollbook import FILE`: the same road as the web app — upload, validate, commit — in one go. */
@@ -111,7 +143,21 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
     .addOption(
       parse.twin('--resume <id>', 'carry on with an import started before (validate if needed, then commit)'),
     )
-    .addOption(parse.twin('--problems <file>', 'write the problems found to this CSV file'))
+    .addOption(
+      parse.twin(
+        '--problems <file>',
+        'write the problems found to this file: CSV, or a workbook if it ends in .xlsx',
+      ),
+    )
+    .addOption(
+      parse.twin(
+        '--template <name>',
+        'apply a saved column mapping (--map still corrects it column by column)',
+      ),
+    )
+    .addOption(
+      parse.twin('--save-template <name>', 'save the mapping used under this name, for the next file'),
+    )
     .addOption(
       parse.twin('--encoding <name>', 'a CSV in a legacy encoding (windows-1258, …); detected otherwise'),
     )
@@ -165,6 +211,15 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
             console.log(
               `import #${job.id}: ${job.format}${job.encoding ? ` (${job.encoding}${job.delimiter ? `, “${job.delimiter === '\t' ? '\\t' : job.delimiter}”` : ''})` : ''}, columns: ${job.headers.join(' | ')}`,
             );
+          if (options.template) {
+            const template = await getImportTemplateByName(ctx, operator(), 'members', options.template);
+            const applied = await applyImportTemplate(ctx, operator(), job.id, template.id, lang);
+            job = applied;
+            // What the file lacks stays mapped, so the check lists it too; --map can point it elsewhere.
+            if (!quiet)
+              for (const m of applied.missingColumns)
+                console.error(`template “${template.name}”: ${m.message}`);
+          }
         }
         if (job.status !== 'validated' && job.status !== 'committed') {
           const started = await validateImport(
@@ -190,6 +245,7 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
           await started.done;
           job = await getImport(ctx, operator(), job.id, lang);
         }
+        if (options.saveTemplate) await saveTemplate(ctx, job, options.saveTemplate, quiet);
         if (job.status === 'invalid' || job.status === 'failed') {
           if (job.failure) {
             throw new AppError(job.failure.code as never, { field: 'file', params: job.failure.params });

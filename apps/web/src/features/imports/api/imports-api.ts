@@ -44,6 +44,21 @@ export interface ImportJob {
     rowsPerSecond: number | null;
     secondsLeft: number | null;
   } | null;
+  /** After a template is applied: the columns it maps that this file does not have. */
+  missingColumns?: Array<{ field: string; column: string; message: string }>;
+}
+
+/** A saved column mapping, applied to the next file from the same source. */
+export interface ImportTemplate {
+  id: number;
+  entity: string;
+  name: string;
+  mapping: Record<string, string>;
+  options: { dateOrder?: 'dmy' | 'mdy' };
+  unitId: number | null;
+  version: number;
+  createdBy: string;
+  createdAt: string;
 }
 
 export interface ImportProblem {
@@ -72,9 +87,30 @@ export function listProblems(
   return get<Page<ImportProblem>>(`${BASE}/${id}/problems`, { cursor, limit: 200 }, signal);
 }
 
-/** The problems as CSV: a plain link does, since the session cookie rides along on a GET. */
-export function problemsCsvUrl(id: number): string {
-  return buildUrl(`${BASE}/${id}/problems.csv`, { lang: i18n.language });
+/** The problems as CSV or a workbook: a plain link does, since the session cookie rides along on a GET. */
+export function problemsFileUrl(id: number, format: 'csv' | 'xlsx'): string {
+  return buildUrl(`${BASE}/${id}/problems.${format}`, { lang: i18n.language });
+}
+
+export async function listTemplates(signal?: AbortSignal): Promise<ImportTemplate[]> {
+  return (await get<{ items: ImportTemplate[] }>(`${BASE}/templates`, { entity: 'members' }, signal)).items;
+}
+
+export async function createTemplate(input: {
+  name: string;
+  mapping: Record<string, string>;
+  dateOrder: 'dmy' | 'mdy';
+}): Promise<ImportTemplate> {
+  return (
+    await request<ImportTemplate>(`${BASE}/templates`, {
+      method: 'POST',
+      body: { entity: 'members', ...input },
+    })
+  ).data;
+}
+
+export async function applyTemplate(id: number, templateId: number): Promise<ImportJob> {
+  return (await request<ImportJob>(`${BASE}/${id}/template`, { method: 'POST', body: { templateId } })).data;
 }
 
 /** The members of a subtree as a file: a link, streamed by the server, in the UI's language. */

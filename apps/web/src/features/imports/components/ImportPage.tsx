@@ -11,6 +11,7 @@ import {
   Stack,
   Table,
   Text,
+  TextInput,
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
@@ -20,8 +21,15 @@ import { errorMessage } from '../../../api/client';
 import { AppLink } from '../../../app/AppLink';
 import { NotFound } from '../../../app/NotFound';
 import { formatNumber } from '../../../lib/dates';
-import { type ImportJob, problemsCsvUrl } from '../api/imports-api';
-import { isRunning, useImport, useImportAction, useProblems } from '../hooks/use-imports';
+import { type ImportJob, problemsFileUrl } from '../api/imports-api';
+import {
+  isRunning,
+  useImport,
+  useImportAction,
+  useProblems,
+  useSaveTemplate,
+  useTemplates,
+} from '../hooks/use-imports';
 import { ImportStatusBadge } from './ImportsPage';
 
 /** /imports/:id — map the columns, check the whole file, see its problems, import it with progress. */
@@ -45,7 +53,11 @@ function ImportView({ job }: { job: ImportJob }) {
   const editable = ['uploaded', 'invalid', 'validated', 'failed'].includes(job.status);
   const [mapping, setMapping] = useState<Record<string, string>>(job.mapping ?? {});
   const [dateOrder, setDateOrder] = useState<'dmy' | 'mdy'>(job.options.dateOrder ?? 'dmy');
-  const actionError = actions.validate.error ?? actions.commit.error ?? actions.cancel.error;
+  const actionError =
+    actions.validate.error ?? actions.commit.error ?? actions.cancel.error ?? actions.applyTemplate.error;
+  // A template (or a hand) may name columns this file lacks: shown, never dropped unseen.
+  const missing = Object.entries(mapping).filter(([, column]) => !job.headers.includes(column));
+  const labelOf = (key: string) => job.fields.find((f) => f.key === key)?.label ?? key;
   const n = (v: number) => formatNumber(v, i18n.language);
 
   return (
@@ -135,6 +147,17 @@ function ImportView({ job }: { job: ImportJob }) {
             <Text size="sm" c="dimmed">
               {t('imports.mappingHelp')}
             </Text>
+            <TemplatePicker
+              onApply={(templateId) => actions.applyTemplate.mutate(templateId)}
+              busy={actions.applyTemplate.isPending}
+            />
+            {missing.length > 0 && (
+              <Alert color="yellow" role="alert" data-testid="import-missing-columns">
+                {t('imports.missingColumns', {
+                  columns: missing.map(([field, column]) => `${labelOf(field)}: “${column}”`).join(', '),
+                })}
+              </Alert>
+            )}
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
               {job.fields.map((field) => (
                 <Select
@@ -142,7 +165,17 @@ function ImportView({ job }: { job: ImportJob }) {
                   label={field.label}
                   withAsterisk={field.required}
                   placeholder={t('imports.notInFile')}
-                  data={job.headers.filter((h) => h !== '').map((h) => ({ value: h, label: h }))}
+                  data={[
+                    ...job.headers.filter((h) => h !== '').map((h) => ({ value: h, label: h })),
+                    ...(mapping[field.key] && !job.headers.includes(mapping[field.key]!)
+                      ? [
+                          {
+                            value: mapping[field.key]!,
+                            label: t('imports.columnMissing', { column: mapping[field.key] }),
+                          },
+                        ]
+                      : []),
+                  ]}
                   value={mapping[field.key] ?? null}
                   onChange={(value) =>
                     setMapping((m) => {
@@ -182,6 +215,7 @@ function ImportView({ job }: { job: ImportJob }) {
                 {t('imports.drop')}
               </Button>
             </Group>
+            <SaveTemplate mapping={mapping} dateOrder={dateOrder} />
           </Stack>
         </Card>
       )}
@@ -205,9 +239,14 @@ function Problems({ job }: { job: ImportJob }) {
               n: formatNumber(job.problemCount, i18n.language),
             })}
           </Title>
-          <Anchor href={problemsCsvUrl(job.id)} download>
-            {t('imports.downloadProblems')}
-          </Anchor>
+          <Group gap="md">
+            <Anchor href={problemsFileUrl(job.id, 'csv')} download>
+              {t('imports.downloadProblems')}
+            </Anchor>
+            <Anchor href={problemsFileUrl(job.id, 'xlsx')} download data-testid="import-problems-xlsx">
+              {t('imports.downloadProblemsXlsx')}
+            </Anchor>
+          </Group>
         </Group>
         <Text size="sm" c="dimmed">
           {t('imports.problemsHelp')}
@@ -244,5 +283,64 @@ function Problems({ job }: { job: ImportJob }) {
         )}
       </Stack>
     </Card>
+  );
+}
+
+/** Apply a saved mapping: the server puts it on the import, and the form shows what it holds. */
+function TemplatePicker({ onApply, busy }: { onApply: (templateId: number) => void; busy: boolean }) {
+  const { t } = useTranslation();
+  const templates = useTemplates();
+  const items = templates.data ?? [];
+  return (
+    <Select
+      label={t('imports.applyTemplate')}
+      placeholder={items.length ? t('imports.chooseTemplate') : t('imports.noTemplates')}
+      disabled={busy || items.length === 0}
+      data={items.map((x) => ({ value: String(x.id), label: x.name }))}
+      value={null}
+      onChange={(value) => value && onApply(Number(value))}
+      searchable
+      maw={420}
+      error={templates.error ? errorMessage(templates.error) : undefined}
+      data-testid="import-template"
+    />
+  );
+}
+
+/** Save the mapping shown (with its date order) under a name, for the next file from the same source. */
+function SaveTemplate({ mapping, dateOrder }: { mapping: Record<string, string>; dateOrder: 'dmy' | 'mdy' }) {
+  const { t } = useTranslation();
+  const save = useSaveTemplate();
+  const [name, setName] = useState('');
+  return (
+    <Group align="flex-end">
+      <TextInput
+        label={t('imports.templateName')}
+        description={t('imports.templateHelp')}
+        value={name}
+        onChange={(e) => {
+          setName(e.currentTarget.value);
+          save.reset();
+        }}
+        maxLength={120}
+        error={save.error ? errorMessage(save.error) : undefined}
+        data-testid="import-template-name"
+        miw={280}
+      />
+      <Button
+        variant="default"
+        disabled={name.trim() === '' || Object.keys(mapping).length === 0}
+        loading={save.isPending}
+        onClick={() => save.mutate({ name: name.trim(), mapping, dateOrder })}
+        data-testid="import-save-template"
+      >
+        {t('imports.saveTemplate')}
+      </Button>
+      {save.isSuccess && (
+        <Text size="sm" c="teal" role="status">
+          {t('imports.templateSaved', { name: save.data.name })}
+        </Text>
+      )}
+    </Group>
   );
 }

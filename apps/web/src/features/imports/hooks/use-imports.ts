@@ -1,12 +1,15 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { memberKeys } from '../../members/hooks/use-members';
 import {
+  applyTemplate,
   cancelImport,
+  createTemplate,
   commitImport,
   getImport,
   type ImportJob,
   listImports,
   listProblems,
+  listTemplates,
   validateImport,
 } from '../api/imports-api';
 
@@ -15,7 +18,20 @@ export const importKeys = {
   list: () => ['imports', 'list'] as const,
   detail: (id: number) => ['imports', 'detail', id] as const,
   problems: (id: number) => ['imports', 'problems', id] as const,
+  templates: () => ['imports', 'templates'] as const,
 };
+
+export function useTemplates() {
+  return useQuery({ queryKey: importKeys.templates(), queryFn: ({ signal }) => listTemplates(signal) });
+}
+
+export function useSaveTemplate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: createTemplate,
+    onSuccess: () => void client.invalidateQueries({ queryKey: importKeys.templates() }),
+  });
+}
 
 /** Whether a run is going on: the import is read again every half second until it ends. */
 export function isRunning(job: ImportJob | undefined): boolean {
@@ -73,5 +89,9 @@ export function useImportAction(id: number) {
     }),
     commit: useMutation({ mutationFn: () => commitImport(id), onSuccess: settle }),
     cancel: useMutation({ mutationFn: () => cancelImport(id), onSuccess: settle }),
+    applyTemplate: useMutation({
+      mutationFn: (templateId: number) => applyTemplate(id, templateId),
+      onSuccess: settle,
+    }),
   };
 }
