@@ -553,4 +553,61 @@ describe('rollbook member, work-list and figures', () => {
     const unknown = await cli('import', second, '--dry-run', '--template', 'Không có');
     expect(unknown.code).toBe(3);
   }, 240_000);
+
+  it('exports the unit tree as of a date and the events of a period', async () => {
+    await ensureDemo();
+    const units = path.join(dir, 'units.csv');
+    const tree = await cli(
+      'export',
+      'units',
+      '--unit',
+      'ag-mhh-ap1',
+      '--as-of',
+      '2026-01-01',
+      '--columns',
+      'code,parent,kind',
+      '-o',
+      units,
+    );
+    expect(tree.code, tree.err).toBe(0);
+    const lines = fs
+      .readFileSync(units, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('Code,Parent unit (code),Kind');
+    expect(lines[1]).toMatch(/^AG-MHH-AP1,/);
+
+    // The admissions the import above wrote, as a Vietnamese workbook.
+    const out = path.join(dir, 'events.xlsx');
+    const events = await cli(
+      '--lang',
+      'vi',
+      'export',
+      'events',
+      '--unit',
+      'AG-MHH-AP1',
+      '--from',
+      '2024-09-01',
+      '--to',
+      '2024-09-30',
+      '--columns',
+      'fullName,type,date',
+      '--out',
+      out,
+    );
+    expect(events.code, events.err).toBe(0);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Họ và tên', 'Sự kiện', 'Ngày diễn ra']);
+    expect(sheet.getColumn(1).values.slice(2)).toEqual(
+      expect.arrayContaining(['Võ Văn Tám', 'Đinh Thị Chín']),
+    );
+    expect(sheet.getRow(2).getCell(2).value).toBe('Kết nạp');
+
+    const backwards = await cli('export', 'events', '--from', '2025-06-01', '--to', '2025-01-01');
+    expect(backwards.code).toBe(2);
+    expect(backwards.err).toContain('2025-06-01');
+  }, 240_000);
 });

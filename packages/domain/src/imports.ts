@@ -154,6 +154,40 @@ const MEMBER_FIELDS: readonly ImportField[] = [
   },
 ];
 
+/**
+ * A unit row: what the units export writes and a units import will read, under the labels the
+ * unit screens use. `parent` is the parent's code on the day; `validUntil` is the first day the
+ * state no longer holds (empty while it does), like every validity range in Rollbook.
+ */
+export const UNIT_FIELDS: readonly ImportField[] = [
+  {
+    ...text('code', { en: 'Code', vi: 'Mã', ar: 'الرمز' }, ['unit code', 'mã tổ chức']),
+    required: true,
+    maxLength: 50,
+  },
+  { ...text('name', { en: 'Name', vi: 'Tên', ar: 'الاسم' }, ['unit name', 'tên tổ chức']), required: true },
+  { key: 'kind', kind: 'choice', required: true, labels: { en: 'Kind', vi: 'Loại', ar: 'النوع' } },
+  {
+    key: 'parent',
+    kind: 'unit',
+    required: false,
+    labels: { en: 'Parent unit (code)', vi: 'Tổ chức cấp trên (mã)', ar: 'الوحدة الأم (الرمز)' },
+    aliases: ['parent', 'parent code', 'cấp trên'],
+  },
+  {
+    key: 'validFrom',
+    kind: 'date',
+    required: false,
+    labels: { en: 'Valid from', vi: 'Hiệu lực từ ngày', ar: 'سارية من' },
+  },
+  {
+    key: 'validUntil',
+    kind: 'date',
+    required: false,
+    labels: { en: 'Valid until', vi: 'Hiệu lực đến trước ngày', ar: 'سارية حتى' },
+  },
+];
+
 /** The fields a file of this entity may fill: the built-in ones, then the rule pack's custom fields. */
 export function importFields(entity: ImportEntity, rules: MemberRules): ImportField[] {
   switch (entity) {

@@ -784,6 +784,32 @@ const CASES: Record<string, Case> = {
     ok: 200,
     outside: 404,
   },
+  'GET /api/v1/exports/units/columns': {
+    make: async () => ({ method: 'GET', url: '/api/v1/exports/units/columns' }),
+    ok: 200,
+    outside: { hides: () => true },
+  },
+  'GET /api/v1/exports/units': {
+    make: async () => ({ method: 'GET', url: `/api/v1/exports/units?unitId=${tree.province}` }),
+    ok: 200,
+    outside: 404,
+  },
+  'GET /api/v1/exports/events/columns': {
+    make: async () => ({ method: 'GET', url: '/api/v1/exports/events/columns' }),
+    ok: 200,
+    outside: { hides: () => true },
+  },
+  'GET /api/v1/exports/events': {
+    make: async () => {
+      await memberInA();
+      return {
+        method: 'GET',
+        url: `/api/v1/exports/events?unitId=${tree.province}&from=2020-01-01&to=2026-12-31`,
+      };
+    },
+    ok: 200,
+    outside: 404,
+  },
   'GET /api/v1/exports/figures': {
     make: async () => ({
       method: 'GET',

@@ -96,7 +96,7 @@ export interface MemberDetail {
 }
 
 /** Events that carry discipline or case matters: their details need `members.sensitive`. */
-const SENSITIVE_EVENTS: ReadonlySet<MemberEventType> = new Set([
+export const SENSITIVE_EVENTS: ReadonlySet<MemberEventType> = new Set([
   'discipline',
   'suspension',
   'suspension_extension',

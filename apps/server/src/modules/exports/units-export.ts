@@ -1,0 +1,188 @@
+import {
+  type ApiLanguage,
+  AppError,
+  type IsoDate,
+  MEMBER_COUNTED_STATUSES,
+  UNIT_FIELDS,
+} from '@rollbook/domain';
+import { sql } from 'kysely';
+import type { AppContext } from '../../context.js';
+import { type Actor, requireScope, type Scope, scopeFor } from '../access/actor.js';
+import { isUnitVisible, pathInScope } from '../access/scope.js';
+import { recordAudit } from '../audit/audit.service.js';
+import {
+  type Cell,
+  chooseColumns,
+  type ExportColumn,
+  type ExportFile,
+  type ExportFormat,
+  writeExport,
+} from './spreadsheet.js';
+
+/**
+ * Streams the unit tree of a subtree as it stood on a day (BRIEF capability 8), a page of units
+ * at a time in path order, so a parent always comes before its children. The headers are the
+ * unit fields' labels (UNIT_FIELDS), which a units import will read back.
+ */
+
+/** Columns beyond the import's fields: where the unit stands, and how many members it holds. */
+const EXTRA_COLUMNS: Record<string, Record<ApiLanguage, string>> = {
+  id: { en: 'Unit number', vi: 'Số hiệu tổ chức', ar: 'رقم الوحدة' },
+  parentName: { en: 'Parent unit', vi: 'Tổ chức cấp trên', ar: 'الوحدة الأم' },
+  path: { en: 'Path (codes)', vi: 'Đường dẫn (mã)', ar: 'المسار (الرموز)' },
+  depth: { en: 'Level', vi: 'Cấp', ar: 'المستوى' },
+  memberCount: { en: 'Members', vi: 'Số đảng viên', ar: 'عدد الأعضاء' },
+};
+
+const SHEET: Record<ApiLanguage, string> = { en: 'Units', vi: 'Tổ chức', ar: 'الوحدات' };
+
+/** Every column a unit export may hold, in the order they are written when none are chosen. */
+export function unitExportColumns(lang: ApiLanguage): ExportColumn[] {
+  const field = (key: string) => {
+    const f = UNIT_FIELDS.find((u) => u.key === key)!;
+    return { key, label: f.labels[lang] };
+  };
+  const extra = (key: string) => ({ key, label: EXTRA_COLUMNS[key]![lang] });
+  return [
+    field('code'),
+    field('name'),
+    field('kind'),
+    field('parent'),
+    extra('parentName'),
+    extra('path'),
+    extra('depth'),
+    field('validFrom'),
+    field('validUntil'),
+    extra('memberCount'),
+    extra('id'),
+  ];
+}
+
+export interface UnitExportQuery {
+  asOf: IsoDate;
+  unitId?: number;
+  columns?: readonly string[];
+  format: ExportFormat;
+  /** Units per query (tests make it small to cross pages). */
+  pageSize?: number;
+}
+
+/** Units per query: each finds the subtree's rows by index and sorts them by path. */
+const PAGE = 2000;
+
+interface UnitRow {
+  id: number;
+  path: string;
+  depth: number;
+  code: string;
+  name: string;
+  kind: string;
+  parent: string | null;
+  parentName: string | null;
+  codes: string | null;
+  validFrom: string;
+  validUntil: string | null;
+  memberCount: number | null;
+}
+
+async function* unitRows(
+  ctx: AppContext,
+  scope: Scope,
+  q: UnitExportQuery,
+  members: Scope | null,
+  wanted: (key: string) => boolean,
+): AsyncGenerator<UnitRow> {
+  const size = q.pageSize ?? PAGE;
+  let after: string | null = null;
+  for (;;) {
+    const page: { rows: UnitRow[] } = await sql<UnitRow>`
+      select t.unit_id as id, t.path::text as path, nlevel(t.path)::int as depth, v.code, v.name, v.kind,
+        p.code as parent, p.name as "parentName",
+        lower(v.valid)::text as "validFrom", upper(v.valid)::text as "validUntil",
+        ${
+          // The codes of every unit on the path: a lookup per level, only when asked for.
+          wanted('path')
+            ? sql`(select string_agg(a.code, '/' order by l.ord) from unnest(string_to_array(t.path::text, '.'))
+                with ordinality as l (id, ord)
+                join unit_version a on a.unit_id = l.id::bigint and a.superseded_at is null and a.valid @> ${q.asOf}::date)`
+            : sql`null::text`
+        } as codes,
+        ${
+          // Members counted where they stand that day, in bulk with the page; only where the reader
+          // may read members.
+          wanted('memberCount') && members
+            ? sql`case when ${pathInScope(members, sql`t.path`, q.asOf)} then (select count(*)::int from member_span s
+                where s.unit_id = t.unit_id and s.valid @> ${q.asOf}::date
+                  and s.status = any(${[...MEMBER_COUNTED_STATUSES]}::text[])) end`
+            : sql`null::int`
+        } as "memberCount"
+      from unit_tree t
+      join unit_version v on v.unit_id = t.unit_id and v.superseded_at is null and v.valid @> ${q.asOf}::date
+      left join unit_version p on p.unit_id = t.parent_id and p.superseded_at is null and p.valid @> ${q.asOf}::date
+      where t.valid @> ${q.asOf}::date and ${pathInScope(scope, sql`t.path`, q.asOf)}
+        ${
+          q.unitId === undefined
+            ? sql``
+            : sql`and t.path <@ (select a.path from unit_tree a where a.unit_id = ${q.unitId} and a.valid @> ${q.asOf}::date)`
+        }
+        ${after === null ? sql`` : sql`and t.path > ${after}::ltree`}
+      order by t.path
+      limit ${size}`.execute(ctx.db);
+    yield* page.rows;
+    if (page.rows.length < size) return;
+    after = page.rows[page.rows.length - 1]!.path;
+  }
+}
+
+/**
+ * Starts a unit export: checks the scope and the columns, records it in the audit trail, and
+ * answers a stream that reads the tree page by page.
+ */
+export async function exportUnits(
+  ctx: AppContext,
+  actor: Actor,
+  q: UnitExportQuery,
+  lang: ApiLanguage,
+): Promise<ExportFile> {
+  const scope = requireScope(actor, 'units.read');
+  if (q.unitId !== undefined && !(await isUnitVisible(ctx.db, scope, q.unitId, q.asOf)))
+    throw new AppError('unit_not_found', { field: 'unitId', params: { unit: `#${q.unitId}` } });
+  const members = scopeFor(actor, 'members.read');
+  // Without members.read anywhere, the member count is left out, as from the unit screens.
+  const columns = chooseColumns(unitExportColumns(lang), q.columns).filter(
+    (c) => members !== null || c.key !== 'memberCount',
+  );
+  const wanted = (key: string) => columns.some((c) => c.key === key);
+  await ctx.db.transaction().execute((trx) =>
+    recordAudit(trx, actor, {
+      action: 'units.export',
+      entity: { type: 'unit', id: null },
+      unitIds: q.unitId !== undefined ? [q.unitId] : scope.all ? [] : [...scope.roots],
+      after: { asOf: q.asOf, columns: columns.map((c) => c.key), format: q.format },
+    }),
+  );
+  async function* rows(): AsyncGenerator<Record<string, Cell>> {
+    for await (const u of unitRows(ctx, scope, q, members, wanted))
+      yield {
+        id: u.id,
+        code: u.code,
+        name: u.name,
+        kind: ctx.rules.name(u.kind, lang),
+        parent: u.parent,
+        parentName: u.parentName,
+        path: u.codes,
+        depth: u.depth,
+        validFrom: u.validFrom,
+        validUntil: u.validUntil,
+        memberCount: u.memberCount,
+      };
+  }
+  return writeExport({
+    base: `rollbook-units-${q.asOf}`,
+    format: q.format,
+    lang,
+    sheetName: SHEET[lang],
+    columns,
+    rows: rows(),
+  });
+}
