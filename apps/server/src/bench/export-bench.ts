@@ -39,7 +39,11 @@ export async function benchExport(
       new Writable({
         write(chunk: Buffer | string, _encoding, done) {
           bytes += chunk.length;
-          if (options.format === 'csv') for (const c of String(chunk)) if (c === '\n') lines += 1;
+          // Counted in the bytes: a loop over the characters of 600 MB took longer than the export.
+          if (options.format === 'csv') {
+            const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+            for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines += 1;
+          }
           done();
         },
       }),

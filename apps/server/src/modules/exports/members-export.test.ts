@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../context.js';
+import type { DatabaseHandle } from '../../db/engine.js';
+import { buildMember, buildSmallTree, createTestContext, TEST_OPERATOR } from '../../test/test-context.js';
+import { exportMembers, type MemberExportQuery } from './members-export.js';
+
+let ctx: AppContext;
+let handle: DatabaseHandle;
+let tree: Awaited<ReturnType<typeof buildSmallTree>>;
+
+beforeAll(async () => {
+  ({ ctx, handle } = await createTestContext());
+  tree = await buildSmallTree(ctx);
+  // Cells of different sizes, and two members of one cell with the same name, so batches end
+  // mid-unit and a page boundary falls between equal names.
+  const cells: Array<[number, number]> = [
+    [tree.cellA, 7],
+    [tree.cellB, 1],
+    [tree.gCell, 4],
+  ];
+  for (const [cell, n] of cells)
+    for (let i = 0; i < n; i += 1)
+      await buildMember(ctx, {
+        unitId: cell,
+        fullName: i === 2 ? 'Phạm Văn An' : `Thành viên ${String.fromCharCode(75 - i)}`,
+        admitted: `2019-0${1 + (i % 9)}-10`,
+        official: i % 2 === 0,
+      });
+  await buildMember(ctx, { unitId: tree.cellA, fullName: 'Phạm Văn An', admitted: '2019-05-10' });
+}, 120_000);
+afterAll(async () => handle?.close());
+
+async function text(q: Omit<MemberExportQuery, 'format' | 'asOf'>): Promise<string> {
+  const file = await exportMembers(ctx, TEST_OPERATOR, { asOf: '2026-11-25', format: 'csv', ...q }, 'en');
+  let out = '';
+  for await (const chunk of file.body) out += String(chunk);
+  return out;
+}
+
+describe('the member export’s batches', () => {
+  it('gives the same file however many rows one query may answer', async () => {
+    const whole = await text({ columns: ['id', 'fullName', 'unit', 'status', 'admissionDate'] });
+    const lines = whole.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(1 + 13);
+    // Two of the name in one cell (a page may end between them), one in another.
+    expect(lines.slice(1).filter((l) => l.includes('Phạm Văn An'))).toHaveLength(3);
+    for (const batchRows of [1, 2, 3, 5])
+      expect(
+        await text({ columns: ['id', 'fullName', 'unit', 'status', 'admissionDate'], batchRows }),
+        `batchRows ${batchRows}`,
+      ).toBe(whole);
+  });
+
+  it('writes only the columns asked for', async () => {
+    const narrow = await text({ columns: ['fullName'], batchRows: 4 });
+    expect(narrow.trimEnd().split('\r\n')[0]).toBe('\uFEFFFull name');
+    expect(narrow.trimEnd().split('\r\n')).toHaveLength(14);
+  });
+});
