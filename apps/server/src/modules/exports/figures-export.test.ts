@@ -300,6 +300,27 @@ describe('exporting member figures', () => {
     expect((linked.json() as { detail: string }).detail).toMatch(/bắt buộc/);
   });
 
+  it('escapes every value it puts in the HTML page', () => {
+    const html = figuresHtml({
+      lang: 'en',
+      unit: { id: 7, code: '"><x', name: '<script>alert(1)</script> & <b>' },
+      asOf: '2026-01-01',
+      producedAt: '2026-01-01 10:00',
+      sections: [
+        {
+          key: 'by_sex',
+          title: 'By <sex>',
+          rows: [{ key: 'x', label: "<img src=x onerror='1'>", count: 1 }],
+        },
+      ],
+    });
+    expect(html).not.toMatch(/<script|<img|<x/);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;');
+    expect(html).toContain('&quot;&gt;&lt;x');
+    expect(html).toContain('&lt;img src=x onerror=&#39;1&#39;&gt;');
+    expect(html).toContain('<html lang="en" dir="ltr">');
+  });
+
   it('answers 503 pdf_unavailable, in words, when Chromium is missing; CSV still works', async () => {
     // The same database, a server whose Chromium is not there.
     const app = await buildApp(
