@@ -26,6 +26,7 @@ import { membersExportUrl } from '../../imports/api/imports-api';
 import { useMemberList } from '../hooks/use-members';
 import { AddMemberModal } from './AddMemberModal';
 import { DuplicatesPanel } from './DuplicatesPanel';
+import { EventsExportMenu } from './EventsExportMenu';
 import { MemberTable } from './MemberTable';
 
 const STATUSES: readonly MemberStatusFilter[] = [
@@ -142,6 +143,7 @@ export function MembersPage() {
               ))}
             </Menu.Dropdown>
           </Menu>
+          <EventsExportMenu unitId={filter.unit} />
           {can('members.write') && (
             <Button onClick={() => setAdding(true)} data-testid="add-member">
               {t('members.add')}

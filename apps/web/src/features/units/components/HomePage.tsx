@@ -11,6 +11,7 @@ import { useChildren } from '../hooks/use-units';
 import { AddUnitModal } from './AddUnitModal';
 import { UnitSearch } from './UnitSearch';
 import { UnitTree } from './UnitTree';
+import { UnitsExportMenu } from './UnitsExportMenu';
 
 /** The unit tree as of the chosen date, with search and "add a unit". */
 export function HomePage() {
@@ -67,11 +68,14 @@ export function HomePage() {
     <Stack>
       <Group justify="space-between" align="flex-end">
         <Title order={2}>{t('tree.title', { date: formatDate(asOf, i18n.language) })}</Title>
-        {mayAddTop && (
-          <Button variant="default" size="xs" onClick={() => setAdding(null)} data-testid="add-top">
-            {t('tree.addTop')}
-          </Button>
-        )}
+        <Group gap="xs">
+          {units.length > 0 && <UnitsExportMenu />}
+          {mayAddTop && (
+            <Button variant="default" size="xs" onClick={() => setAdding(null)} data-testid="add-top">
+              {t('tree.addTop')}
+            </Button>
+          )}
+        </Group>
       </Group>
       <UnitSearch />
       <Card withBorder padding="sm">

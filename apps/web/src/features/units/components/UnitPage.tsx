@@ -28,6 +28,7 @@ import { UnitFigures } from './UnitFigures';
 import { UnitHistoryTimeline } from './UnitHistoryTimeline';
 import { UnitLineagePanel } from './UnitLineagePanel';
 import { UnitTree } from './UnitTree';
+import { UnitsExportMenu } from './UnitsExportMenu';
 import { StatusBadge } from '../../../app/StatusBadge';
 
 /** One unit as of the chosen date: details, place in the tree, history, lineage and figures. */
@@ -76,6 +77,7 @@ export function UnitPage() {
           {shown.name}
         </Title>
         <Code fz="md">{shown.code}</Code>
+        {data.liveOnDate && <UnitsExportMenu unitId={id} />}
       </Group>
       {!data.liveOnDate && <NotLiveNotice existence={data.existence} />}
       <UnitDetails unit={shown} live={data.liveOnDate} childCount={data.childCount} />
