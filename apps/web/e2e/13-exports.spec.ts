@@ -11,11 +11,18 @@ test('exports a unit’s subtree and the events of a period', async ({ page }) =
   await signIn(page);
   const api = await apiOf(page);
   const { province } = await buildBranch(api, 'EXP');
+  const committee = await createUnit(api, {
+    code: uniqueCode('EGC'),
+    name: 'Grassroots committee of the cape',
+    kind: 'grassroots_committee',
+    parentId: province.id,
+    effectiveDate: '2010-01-01',
+  });
   const cell = await createUnit(api, {
     code: uniqueCode('EC'),
     name: 'Lighthouse cell',
-    kind: 'grassroots_cell',
-    parentId: province.id,
+    kind: 'cell',
+    parentId: committee.id,
     effectiveDate: '2010-01-01',
   });
   const tag = Date.now().toString(36);
