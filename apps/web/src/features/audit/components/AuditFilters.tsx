@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditFilter } from '../../../api/types';
 import { useAsOf } from '../../../app/as-of';
 import { UnitPicker } from '../../units/components/UnitPicker';
-import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../audit-vocabulary';
+import { AUDIT_ACTION_GROUPS, AUDIT_ACTIONS, AUDIT_ENTITY_TYPES } from '../audit-vocabulary';
 import { ActorFilter } from './ActorFilter';
 import { DateFilter } from './DateFilter';
 
@@ -56,10 +56,22 @@ export function AuditFilters({ filter, onChange, onClear }: AuditFiltersProps) {
             onChange={(e) => onChange({ action: e.currentTarget.value || undefined })}
             data={[
               { value: '', label: t('audit.any') },
-              ...withCurrent(AUDIT_ACTIONS, filter.action).map((action) => ({
-                value: action,
-                label: t(`auditAction.${action}`, { defaultValue: action }),
+              ...AUDIT_ACTION_GROUPS.map(({ group, actions }) => ({
+                group: t(`audit.actionGroup.${group}`),
+                items: actions.map((action) => ({
+                  value: action,
+                  label: t(`auditAction.${action}`, { defaultValue: action }),
+                })),
               })),
+              // An action from the address that the list does not know (an older or newer server).
+              ...(filter.action && !AUDIT_ACTIONS.includes(filter.action)
+                ? [
+                    {
+                      value: filter.action,
+                      label: t(`auditAction.${filter.action}`, { defaultValue: filter.action }),
+                    },
+                  ]
+                : []),
             ]}
             data-testid="audit-action"
           />
