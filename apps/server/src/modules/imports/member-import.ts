@@ -382,6 +382,11 @@ export async function writeStagedMembers(
   // A server compiles large plans with LLVM first: 4.3 s of a 28 s roll-up query for 20 k members
   // at 6 M (auto_explain), spent again on every commit since no plan is reused. PGlite has no JIT.
   await sql`set local jit = off`.execute(trx);
+  // The roll-up query sorts a few hundred thousand pieces for 30 k members: with PGlite's default
+  // 4 MB they went to disk in two external merges (22 and 31 MB). Raised for this transaction
+  // only, and never lowered where a server is given more.
+  await sql`select set_config('work_mem', case when pg_size_bytes(current_setting('work_mem')) < 64 * 1024 * 1024
+    then '64MB' else current_setting('work_mem') end, true)`.execute(trx);
   const members = await sql`insert into member (id) overriding system value
     select member_id from import_member_row where job_id = ${jobId} order by member_id`.execute(trx);
   await sql`insert into member_record (member_id, valid, full_name, birth_name, other_names, sex, birth_date,
