@@ -150,6 +150,52 @@ export const IMPORT_REASONS: Texts = {
     vi: 'hơn {max} lỗi; phần còn lại không được liệt kê — hãy sửa rồi kiểm tra lại',
     ar: 'أكثر من {max} مشكلة؛ لم تُدرج البقية — أصلح هذه ثم تحقق مجددًا',
   },
+  // A row of a units file (issue 5): the tree it describes, checked as a reorganization order would be.
+  'import.unit_code_duplicate': {
+    en: 'row {other} has the same code; a code names one unit',
+    vi: 'dòng {other} có cùng mã; mỗi mã chỉ dùng cho một tổ chức',
+    ar: 'للصف {other} الرمز نفسه؛ الرمز يخص وحدة واحدة',
+  },
+  'import.unit_code_in_use': {
+    en: 'the code “{value}” is held by “{holder}” from {date}; give this unit another code, or leave the row out if it is that unit',
+    vi: 'mã “{value}” đang thuộc về “{holder}” từ ngày {date}; hãy đặt mã khác, hoặc bỏ dòng này nếu đó chính là tổ chức ấy',
+    ar: 'الرمز «{value}» تحمله «{holder}» منذ {date}؛ أعطِ هذه الوحدة رمزًا آخر، أو احذف الصف إن كانت هي نفسها',
+  },
+  'import.parent_required': {
+    en: 'a {kind} cannot stand at the top of the tree; give the code of the unit it sits under',
+    vi: '{kind} không thể đứng ở cấp cao nhất; hãy ghi mã tổ chức cấp trên',
+    ar: 'لا يمكن أن تكون {kind} في أعلى الشجرة؛ اذكر رمز الوحدة التي تتبعها',
+  },
+  'import.parent_required_scope': {
+    en: 'only someone who may reorganize the whole organization adds a unit at the top; give the code of the unit it sits under',
+    vi: 'chỉ người có quyền sắp xếp toàn bộ tổ chức mới được thêm tổ chức cấp cao nhất; hãy ghi mã tổ chức cấp trên',
+    ar: 'لا يضيف وحدة في أعلى الشجرة إلا من يحق له إعادة تنظيم المنظمة كلها؛ اذكر رمز الوحدة التي تتبعها',
+  },
+  'import.unit_parent_kind': {
+    en: 'a {kind} cannot sit under “{value}”, a {parentKind}; the rule pack places it under: {allowed}',
+    vi: '{kind} không thể trực thuộc “{value}” ({parentKind}); theo quy định chỉ trực thuộc: {allowed}',
+    ar: 'لا يمكن أن تتبع {kind} الوحدة «{value}» وهي {parentKind}؛ تسمح القواعد بأن تتبع: {allowed}',
+  },
+  'import.unit_kind_not_in_force': {
+    en: 'the rule pack does not allow a {kind} on {date}; check the date or the kind',
+    vi: 'theo quy định không có loại {kind} vào ngày {date}; hãy kiểm tra lại ngày hoặc loại',
+    ar: 'لا تسمح القواعد بنوع {kind} في {date}؛ تحقق من التاريخ أو النوع',
+  },
+  'import.unit_cycle': {
+    en: 'the parents form a loop ({chain}); one of these units must sit under a unit outside the loop',
+    vi: 'các tổ chức cấp trên tạo thành vòng lặp ({chain}); một trong số đó phải trực thuộc tổ chức ngoài vòng',
+    ar: 'تشكّل الوحدات الأم حلقة ({chain})؛ يجب أن تتبع إحدى هذه الوحدات وحدة خارج الحلقة',
+  },
+  'import.parent_not_standing': {
+    en: 'parent “{value}” does not stand the whole time this unit does ({from} – {until}); its dates must lie within its parent’s',
+    vi: 'tổ chức cấp trên “{value}” không tồn tại suốt thời gian của tổ chức này ({from} – {until}); thời gian phải nằm trong thời gian của cấp trên',
+    ar: 'الوحدة الأم «{value}» لا تقوم طوال مدة هذه الوحدة ({from} – {until})؛ يجب أن تقع تواريخها ضمن تواريخ الوحدة الأم',
+  },
+  'import.until_before_from': {
+    en: '{value} is not after the date the unit starts ({from}); leave it empty while the unit stands',
+    vi: 'ngày {value} không sau ngày bắt đầu ({from}); hãy để trống nếu tổ chức vẫn đang hoạt động',
+    ar: '{value} ليس بعد تاريخ بدء الوحدة ({from})؛ اتركه فارغًا ما دامت الوحدة قائمة',
+  },
   'export.members_sheet': { en: 'Members', vi: 'Đảng viên', ar: 'الأعضاء' },
   'import.problems_sheet': { en: 'Problems', vi: 'Lỗi', ar: 'المشكلات' },
   'import.template_column_missing': {

@@ -1,6 +1,7 @@
 import { isIsoDate, type IsoDate } from './dates.js';
 import type { ApiLanguage } from './messages.js';
 import type { MemberRules } from './member-rules.js';
+import type { UnitKind } from './rule-pack.js';
 
 /**
  * Bulk import (BRIEF capability 8): what a file's columns may be mapped to, and how the values
@@ -8,7 +9,7 @@ import type { MemberRules } from './member-rules.js';
  * Pure: the server streams the file, these functions judge one cell at a time.
  */
 
-export const IMPORT_ENTITIES = ['members'] as const;
+export const IMPORT_ENTITIES = ['members', 'units'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
 
 /** How a column's cells are read. */
@@ -175,10 +176,12 @@ export const UNIT_FIELDS: readonly ImportField[] = [
     aliases: ['parent', 'parent code', 'cấp trên'],
   },
   {
+    // Required: a unit is created by an order, and an order takes effect on a day.
     key: 'validFrom',
     kind: 'date',
-    required: false,
+    required: true,
     labels: { en: 'Valid from', vi: 'Hiệu lực từ ngày', ar: 'سارية من' },
+    aliases: ['from', 'effective date', 'ngày thành lập'],
   },
   {
     key: 'validUntil',
@@ -191,6 +194,8 @@ export const UNIT_FIELDS: readonly ImportField[] = [
 /** The fields a file of this entity may fill: the built-in ones, then the rule pack's custom fields. */
 export function importFields(entity: ImportEntity, rules: MemberRules): ImportField[] {
   switch (entity) {
+    case 'units':
+      return [...UNIT_FIELDS];
     case 'members':
       return [
         ...MEMBER_FIELDS,
@@ -308,5 +313,19 @@ export function vocabularyReader(
     byName.set(foldHeader(e.code), e.code);
     for (const label of Object.values(e.names)) if (label) byName.set(foldHeader(label), e.code);
   }
+  return (value) => byName.get(foldHeader(value)) ?? null;
+}
+
+/**
+ * A unit kind as clerks write it: the rule pack's code ("cell") or its name in any language
+ * ("Chi bộ", "الخلية"), as the units export writes it in the reader's language. Built once per import.
+ */
+export function unitKindReader(kinds: readonly UnitKind[]): (value: string) => string | null {
+  const byName = new Map<string, string>();
+  // Codes first so a name never hides a code; names of one language may repeat in another.
+  for (const k of kinds) byName.set(foldHeader(k.code), k.code);
+  for (const k of kinds)
+    for (const label of Object.values(k.names))
+      if (label && !byName.has(foldHeader(label))) byName.set(foldHeader(label), k.code);
   return (value) => byName.get(foldHeader(value)) ?? null;
 }

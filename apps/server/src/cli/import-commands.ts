@@ -2,18 +2,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, type DateOrder, DATE_ORDERS, formatReason, reason } from '@rollbook/domain';
+import {
+  AppError,
+  type DateOrder,
+  DATE_ORDERS,
+  formatReason,
+  IMPORT_ENTITIES,
+  type ImportEntity,
+  reason,
+} from '@rollbook/domain';
 import type { Command } from 'commander';
 import type { WithContext } from '../cli.js';
 import type { AppContext } from '../context.js';
 import {
+  applyImportTemplate,
   commitImport,
   getImport,
-  type ImportView,
   importProblems,
   importSettled,
+  type ImportView,
   liveProgress,
-  applyImportTemplate,
+  problemParams,
   problemsCsv,
   problemsXlsx,
   recoverImports,
@@ -112,7 +121,7 @@ async function saveTemplate(ctx: AppContext, job: ImportView, name: string, quie
     return;
   }
   const template = await createImportTemplate(ctx, operator(), {
-    entity: 'members',
+    entity: job.entity as ImportEntity,
     name,
     mapping: job.mapping,
     ...(job.options.dateOrder && { dateOrder: job.options.dateOrder }),
@@ -126,10 +135,17 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
   program
     .command('import')
     .description(
-      'import members from a CSV or XLSX file: every row is checked before anything is written, then all are written or none',
+      'import members (or units) from a CSV or XLSX file: every row is checked before anything is written, then all are written or none',
     )
     .argument('[file]', 'the CSV or XLSX file (not needed with --resume)')
-    .addOption(parse.twin('--entity <entity>', 'what the rows are: members').default('members'))
+    .addOption(
+      parse
+        .twin(
+          '--entity <entity>',
+          'what the rows are: members, or units (a tree, as the units export writes it)',
+        )
+        .default('members'),
+    )
     .addOption(parse.twin('--unit <code>', 'the unit the rows must lie under (id or code)'))
     .option(
       '--map <field=header>',
@@ -168,13 +184,14 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
       withContext(async (ctx, globals, file: string | undefined, options: ImportOptions) => {
         const lang = cliLanguage(globals.lang);
         const quiet = !!globals.json;
-        if (options.entity !== 'members')
+        if (!(IMPORT_ENTITIES as readonly string[]).includes(options.entity))
           throw new AppError('validation_failed', { field: '--entity', params: { reason: reason('enum') } });
         if (options.dateOrder && !(DATE_ORDERS as readonly string[]).includes(options.dateOrder))
           throw new AppError('validation_failed', {
             field: '--date-order',
             params: { reason: reason('enum') },
           });
+        const entity = options.entity as ImportEntity;
         const mapping = parseMapping(options.map);
         let job: ImportView;
         if (options.resume) {
@@ -198,7 +215,7 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
             ctx,
             operator(),
             {
-              entity: 'members',
+              entity,
               fileName: path.basename(file),
               unitId: unit?.id ?? null,
               body: fs.createReadStream(file),
@@ -212,7 +229,7 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
               `import #${job.id}: ${job.format}${job.encoding ? ` (${job.encoding}${job.delimiter ? `, “${job.delimiter === '\t' ? '\\t' : job.delimiter}”` : ''})` : ''}, columns: ${job.headers.join(' | ')}`,
             );
           if (options.template) {
-            const template = await getImportTemplateByName(ctx, operator(), 'members', options.template);
+            const template = await getImportTemplateByName(ctx, operator(), entity, options.template);
             const applied = await applyImportTemplate(ctx, operator(), job.id, template.id, lang);
             job = applied;
             // What the file lacks stays mapped, so the check lists it too; --map can point it elsewhere.
@@ -254,7 +271,7 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
           if (!quiet) {
             for (const p of shown)
               console.error(
-                `${p.row === null ? 'mapping' : `row ${p.row}`}${p.column ? `, ${p.column}` : ''}${p.value ? ` “${p.value}”` : ''}: ${formatReason(p.reason, lang, p.params)}`,
+                `${p.row === null ? 'mapping' : `row ${p.row}`}${p.column ? `, ${p.column}` : ''}${p.value ? ` “${p.value}”` : ''}: ${formatReason(p.reason, lang, problemParams(ctx, p.params, lang))}`,
               );
             if (job.problemCount > shown.length)
               console.error(`… and ${job.problemCount - shown.length} more`);
@@ -291,7 +308,9 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
           console.log(
             r.alreadyImportedBy
               ? `import #${job.id}: this file was imported before (#${String(r.alreadyImportedBy)}); nothing new written.`
-              : `import #${job.id}: ${String(r.members ?? 0)} members written.`,
+              : job.entity === 'units'
+                ? `import #${job.id}: ${String(r.units ?? 0)} units created by ${String(r.orders ?? 0)} orders.`
+                : `import #${job.id}: ${String(r.members ?? 0)} members written.`,
           );
         }
         return quiet ? { id: job.id, status: job.status, result: job.result } : undefined;

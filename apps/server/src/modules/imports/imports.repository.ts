@@ -181,6 +181,7 @@ export async function analyzeStaged(db: Db): Promise<void> {
 /** Forgets what an earlier validation staged and found. */
 export async function clearStaged(db: Db, id: number): Promise<void> {
   await sql`delete from import_member_row where job_id = ${id}`.execute(db);
+  await sql`delete from import_unit_row where job_id = ${id}`.execute(db);
   await sql`delete from import_problem where job_id = ${id}`.execute(db);
 }
 

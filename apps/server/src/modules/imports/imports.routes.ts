@@ -22,6 +22,7 @@ import {
   IMPORT_LIMITS,
   importProblems,
   listImports,
+  problemParams,
   problemsCsv,
   problemsXlsx,
   uploadImport,
@@ -168,7 +169,10 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             'The body is the file itself (Content-Type text/csv, application/octet-stream or the XLSX type). ' +
             'Nothing is written to the register until the import is validated and committed.',
           querystring: Type.Object({
-            entity: Type.Literal('members', { description: `One of: ${IMPORT_ENTITIES.join(', ')}` }),
+            entity: Type.Union(
+              IMPORT_ENTITIES.map((e) => Type.Literal(e)),
+              { description: `What the rows are: ${IMPORT_ENTITIES.join(', ')}` },
+            ),
             fileName: Type.String({ minLength: 1, maxLength: 255 }),
             unitId: Type.Optional(
               Type.Integer({ minimum: 1, description: 'Rows must lie under this unit.' }),
@@ -369,7 +373,7 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             field: p.field,
             value: p.value,
             reason: p.reason,
-            message: formatReason(p.reason, lang, p.params),
+            message: formatReason(p.reason, lang, problemParams(ctx, p.params, lang)),
           })),
         };
       },
