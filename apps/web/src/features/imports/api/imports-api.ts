@@ -147,10 +147,11 @@ export function uploadFile(
   unitId: number | null,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
+  entity: 'members' | 'units' = 'members',
 ): Promise<ImportJob> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', buildUrl(BASE, { entity: 'members', fileName: file.name, unitId }));
+    xhr.open('POST', buildUrl(BASE, { entity, fileName: file.name, unitId }));
     for (const [name, value] of Object.entries(writeHeaders())) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
     xhr.setRequestHeader(

@@ -116,10 +116,16 @@ function ImportView({ job }: { job: ImportJob }) {
         <Alert color="green" role="status" title={t('imports.doneTitle')}>
           {job.result?.alreadyImportedBy
             ? t('imports.alreadyImported', { id: job.result.alreadyImportedBy })
-            : t('imports.done', { members: n(job.result?.members ?? 0) })}{' '}
-          <AppLink to={job.unitId ? `/members?unit=${job.unitId}` : '/members'}>
-            {t('imports.seeMembers')}
-          </AppLink>
+            : job.entity === 'units'
+              ? t('imports.doneUnits', { units: n(job.result?.units ?? 0) })
+              : t('imports.done', { members: n(job.result?.members ?? 0) })}{' '}
+          {job.entity === 'units' ? (
+            <AppLink to={job.unitId ? `/units/${job.unitId}` : '/'}>{t('imports.seeUnits')}</AppLink>
+          ) : (
+            <AppLink to={job.unitId ? `/members?unit=${job.unitId}` : '/members'}>
+              {t('imports.seeMembers')}
+            </AppLink>
+          )}
         </Alert>
       )}
 
@@ -147,10 +153,12 @@ function ImportView({ job }: { job: ImportJob }) {
             <Text size="sm" c="dimmed">
               {t('imports.mappingHelp')}
             </Text>
-            <TemplatePicker
-              onApply={(templateId) => actions.applyTemplate.mutate(templateId)}
-              busy={actions.applyTemplate.isPending}
-            />
+            {job.entity === 'members' && (
+              <TemplatePicker
+                onApply={(templateId) => actions.applyTemplate.mutate(templateId)}
+                busy={actions.applyTemplate.isPending}
+              />
+            )}
             {missing.length > 0 && (
               <Alert color="yellow" role="alert" data-testid="import-missing-columns">
                 {t('imports.missingColumns', {
@@ -215,7 +223,7 @@ function ImportView({ job }: { job: ImportJob }) {
                 {t('imports.drop')}
               </Button>
             </Group>
-            <SaveTemplate mapping={mapping} dateOrder={dateOrder} />
+            {job.entity === 'members' && <SaveTemplate mapping={mapping} dateOrder={dateOrder} />}
           </Stack>
         </Card>
       )}

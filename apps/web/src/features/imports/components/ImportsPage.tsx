@@ -6,6 +6,7 @@ import {
   FileInput,
   Group,
   Progress,
+  SegmentedControl,
   Stack,
   Table,
   Text,
@@ -54,6 +55,8 @@ export function ImportsPage() {
   const list = useImports();
   const [file, setFile] = useState<File | null>(null);
   const [unitId, setUnitId] = useState<number | null>(null);
+  // What the rows are: members, or units (a tree, as the units export writes it).
+  const [entity, setEntity] = useState<'members' | 'units'>('members');
   const [sent, setSent] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const jobs = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -63,7 +66,7 @@ export function ImportsPage() {
     setError(null);
     setSent(0);
     try {
-      const job = await uploadFile(file, unitId, setSent);
+      const job = await uploadFile(file, unitId, setSent, undefined, entity);
       void client.invalidateQueries({ queryKey: importKeys.list() });
       navigate(`/imports/${job.id}`);
     } catch (e) {
@@ -81,6 +84,27 @@ export function ImportsPage() {
           <Text size="sm" c="dimmed">
             {t('imports.intro')}
           </Text>
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="import-entity-label">
+              {t('imports.entity')}
+            </Text>
+            <SegmentedControl
+              aria-labelledby="import-entity-label"
+              value={entity}
+              onChange={(v) => setEntity(v as 'members' | 'units')}
+              data={[
+                { value: 'members', label: t('imports.entities.members') },
+                { value: 'units', label: t('imports.entities.units') },
+              ]}
+              data-testid="import-entity"
+              maw={360}
+            />
+            {entity === 'units' && (
+              <Text size="xs" c="dimmed">
+                {t('imports.unitsHelp')}
+              </Text>
+            )}
+          </Stack>
           <FileInput
             label={t('imports.file')}
             description={t('imports.fileHelp')}

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { memberKeys } from '../../members/hooks/use-members';
+import { unitKeys } from '../../units/hooks/use-units';
 import {
   applyTemplate,
   cancelImport,
@@ -56,7 +57,8 @@ export function useImport(id: number) {
       // A run that ended changes what the problems and the register hold.
       if (!isRunning(job)) {
         void client.invalidateQueries({ queryKey: importKeys.problems(id) });
-        if (job.status === 'committed') void client.invalidateQueries({ queryKey: memberKeys.all });
+        if (job.status === 'committed')
+          void client.invalidateQueries({ queryKey: job.entity === 'units' ? unitKeys.all : memberKeys.all });
       }
       return job;
     },
