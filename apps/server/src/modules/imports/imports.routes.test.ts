@@ -459,3 +459,39 @@ describe('imports stay inside the importer’s part of the tree', () => {
     ]);
   });
 });
+
+describe('after a large import', () => {
+  it('chooses the subtrees grown large enough to keep roll-ups, and their figures read them', async () => {
+    const threshold = t.ctx.config.rollupMinMembers;
+    // A threshold this file reaches on its own (the server's is 10,000 members).
+    t.ctx.config.rollupMinMembers = 3;
+    try {
+      const rows = [0, 1, 2].map(
+        (i) => `Người ${i};${cellB};0${i + 1}/02/2019;1${i}/02/2019;01/01/1990;${uniqueCode('0')}`,
+      );
+      const file = `Họ và tên;Chi bộ;Ngày vào Đảng;Ngày lễ kết nạp;Ngày sinh;Số CCCD\n${rows.join('\n')}\n`;
+      const uploaded = (await upload(file)).json() as Job;
+      expect((await run(uploaded.id, 'validate')).status).toBe('validated');
+      expect((await run(uploaded.id, 'commit')).status).toBe('committed');
+      const kept = await sql<{ id: number }>`select unit_id as id from member_rollup_unit`.execute(t.ctx.db);
+      expect(kept.rows.map((r) => Number(r.id))).toEqual(
+        expect.arrayContaining([tree.committee, tree.cellB]),
+      );
+      // What the roll-ups answer is what counting the members gives.
+      const direct = await sql<{ n: number }>`
+        select count(*)::int as n from member_span s
+        join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${t.ctx.today()}::date
+        where s.valid @> ${t.ctx.today()}::date and s.status in ('probationary', 'official')
+          and t.path <@ (select path from unit_tree where unit_id = ${tree.committee} and valid @> ${t.ctx.today()}::date)`.execute(
+        t.ctx.db,
+      );
+      const figures = await t.inject({
+        method: 'GET',
+        url: `/api/v1/units/${tree.committee}/member-figures`,
+      });
+      expect((figures.json() as { stock: { members: number } }).stock.members).toBe(direct.rows[0]!.n);
+    } finally {
+      t.ctx.config.rollupMinMembers = threshold;
+    }
+  });
+});

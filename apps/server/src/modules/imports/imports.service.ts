@@ -20,6 +20,7 @@ import { csvCell } from '../../lib/csv.js';
 import { type Actor, requireScope, type Scope, scopeFor } from '../access/actor.js';
 import { isUnitVisible } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { refreshRollupUnits } from '../members/member-rollup.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { lockTree } from '../reorg/reorg.repository.js';
@@ -759,6 +760,27 @@ export async function commitImport(
   return { job: present(ctx, started, lang), done };
 }
 
+/** Members from which a committed file is worth re-choosing the roll-up units for (or the threshold itself, if lower). */
+const ROLLUP_REFRESH_MIN_ROWS = 1000;
+
+/**
+ * A large file can make subtrees large enough to keep roll-ups (ADR 0006): they are chosen and
+ * built right after the commit, in a transaction of their own, as the server does at start-up —
+ * rather than counted member by member until the next restart. The import stands either way: a
+ * failure here is logged, and start-up tries again.
+ */
+async function refreshRollupsAfterLoad(ctx: AppContext, jobId: number): Promise<void> {
+  try {
+    const refreshed = await ctx.db
+      .transaction()
+      .execute((trx) => refreshRollupUnits(trx, ctx.today(), ctx.config.rollupMinMembers));
+    if (refreshed.chosen.length || refreshed.dropped.length)
+      console.info(`import #${jobId}: member roll-ups refreshed`, refreshed);
+  } catch (error) {
+    console.error(`import #${jobId}: refreshing the member roll-ups failed`, error);
+  }
+}
+
 async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live: LiveRun): Promise<void> {
   live.rowsTotal = job.rowsTotal;
   const scope = importScope(actor, job.entity);
@@ -874,6 +896,11 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
     // Committed: the register holds the rows now; the uploaded file is not needed again.
     // (A units commit cancelled between two of its orders rolled back and stays validated.)
     fs.promises.rm(filePath(ctx, job.id), { force: true }).catch(() => undefined);
+    if (
+      job.entity === 'members' &&
+      live.rowsDone >= Math.min(ROLLUP_REFRESH_MIN_ROWS, ctx.config.rollupMinMembers)
+    )
+      await refreshRollupsAfterLoad(ctx, job.id);
   } catch (error) {
     if (error instanceof AppError && error.code === 'import_has_problems') {
       // The register changed since validation (someone took a national ID, a unit ended).
