@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import type { IsoDate } from '@rollbook/domain';
 import type { AppContext } from '../context.js';
 import { localOperator } from '../modules/access/actor.js';
-import { exportMembers, type ExportFormat } from '../modules/exports/members-export.js';
+import { exportMembers } from '../modules/exports/members-export.js';
+import type { ExportFormat } from '../modules/exports/spreadsheet.js';
 
 /** The streaming export of every member (issue 5: 1 M members ≤ 10 s on a server, ≤ 30 s on PGlite). */
 export interface ExportBench {

@@ -4,8 +4,13 @@ import { AppError, reason } from '@rollbook/domain';
 import type { Command } from 'commander';
 import type { WithContext } from '../cli.js';
 import { defaultPeriod, exportEvents } from '../modules/exports/events-export.js';
-import { EXPORT_FORMATS, type ExportFormat, exportMembers } from '../modules/exports/members-export.js';
-import { columnList, type ExportFile } from '../modules/exports/spreadsheet.js';
+import { exportMembers } from '../modules/exports/members-export.js';
+import {
+  columnList,
+  EXPORT_FORMATS,
+  type ExportFile,
+  type ExportFormat,
+} from '../modules/exports/spreadsheet.js';
 import { exportUnits } from '../modules/exports/units-export.js';
 import { LIST_STATUSES } from '../modules/members/members.service.js';
 import { addFiguresExportCommand } from './figures-export-command.js';

@@ -7,8 +7,8 @@ import { actorOf } from '../../http/auth.js';
 import { IsoDateSchema, ProblemSchema } from '../../http/conventions.js';
 import { LIST_STATUSES } from '../members/members.service.js';
 import { defaultPeriod, eventExportColumns, exportEvents } from './events-export.js';
-import { EXPORT_FORMATS, exportColumns, exportMembers } from './members-export.js';
-import { columnList, type ExportFile } from './spreadsheet.js';
+import { exportColumns, exportMembers } from './members-export.js';
+import { columnList, EXPORT_FORMATS, type ExportFile } from './spreadsheet.js';
 import { exportUnits, unitExportColumns } from './units-export.js';
 
 const FILE_TYPES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];

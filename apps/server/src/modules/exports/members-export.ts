@@ -1,4 +1,3 @@
-import { PassThrough, Readable } from 'node:stream';
 import {
   type ApiLanguage,
   AppError,
@@ -8,14 +7,13 @@ import {
   reason,
   SENSITIVE_MEMBER_FIELDS,
 } from '@rollbook/domain';
-import ExcelJS from 'exceljs';
 import { type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { csvCell } from '../../lib/csv.js';
 import { type Actor, requireScope, type Scope, scopeFor } from '../access/actor.js';
 import { isUnitVisible, pathInScope, unitInScope } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { type LIST_STATUSES, statusesOf } from '../members/members.service.js';
+import { type Cell, type ExportFile, type ExportFormat, writeExport } from './spreadsheet.js';
 
 /**
  * Streams the members of a subtree as of a date, in the columns chosen (BRIEF capability 8):
@@ -41,9 +39,6 @@ export function exportColumns(ctx: AppContext, lang: ApiLanguage): Array<{ key: 
     ...(['unitName', 'status', 'since'] as const).map((key) => ({ key, label: EXTRA_COLUMNS[key]![lang] })),
   ];
 }
-
-export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface MemberExportQuery {
   asOf: IsoDate;
@@ -234,12 +229,6 @@ function cellWriter(ctx: AppContext, lang: ApiLanguage) {
   };
 }
 
-export interface MemberExport {
-  fileName: string;
-  contentType: string;
-  body: Readable;
-}
-
 /**
  * Starts an export: checks the scope and the columns, records it in the audit trail (an export is
  * a reading of personal data), and answers a stream that reads the members page by page.
@@ -249,7 +238,7 @@ export async function exportMembers(
   actor: Actor,
   q: MemberExportQuery,
   lang: ApiLanguage,
-): Promise<MemberExport> {
+): Promise<ExportFile> {
   const scope = requireScope(actor, 'members.read');
   if (q.unitId !== undefined && !(await isUnitVisible(ctx.db, scope, q.unitId, q.asOf)))
     throw new AppError('unit_not_found', { field: 'unitId', params: { unit: `#${q.unitId}` } });
@@ -297,68 +286,19 @@ export async function exportMembers(
     key.startsWith('custom.')
       ? cell(key, (row.custom as Record<string, unknown> | null)?.[key.slice(7)])
       : cell(key, row[key]);
-  const base = `rollbook-members-${q.asOf}`;
-  if (q.format === 'csv') {
-    async function* lines() {
-      yield '\uFEFF' + columns.map((c) => csvCell(c.label)).join(',') + '\r\n';
-      // A chunk per few hundred rows: a chunk per row spent more time in the stream than in the rows.
-      let chunk = '';
-      let count = 0;
-      for await (const row of rows) {
-        chunk += columns.map((c) => csvCell(value(row, c.key))).join(',') + '\r\n';
-        if ((count += 1) % 500 === 0) {
-          yield chunk;
-          chunk = '';
-        }
-      }
-      if (chunk) yield chunk;
+  async function* cells(): AsyncGenerator<Record<string, Cell>> {
+    for await (const row of rows) {
+      const line: Record<string, Cell> = {};
+      for (const c of columns) line[c.key] = value(row, c.key);
+      yield line;
     }
-    return { fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body: Readable.from(lines()) };
   }
-  const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: out,
-    useSharedStrings: false,
-    useStyles: true,
+  return writeExport({
+    base: `rollbook-members-${q.asOf}`,
+    format: q.format,
+    lang,
+    sheetName: formatReason('export.members_sheet', lang),
+    columns,
+    rows: cells(),
   });
-  const sheet = workbook.addWorksheet(formatReason('export.members_sheet', lang), {
-    views: [{ rightToLeft: lang === 'ar', state: 'frozen', ySplit: 1 }],
-  });
-  sheet.columns = columns.map((c) => ({
-    header: c.label,
-    key: c.key,
-    width: Math.max(12, c.label.length + 2),
-  }));
-  void (async () => {
-    try {
-      let written = 0;
-      for await (const row of rows) {
-        // The client reads slower than the database answers: wait, rather than hold the file in memory.
-        // The client went away: stop reading the register.
-        if (out.destroyed) return;
-        if ((written += 1) % 1000 === 0 && out.writableNeedDrain)
-          await new Promise<void>((resolve) => {
-            out.once('drain', () => resolve());
-            out.once('close', () => resolve());
-          });
-        const line: Record<string, unknown> = {};
-        for (const c of columns) {
-          const v = value(row, c.key);
-          // Dates as real dates, so spreadsheets sort and format them.
-          line[c.key] =
-            typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : v;
-        }
-        sheet.addRow(line).commit();
-      }
-      sheet.commit();
-      await workbook.commit();
-    } catch (error) {
-      out.destroy(error instanceof Error ? error : new Error(String(error)));
-    }
-  })();
-  return {
-    fileName: `${base}.xlsx`,
-    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    body: out,
-  };
 }
