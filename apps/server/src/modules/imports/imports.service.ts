@@ -791,6 +791,30 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
     live.fraction = STEPS.indexOf(name) / STEPS.length;
   };
   let refused: RowProblem[] = [];
+  /** The end of every commit, in its transaction: the audit event, the staged rows cleared, the job committed. */
+  const finish = async (
+    trx: Transaction<Database>,
+    current: ImportJobRow,
+    written: Record<string, unknown>,
+    result: Record<string, number>,
+  ) => {
+    step('audit');
+    await recordAudit(trx, actor, {
+      action: 'import.commit',
+      entity: { type: 'import', id: current.id },
+      unitIds: current.unitId ? [current.unitId] : [],
+      after: {
+        entity: current.entity,
+        file: current.fileName,
+        sha256: current.fileSha256,
+        rows: current.rowsTotal,
+        ...written,
+      },
+    });
+    await clearStaged(trx, current.id);
+    await updateJob(trx, current.id, { status: 'committed', result });
+    step('committing');
+  };
   /** Units: checked again under the tree lock, then created by orders, all in the one transaction. */
   const commitUnits = async (trx: Transaction<Database>, current: ImportJobRow) => {
     let plan: PlannedUnit[];
@@ -806,26 +830,12 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
         live.fraction = 0.25 + (0.5 * done) / Math.max(1, plan.length);
       },
     });
-    step('audit');
-    await recordAudit(trx, actor, {
-      action: 'import.commit',
-      entity: { type: 'import', id: current.id },
-      unitIds: current.unitId ? [current.unitId] : [],
-      after: {
-        entity: current.entity,
-        file: current.fileName,
-        sha256: current.fileSha256,
-        rows: current.rowsTotal,
-        units: written.units,
-        orders: written.orders,
-      },
-    });
-    await clearStaged(trx, current.id);
-    await updateJob(trx, current.id, {
-      status: 'committed',
-      result: { units: written.units, orders: written.orders.length },
-    });
-    step('committing');
+    await finish(
+      trx,
+      current,
+      { units: written.units, orders: written.orders },
+      { units: written.units, orders: written.orders.length },
+    );
   };
   try {
     await ctx.bulk((s) =>
@@ -870,27 +880,13 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
         if (refused.length) throw new AppError('import_has_problems', { params: { count: refused.length } });
         step('writing');
         const written = await writeStagedMembers(trx, job.id, actor.name);
-        step('audit');
-        await recordAudit(trx, actor, {
-          action: 'import.commit',
-          entity: { type: 'import', id: job.id },
-          unitIds: current.unitId ? [current.unitId] : [],
-          after: {
-            entity: current.entity,
-            file: current.fileName,
-            sha256: current.fileSha256,
-            rows: current.rowsTotal,
-            members: written.members,
-            events: written.events,
-          },
-        });
-        await clearStaged(trx, job.id);
-        await updateJob(trx, job.id, {
-          status: 'committed',
-          result: { members: written.members, events: written.events, units: written.units.length },
-        });
         live.rowsDone = written.members;
-        step('committing');
+        await finish(
+          trx,
+          current,
+          { members: written.members, events: written.events },
+          { members: written.members, events: written.events, units: written.units.length },
+        );
       }),
     );
     // Committed: the register holds the rows now; the uploaded file is not needed again.
