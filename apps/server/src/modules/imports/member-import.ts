@@ -16,7 +16,7 @@ import type { CopyValue } from '../../db/copy.js';
 import type { Database } from '../../db/types.js';
 import type { Scope } from '../access/actor.js';
 import { unitInScope } from '../access/scope.js';
-import { applyRollup, contributions } from '../members/member-rollup.js';
+import { applyContributions } from '../members/member-rollup.js';
 import { RECORD_FIELDS } from '../members/members.repository.js';
 import { findingParams } from '../members/members.service.js';
 import type { Db } from '../units/units.repository.js';
@@ -436,9 +436,8 @@ export async function writeStagedMembers(
 async function keepRollupsOf(trx: Transaction<Database>, jobId: number): Promise<void> {
   const kept = await sql<{ n: number }>`select count(*)::int as n from member_rollup_unit`.execute(trx);
   if (!kept.rows[0]?.n) return;
-  const deltas = await contributions(trx, {
+  await applyContributions(trx, {
     memberIds: [],
     memberQuery: sql<{ member_id: number }>`select member_id from import_member_row where job_id = ${jobId}`,
   });
-  await applyRollup(trx, deltas);
 }
