@@ -554,6 +554,34 @@ describe('rollbook member, work-list and figures', () => {
     expect(unknown.code).toBe(3);
   }, 240_000);
 
+  it('imports units from a file: problems first, then the units stand in the tree', async () => {
+    await ensureDemo();
+    const file = path.join(dir, 'units-import.csv');
+    const header = 'Code,Name,Kind,Parent unit (code),Valid from';
+    fs.writeFileSync(file, `${header}\nAG-MHH-CLI,Chi bộ Ấp Mới,grassroots_cell,NO-SUCH-UNIT,05/01/2026\n`);
+    const refused = await cli('import', file, '--entity', 'units', '--dry-run');
+    expect(refused.code, refused.err).toBe(4);
+    expect(refused.err).toContain('NO-SUCH-UNIT');
+
+    fs.writeFileSync(file, `${header}\nAG-MHH-CLI,Chi bộ Ấp Mới,grassroots_cell,ag-mhh,05/01/2026\n`);
+    const done = await cli('--json', 'import', file, '--entity', 'units');
+    expect(done.code, done.err).toBe(0);
+    expect(JSON.parse(done.out)).toMatchObject({ status: 'committed', result: { units: 1 } });
+    const out = path.join(dir, 'units-after.csv');
+    const exported = await cli(
+      'export',
+      'units',
+      '--unit',
+      'AG-MHH-CLI',
+      '--columns',
+      'code,parent',
+      '-o',
+      out,
+    );
+    expect(exported.code, exported.err).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toContain('AG-MHH-CLI,AG-MHH');
+  }, 240_000);
+
   it('exports the unit tree as of a date and the events of a period', async () => {
     await ensureDemo();
     const units = path.join(dir, 'units.csv');
