@@ -203,6 +203,42 @@ export const IMPORT_REASONS: Texts = {
     vi: 'mẫu ghép “{label}” với cột “{column}”, nhưng tệp này không có cột đó',
     ar: 'يربط القالب «{label}» بالعمود «{column}»، وهو غير موجود في هذا الملف',
   },
+  // A row of an events file (issue 5): a member already in the register, replayed with the file's events.
+  'import.member_unknown': {
+    en: 'no member with the number or national ID “{value}” is in your part of the register; check the member number on the member’s page',
+    vi: 'không có đảng viên số hiệu hoặc số CCCD “{value}” trong phạm vi của bạn; hãy kiểm tra số hiệu trên trang của đảng viên',
+    ar: 'لا يوجد عضو بالرقم أو رقم الهوية «{value}» ضمن نطاقك؛ تحقق من رقم العضو في صفحته',
+  },
+  'import.event_type': {
+    en: '“{value}” is not an event that can be recorded; use one of: {allowed}',
+    vi: '“{value}” không phải sự kiện được ghi nhận; hãy dùng một trong: {allowed}',
+    ar: '«{value}» ليس حدثًا يمكن تسجيله؛ استخدم أحد: {allowed}',
+  },
+  'import.event_reorganization': {
+    en: 'moves by reorganization are written by the order that made them; leave the row out',
+    vi: 'việc chuyển theo sắp xếp tổ chức do quyết định sắp xếp tự ghi; hãy bỏ dòng này',
+    ar: 'النقل بإعادة التنظيم يسجله الأمر الذي أحدثه؛ احذف هذا الصف',
+  },
+  'import.event_detail': {
+    en: '“{value}” is not a detail of an event; write “Label: value” pairs separated by “;” as the events export does',
+    vi: '“{value}” không phải chi tiết của sự kiện; hãy ghi các cặp “Tên: giá trị” cách nhau bởi “;” như tệp xuất sự kiện',
+    ar: '«{value}» ليس من تفاصيل الحدث؛ اكتب أزواج «الاسم: القيمة» مفصولة بـ«;» كما في تصدير الأحداث',
+  },
+  'import.event_exists': {
+    en: 'this member already has this event on {date} in the register; leave the row out',
+    vi: 'đảng viên đã có sự kiện này vào ngày {date} trong sổ; hãy bỏ dòng này',
+    ar: 'لدى العضو هذا الحدث في {date} في السجل بالفعل؛ احذف هذا الصف',
+  },
+  'import.event_duplicate': {
+    en: 'row {other} has the same event for the same member on the same day; keep one of them',
+    vi: 'dòng {other} có cùng sự kiện của cùng đảng viên trong cùng ngày; hãy giữ lại một dòng',
+    ar: 'للصف {other} الحدث نفسه للعضو نفسه في اليوم نفسه؛ أبقِ أحدهما',
+  },
+  'import.event_breaks_later': {
+    en: 'with this event, the member’s event of {date} breaks a rule: {explanation}; fix or leave out the row',
+    vi: 'với sự kiện này, sự kiện ngày {date} của đảng viên vi phạm quy định: {explanation}; hãy sửa hoặc bỏ dòng này',
+    ar: 'مع هذا الحدث يخالف حدث العضو في {date} قاعدة: {explanation}؛ صحّح الصف أو احذفه',
+  },
   // Why a step cannot run now.
   'import.validate_first': {
     en: 'validate the file first',

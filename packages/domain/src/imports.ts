@@ -9,7 +9,7 @@ import type { UnitKind } from './rule-pack.js';
  * Pure: the server streams the file, these functions judge one cell at a time.
  */
 
-export const IMPORT_ENTITIES = ['members', 'units'] as const;
+export const IMPORT_ENTITIES = ['members', 'units', 'events'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
 
 /** How a column's cells are read. */
@@ -191,11 +191,77 @@ export const UNIT_FIELDS: readonly ImportField[] = [
   },
 ];
 
+/**
+ * An events row (issue 5): a lifecycle event of a member already in the register, under the
+ * headers the events export writes, so an exported file imports again. `unit` is the unit the event
+ * names (the cell joined, the unit transferred to); `targetUnit`, when filled, wins for transfers,
+ * as the export writes the unit left in `unit` and the destination there. `details` reads the
+ * export's "Label: value; …" summary in any language, or detail codes ("transferKind: temporary").
+ */
+export const EVENT_FIELDS: readonly ImportField[] = [
+  {
+    ...text('member', { en: 'Member number', vi: 'Số hiệu', ar: 'رقم العضو' }, [
+      'member',
+      'member id',
+      'memberId',
+      'national id',
+      'số cccd',
+      'cccd',
+      'رقم الهوية الوطنية',
+    ]),
+    required: true,
+    maxLength: 40,
+  },
+  {
+    key: 'type',
+    kind: 'choice',
+    required: true,
+    labels: { en: 'Event', vi: 'Sự kiện', ar: 'الحدث' },
+    aliases: ['event type', 'type', 'loại sự kiện'],
+  },
+  {
+    key: 'date',
+    kind: 'date',
+    required: true,
+    labels: { en: 'Event date', vi: 'Ngày diễn ra', ar: 'تاريخ الحدث' },
+    aliases: ['date', 'ngày'],
+  },
+  {
+    key: 'unit',
+    kind: 'unit',
+    required: false,
+    labels: { en: 'Unit (code)', vi: 'Chi bộ (mã)', ar: 'الوحدة (الرمز)' },
+    aliases: ['unit', 'unit code', 'chi bộ', 'mã chi bộ'],
+  },
+  {
+    key: 'targetUnit',
+    kind: 'unit',
+    required: false,
+    labels: { en: 'Moved to (code)', vi: 'Chuyển đến (mã)', ar: 'نُقل إلى (الرمز)' },
+    aliases: ['target unit', 'moved to code'],
+  },
+  text('details', { en: 'Details', vi: 'Chi tiết', ar: 'التفاصيل' }),
+  {
+    ...text('decisionNumber', { en: 'Decision number', vi: 'Số quyết định', ar: 'رقم القرار' }, ['decision']),
+    maxLength: 100,
+  },
+  {
+    key: 'decisionDate',
+    kind: 'date',
+    required: false,
+    labels: { en: 'Decision date', vi: 'Ngày quyết định', ar: 'تاريخ القرار' },
+  },
+  { ...text('decidedBy', { en: 'Decided by', vi: 'Cấp quyết định', ar: 'الجهة المقررة' }), maxLength: 200 },
+  text('note', { en: 'Note', vi: 'Ghi chú', ar: 'ملاحظة' }),
+];
+
 /** The fields a file of this entity may fill: the built-in ones, then the rule pack's custom fields. */
 export function importFields(entity: ImportEntity, rules: MemberRules): ImportField[] {
   switch (entity) {
     case 'units':
       return [...UNIT_FIELDS];
+    case 'events':
+      return [...EVENT_FIELDS];
     case 'members':
       return [
         ...MEMBER_FIELDS,

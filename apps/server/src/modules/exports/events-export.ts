@@ -42,7 +42,7 @@ const COLUMNS: Record<string, Texts> = {
 };
 
 /** The event types as the member screens name them. */
-const EVENT_TYPES: Record<string, Texts> = {
+export const EVENT_TYPES: Record<string, Texts> = {
   application: { en: 'Application', vi: 'Đơn xin vào Đảng', ar: 'طلب انتساب' },
   admission: { en: 'Admission', vi: 'Kết nạp', ar: 'قبول' },
   ceremony: { en: 'Admission ceremony', vi: 'Lễ kết nạp', ar: 'حفل القبول' },
@@ -73,7 +73,7 @@ const EVENT_TYPES: Record<string, Texts> = {
 };
 
 /** Detail fields as the event forms name them, with their choices; others are written as stored. */
-const DETAILS: Record<string, { label: Texts; choices?: Record<string, Texts> }> = {
+export const DETAILS: Record<string, { label: Texts; choices?: Record<string, Texts> }> = {
   ceremonyDate: { label: { en: 'Ceremony date', vi: 'Ngày lễ kết nạp', ar: 'تاريخ الحفل' } },
   transferKind: {
     label: { en: 'Kind of transfer', vi: 'Hình thức chuyển', ar: 'نوع النقل' },

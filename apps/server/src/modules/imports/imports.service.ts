@@ -49,6 +49,13 @@ import {
   STAGED_COLUMNS,
   writeStagedMembers,
 } from './member-import.js';
+import {
+  checkStagedEvents,
+  EVENT_STAGED_COLUMNS,
+  eventRowReader,
+  type PlannedMember,
+  writeStagedEvents,
+} from './events-import.js';
 import { getImportTemplate } from './import-templates.service.js';
 import { openTable } from './table-file.js';
 import {
@@ -144,11 +151,12 @@ function present(ctx: AppContext, job: ImportJobRow, lang: 'en' | 'vi' | 'ar'): 
 /**
  * The scope imports act in: members.write (imports write members; the routes ask for it); a units
  * import creates units by reorganization orders, so it acts where the importer may also write and
- * apply orders (orders.apply, checked with orders.write by the orders themselves).
+ * apply orders (orders.apply, checked with orders.write by the orders themselves). An events import
+ * writes events of members, like a members import.
  */
 function importScope(actor: Actor, entity: ImportEntity = 'members'): Scope {
   const scope = requireScope(actor, 'members.write');
-  if (entity === 'members') return scope;
+  if (entity !== 'units') return scope;
   requireScope(actor, 'orders.write');
   return requireScope(actor, 'orders.apply');
 }
@@ -606,13 +614,18 @@ async function runValidation(
       ]),
     );
     const units = job.entity === 'units';
+    const events = job.entity === 'events';
     const dateOrder = job.options.dateOrder ?? 'dmy';
     const reader = units
       ? unitRowReader(ctx.rules, job.id, fields, columnOf, dateOrder)
-      : memberRowReader(ctx, job.id, fields, columnOf, dateOrder);
+      : events
+        ? eventRowReader(ctx, job.id, fields, columnOf, dateOrder)
+        : memberRowReader(ctx, job.id, fields, columnOf, dateOrder);
     const [stagingTable, stagedColumns] = units
       ? ['import_unit_row', UNIT_STAGED_COLUMNS]
-      : ['import_member_row', STAGED_COLUMNS];
+      : events
+        ? ['import_event_row', EVENT_STAGED_COLUMNS]
+        : ['import_member_row', STAGED_COLUMNS];
     let batch: unknown[][] = [];
     let batchProblems: RowProblem[] = [];
     let rows = 0;
@@ -622,7 +635,7 @@ async function runValidation(
     const flush = async () => {
       await writing;
       if (live.abort.signal.aborted || (await cancelRequested(ctx.db, job.id))) throw new Cancelled();
-      if (batch.length && !units) {
+      if (batch.length && job.entity === 'members') {
         const ids = await drawMemberIds(ctx.db, batch.length);
         batch.forEach((row, i) => (row[2] = ids[i]!));
       }
@@ -664,6 +677,21 @@ async function runValidation(
     await writing;
     live.step = 'register';
     live.fraction = 0.9;
+    if (events) {
+      const { problems: registerProblems } = await checkStagedEvents(
+        ctx.db,
+        ctx,
+        eventCheck(ctx, actor, job),
+      );
+      await keep(registerProblems);
+      await updateJob(ctx.db, job.id, {
+        status: problemCount ? 'invalid' : 'validated',
+        rowsDone: rows,
+        rowsTotal: rows,
+        problemCount,
+      });
+      return;
+    }
     if (units) {
       const { problems: treeProblems } = await checkStagedUnits(ctx.db, unitCheck(ctx, actor, job));
       await keep(treeProblems);
@@ -710,6 +738,15 @@ function unitCheck(ctx: AppContext, actor: Actor, job: Pick<ImportJobRow, 'id' |
     scope: importScope(actor, 'units'),
     underUnitId: job.unitId,
     rules: ctx.rules,
+    mapping: job.mapping ?? {},
+  };
+}
+
+function eventCheck(ctx: AppContext, actor: Actor, job: Pick<ImportJobRow, 'id' | 'mapping'>) {
+  return {
+    jobId: job.id,
+    scope: importScope(actor, 'events'),
+    today: ctx.today(),
     mapping: job.mapping ?? {},
   };
 }
@@ -837,6 +874,25 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
       { units: written.units, orders: written.orders.length },
     );
   };
+  /** Events: checked again with the members as they are now, then written member by member, in the one transaction. */
+  const commitEvents = async (trx: Transaction<Database>, current: ImportJobRow) => {
+    let plan: PlannedMember[];
+    ({ problems: refused, plan } = await checkStagedEvents(trx, ctx, eventCheck(ctx, actor, current)));
+    if (refused.length) throw new AppError('import_has_problems', { params: { count: refused.length } });
+    step('writing');
+    const written = await writeStagedEvents(trx, ctx, actor, plan, (done) => {
+      // Cancelling stops between two batches of members; the transaction then writes nothing.
+      if (live.abort.signal.aborted) throw new Cancelled();
+      live.rowsDone = done;
+      live.fraction = 0.25 + (0.5 * done) / Math.max(1, plan.length);
+    });
+    await finish(
+      trx,
+      current,
+      { members: written.members, events: written.events },
+      { members: written.members, events: written.events },
+    );
+  };
   try {
     await ctx.bulk((s) =>
       s.db.transaction().execute(async (trx) => {
@@ -862,6 +918,10 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
         await lockTree(trx);
         if (current.entity === 'units') {
           await commitUnits(trx, current);
+          return;
+        }
+        if (current.entity === 'events') {
+          await commitEvents(trx, current);
           return;
         }
         const mapping = current.mapping ?? {};
