@@ -142,7 +142,7 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
       parse
         .twin(
           '--entity <entity>',
-          'what the rows are: members, or units (a tree, as the units export writes it)',
+          'what the rows are: members, units (a tree, as the units export writes it), or events (lifecycle events of members in the register, as the events export writes them)',
         )
         .default('members'),
     )
@@ -310,7 +310,9 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
               ? `import #${job.id}: this file was imported before (#${String(r.alreadyImportedBy)}); nothing new written.`
               : job.entity === 'units'
                 ? `import #${job.id}: ${String(r.units ?? 0)} units created by ${String(r.orders ?? 0)} orders.`
-                : `import #${job.id}: ${String(r.members ?? 0)} members written.`,
+                : job.entity === 'events'
+                  ? `import #${job.id}: ${String(r.events ?? 0)} events written for ${String(r.members ?? 0)} members.`
+                  : `import #${job.id}: ${String(r.members ?? 0)} members written.`,
           );
         }
         return quiet ? { id: job.id, status: job.status, result: job.result } : undefined;

@@ -147,7 +147,7 @@ export function uploadFile(
   unitId: number | null,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
-  entity: 'members' | 'units' = 'members',
+  entity: 'members' | 'units' | 'events' = 'members',
 ): Promise<ImportJob> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();

@@ -118,7 +118,12 @@ function ImportView({ job }: { job: ImportJob }) {
             ? t('imports.alreadyImported', { id: job.result.alreadyImportedBy })
             : job.entity === 'units'
               ? t('imports.doneUnits', { units: n(job.result?.units ?? 0) })
-              : t('imports.done', { members: n(job.result?.members ?? 0) })}{' '}
+              : job.entity === 'events'
+                ? t('imports.doneEvents', {
+                    events: n(job.result?.events ?? 0),
+                    members: n(job.result?.members ?? 0),
+                  })
+                : t('imports.done', { members: n(job.result?.members ?? 0) })}{' '}
           {job.entity === 'units' ? (
             <AppLink to={job.unitId ? `/units/${job.unitId}` : '/'}>{t('imports.seeUnits')}</AppLink>
           ) : (

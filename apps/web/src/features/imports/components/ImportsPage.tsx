@@ -56,7 +56,7 @@ export function ImportsPage() {
   const [file, setFile] = useState<File | null>(null);
   const [unitId, setUnitId] = useState<number | null>(null);
   // What the rows are: members, or units (a tree, as the units export writes it).
-  const [entity, setEntity] = useState<'members' | 'units'>('members');
+  const [entity, setEntity] = useState<'members' | 'units' | 'events'>('members');
   const [sent, setSent] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const jobs = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -91,10 +91,11 @@ export function ImportsPage() {
             <SegmentedControl
               aria-labelledby="import-entity-label"
               value={entity}
-              onChange={(v) => setEntity(v as 'members' | 'units')}
+              onChange={(v) => setEntity(v as 'members' | 'units' | 'events')}
               data={[
                 { value: 'members', label: t('imports.entities.members') },
                 { value: 'units', label: t('imports.entities.units') },
+                { value: 'events', label: t('imports.entities.events') },
               ]}
               data-testid="import-entity"
               maw={360}
@@ -102,6 +103,11 @@ export function ImportsPage() {
             {entity === 'units' && (
               <Text size="xs" c="dimmed">
                 {t('imports.unitsHelp')}
+              </Text>
+            )}
+            {entity === 'events' && (
+              <Text size="xs" c="dimmed">
+                {t('imports.eventsHelp')}
               </Text>
             )}
           </Stack>
