@@ -206,4 +206,45 @@ describe('importing lifecycle events of members in the register', () => {
     expect(reordered.job.status).toBe('invalid');
     expect(await eventCount()).toBe(before + 4);
   });
+
+  it('imports an exported events file again into a register where those events are absent', async () => {
+    const source = await buildMember(t.ctx, { unitId: tree.cellA, admitted: '2020-03-02' });
+    const target = await buildMember(t.ctx, { unitId: tree.cellA, admitted: '2020-03-02' });
+    await recordEvent(t.ctx, TEST_OPERATOR, source, (await memberVersion(t.ctx.db, source))!, {
+      type: 'recognition',
+      date: '2021-03-02',
+    });
+    await recordEvent(t.ctx, TEST_OPERATOR, source, (await memberVersion(t.ctx.db, source))!, {
+      type: 'transfer_out',
+      date: '2022-01-10',
+      unitId: tree.gCell,
+      details: { transferKind: 'temporary', purpose: 'study', until: '2022-09-30', slipNumber: 'GGT 7' },
+      decision: { number: 'QĐ 99' },
+    });
+    const exported = await t.inject({
+      method: 'GET',
+      url: '/api/v1/exports/events?from=2021-01-01&to=2026-11-25',
+      headers: { 'accept-language': 'vi' },
+    });
+    expect(exported.statusCode, exported.body).toBe(200);
+    const lines = exported.body.replace(/^\uFEFF/, '').split(/\r?\n/);
+    // The source's events, told as the target's: the target has none of them.
+    const file = [lines[0]!, ...lines.filter((l) => l.startsWith(`${source},`))]
+      .map((l, i) => (i === 0 ? l : `${target},${l.slice(String(source).length + 1)}`))
+      .join('\r\n');
+    expect(file.split('\r\n')).toHaveLength(3);
+    const { job: ok, problems } = await check(file, t.admin.headers);
+    expect(problems).toEqual([]);
+    const committed = await run(ok.id, 'commit', t.admin.headers);
+    expect(committed.status, JSON.stringify(committed.failure)).toBe('committed');
+    expect(await derived(target)).toEqual(await derived(source));
+    const details = await sql<{ details: unknown; decision_number: string }>`select details, decision_number
+      from member_event where member_id = ${target} and type = 'transfer_out'`.execute(t.ctx.db);
+    expect(details.rows).toEqual([
+      {
+        details: { transferKind: 'temporary', purpose: 'study', until: '2022-09-30', slipNumber: 'GGT 7' },
+        decision_number: 'QĐ 99',
+      },
+    ]);
+  });
 });
