@@ -30,7 +30,7 @@ import {
 } from '../members/members.repository.js';
 import { findingParams, rederiveMember } from '../members/members.service.js';
 import type { Db } from '../units/units.repository.js';
-import type { RowProblem } from './member-import.js';
+import { cellText, type ColumnMap, type RowProblem, rowProblems } from './member-import.js';
 import type { TableRow } from './table-file.js';
 
 /**
@@ -121,7 +121,7 @@ export function eventRowReader(
   ctx: AppContext,
   jobId: number,
   fields: readonly ImportField[],
-  columnOf: ReadonlyMap<string, { index: number; header: string }>,
+  columnOf: ColumnMap,
   dateOrder: DateOrder,
 ): { read(row: TableRow): { staged: CopyValue[]; problems: RowProblem[] } } {
   const today = ctx.today();
@@ -132,20 +132,11 @@ export function eventRowReader(
   const required = fields.filter((f) => f.required);
   return {
     read({ row, cells }) {
-      const problems: RowProblem[] = [];
+      const { problems, problem } = rowProblems(row, columnOf);
       const values = new Map<string, string>();
       let details: Record<string, string> = {};
-      const problem = (field: ImportField, value: string | null, key: string, params = {}) =>
-        problems.push({
-          row,
-          column: columnOf.get(field.key)?.header ?? null,
-          field: field.key,
-          value,
-          reason: `import.${key}`,
-          params,
-        });
       for (const field of mapped) {
-        const raw = (cells[columnOf.get(field.key)!.index] ?? '').normalize('NFC').trim();
+        const raw = cellText(cells, columnOf.get(field.key)!.index);
         if (raw === '') continue;
         if (field.kind === 'date') {
           const date = parseImportDate(raw, dateOrder);

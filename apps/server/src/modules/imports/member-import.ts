@@ -39,6 +39,38 @@ export interface RowProblem {
   params: Record<string, string | number>;
 }
 
+/** Where each mapped field's cells are: the column's index in a row, and its header. */
+export type ColumnMap = ReadonlyMap<string, { index: number; header: string }>;
+
+/**
+ * The problems of one row, each named by its field's column (header): what every entity's row
+ * reader collects, with `problem(field, value, reason, params)` adding one (`import.<reason>`).
+ */
+export function rowProblems(row: number, columnOf: ColumnMap) {
+  const problems: RowProblem[] = [];
+  const problem = (
+    field: { key: string },
+    value: string | null,
+    key: string,
+    params: Record<string, string | number> = {},
+  ) => {
+    problems.push({
+      row,
+      column: columnOf.get(field.key)?.header ?? null,
+      field: field.key,
+      value,
+      reason: `import.${key}`,
+      params,
+    });
+  };
+  return { problems, problem };
+}
+
+/** A cell as a clerk meant it: Unicode in composed form (NFC), without surrounding spaces. */
+export function cellText(cells: readonly string[], index: number): string {
+  return (cells[index] ?? '').normalize('NFC').trim();
+}
+
 /** Stands for the row's unit in a replay: the unit is resolved later, in SQL, for the whole file. */
 const ROW_UNIT = -1;
 
@@ -87,7 +119,7 @@ export function memberRowReader(
   ctx: AppContext,
   jobId: number,
   fields: readonly ImportField[],
-  columnOf: ReadonlyMap<string, { index: number; header: string }>,
+  columnOf: ColumnMap,
   dateOrder: DateOrder,
 ): MemberRowReader {
   const today = ctx.today();
@@ -110,24 +142,10 @@ export function memberRowReader(
 
   return {
     read({ row, cells }) {
-      const problems: RowProblem[] = [];
+      const { problems, problem } = rowProblems(row, columnOf);
       const values = new Map<string, string | number>();
-      const problem = (
-        field: ImportField,
-        value: string | null,
-        key: string,
-        params: Record<string, string | number> = {},
-      ) =>
-        problems.push({
-          row,
-          column: columnFor(field.key),
-          field: field.key,
-          value,
-          reason: `import.${key}`,
-          params,
-        });
       for (const { field, column, vocabulary, allowed } of readers) {
-        const raw = (cells[column.index] ?? '').normalize('NFC').trim();
+        const raw = cellText(cells, column.index);
         if (raw === '') continue;
         switch (field.kind) {
           case 'text':

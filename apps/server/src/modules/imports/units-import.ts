@@ -15,7 +15,7 @@ import type { Actor, Scope } from '../access/actor.js';
 import { unitInScope } from '../access/scope.js';
 import { createAndApplyOrderIn } from '../reorg/reorg.service.js';
 import type { Db } from '../units/units.repository.js';
-import type { RowProblem } from './member-import.js';
+import { cellText, type ColumnMap, type RowProblem, rowProblems } from './member-import.js';
 import type { TableRow } from './table-file.js';
 
 /**
@@ -44,7 +44,7 @@ export function unitRowReader(
   rules: KindRules,
   jobId: number,
   fields: readonly ImportField[],
-  columnOf: ReadonlyMap<string, { index: number; header: string }>,
+  columnOf: ColumnMap,
   dateOrder: DateOrder,
 ): { read(row: TableRow): { staged: CopyValue[]; problems: RowProblem[] } } {
   const kindOf = unitKindReader(rules.pack.kinds);
@@ -53,19 +53,10 @@ export function unitRowReader(
   const required = fields.filter((f) => f.required);
   return {
     read({ row, cells }) {
-      const problems: RowProblem[] = [];
+      const { problems, problem } = rowProblems(row, columnOf);
       const values = new Map<string, string>();
-      const problem = (field: ImportField, value: string | null, key: string, params = {}) =>
-        problems.push({
-          row,
-          column: columnOf.get(field.key)?.header ?? null,
-          field: field.key,
-          value,
-          reason: `import.${key}`,
-          params,
-        });
       for (const field of mapped) {
-        const raw = (cells[columnOf.get(field.key)!.index] ?? '').normalize('NFC').trim();
+        const raw = cellText(cells, columnOf.get(field.key)!.index);
         if (raw === '') continue;
         if (field.kind === 'date') {
           const date = parseImportDate(raw, dateOrder);
