@@ -46,11 +46,7 @@ export function exportRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['imports'],
           summary: 'The columns a member export may hold, named in the language asked',
-          response: {
-            200: Type.Object({
-              items: Type.Array(Type.Object({ key: Type.String(), label: Type.String() })),
-            }),
-          },
+          response: COLUMNS_RESPONSE,
         },
       },
       async (request) => ({
@@ -73,24 +69,12 @@ export function exportRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             asOf: Type.Optional(IsoDateSchema),
             unitId: Type.Optional(Type.Integer({ minimum: 1 })),
             status: Type.Optional(Type.Union(LIST_STATUSES.map((s) => Type.Literal(s)) as never)),
-            columns: Type.Optional(
-              Type.String({ description: 'Column keys, comma-separated (default: all).' }),
-            ),
-            format: Type.Optional(Type.Union(EXPORT_FORMATS.map((f) => Type.Literal(f)) as never)),
-            lang: Type.Optional(
-              Type.String({
-                description: 'The language of headers and values (a link cannot set Accept-Language).',
-              }),
-            ),
+            columns: columnsQuery(),
+            format: formatQuery(),
+            lang: langQuery(),
           }),
-          produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-          response: {
-            200: Type.String({ description: 'The file.' }),
-            400: ProblemSchema,
-            401: ProblemSchema,
-            403: ProblemSchema,
-            404: ProblemSchema,
-          },
+          produces: FILE_TYPES,
+          response: FILE_RESPONSES,
         },
       },
       async (request, reply) => {
@@ -102,7 +86,7 @@ export function exportRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           format?: 'csv' | 'xlsx';
           lang?: string;
         };
-        const lang = negotiateLanguage(q.lang ?? request.headers['accept-language']);
+        const columns = columnList(q.columns);
         const file = await exportMembers(
           ctx,
           actorOf(request),
@@ -111,18 +95,11 @@ export function exportRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             format: q.format ?? 'csv',
             ...(q.unitId !== undefined && { unitId: q.unitId }),
             ...(q.status !== undefined && { status: q.status }),
-            ...(q.columns && {
-              columns: q.columns
-                .split(',')
-                .map((c) => c.trim())
-                .filter(Boolean),
-            }),
+            ...(columns && { columns }),
           },
-          lang,
+          negotiateLanguage(q.lang ?? request.headers['accept-language']),
         );
-        reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.fileName}"`);
-        // A stream is sent as is (no serializer); the schema above describes it for the docs.
-        return reply.send(file.body as never);
+        return sendFile(reply, file);
       },
     );
 

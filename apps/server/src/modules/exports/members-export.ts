@@ -4,7 +4,6 @@ import {
   formatReason,
   importFields,
   type IsoDate,
-  reason,
   SENSITIVE_MEMBER_FIELDS,
 } from '@rollbook/domain';
 import { type RawBuilder, sql } from 'kysely';
@@ -13,7 +12,7 @@ import { type Actor, requireScope, type Scope, scopeFor } from '../access/actor.
 import { isUnitVisible, pathInScope, unitInScope } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { type LIST_STATUSES, statusesOf } from '../members/members.service.js';
-import { type Cell, type ExportFile, type ExportFormat, writeExport } from './spreadsheet.js';
+import { type Cell, chooseColumns, type ExportFile, type ExportFormat, writeExport } from './spreadsheet.js';
 
 /**
  * Streams the members of a subtree as of a date, in the columns chosen (BRIEF capability 8):
@@ -242,22 +241,11 @@ export async function exportMembers(
   const scope = requireScope(actor, 'members.read');
   if (q.unitId !== undefined && !(await isUnitVisible(ctx.db, scope, q.unitId, q.asOf)))
     throw new AppError('unit_not_found', { field: 'unitId', params: { unit: `#${q.unitId}` } });
-  const all = exportColumns(ctx, lang);
-  const keys = q.columns?.length ? [...q.columns] : all.map((c) => c.key);
-  for (const key of keys) {
-    const known = all.some((c) => c.key === key);
-    if (!known)
-      throw new AppError('validation_failed', {
-        field: 'columns',
-        params: { reason: reason('enum'), value: key },
-      });
-  }
   const sensitiveScope = scopeFor(actor, 'members.sensitive');
   // Without members.sensitive anywhere, sensitive columns are left out (as from every screen).
-  const columns = all
-    .filter((c) => keys.includes(c.key))
-    .filter((c) => sensitiveScope !== null || !(SENSITIVE_MEMBER_FIELDS as readonly string[]).includes(c.key))
-    .sort((a, b) => keys.indexOf(a.key) - keys.indexOf(b.key));
+  const columns = chooseColumns(exportColumns(ctx, lang), q.columns).filter(
+    (c) => sensitiveScope !== null || !(SENSITIVE_MEMBER_FIELDS as readonly string[]).includes(c.key),
+  );
   const statuses = statusesOf(q.status);
   await ctx.db.transaction().execute((trx) =>
     recordAudit(trx, actor, {
