@@ -239,6 +239,61 @@ export const IMPORT_REASONS: Texts = {
     vi: 'với sự kiện này, sự kiện ngày {date} của đảng viên vi phạm quy định: {explanation}; hãy sửa hoặc bỏ dòng này',
     ar: 'مع هذا الحدث يخالف حدث العضو في {date} قاعدة: {explanation}؛ صحّح الصف أو احذفه',
   },
+  'import.card_word': {
+    en: '“{value}” is not one of: {allowed}',
+    vi: '“{value}” không thuộc: {allowed}',
+    ar: '«{value}» ليس من: {allowed}',
+  },
+  'import.card_end_pair': {
+    en: 'a card that ended needs both the day it ended and why; fill both cells or neither',
+    vi: 'thẻ hết hiệu lực cần cả ngày và lý do; hãy điền cả hai ô hoặc để trống cả hai',
+    ar: 'البطاقة المنتهية تحتاج إلى يوم الانتهاء وسببه معًا؛ املأ الخانتين أو اتركهما فارغتين',
+  },
+  'import.card_end_before_issue': {
+    en: 'the card cannot end ({value}) before it was issued ({date})',
+    vi: 'thẻ không thể hết hiệu lực ({value}) trước ngày cấp ({date})',
+    ar: 'لا يمكن أن تنتهي البطاقة ({value}) قبل إصدارها ({date})',
+  },
+  'import.card_exists': {
+    en: 'this member already has card {value} issued on {date} in the register; leave the row out',
+    vi: 'đảng viên đã có thẻ {value} cấp ngày {date} trong sổ; hãy bỏ dòng này',
+    ar: 'لدى العضو البطاقة {value} الصادرة في {date} في السجل بالفعل؛ احذف هذا الصف',
+  },
+  'import.card_duplicate': {
+    en: 'row {other} gives the same member a card on the same day; keep one of them',
+    vi: 'dòng {other} cũng cấp thẻ cho đảng viên này trong cùng ngày; hãy giữ lại một dòng',
+    ar: 'الصف {other} يمنح العضو نفسه بطاقة في اليوم نفسه؛ أبقِ أحدهما',
+  },
+  'import.card_before_stored': {
+    en: 'the register already holds a later card of this member (issued on {date}); a file adds cards after those recorded',
+    vi: 'sổ đã có thẻ cấp sau của đảng viên này (ngày {date}); tệp chỉ bổ sung các thẻ cấp sau những thẻ đã ghi',
+    ar: 'في السجل بطاقة أحدث لهذا العضو (صدرت في {date})؛ يضيف الملف البطاقات بعد المسجلة فقط',
+  },
+  'import.card_number_in_use': {
+    en: 'card number {value} is still valid for another member ({member}); card numbers are unique among valid cards',
+    vi: 'số thẻ {value} đang còn hiệu lực của đảng viên khác ({member}); số thẻ không được trùng giữa các thẻ còn hiệu lực',
+    ar: 'رقم البطاقة {value} ما زال صالحًا لعضو آخر ({member})؛ أرقام البطاقات الصالحة لا تتكرر',
+  },
+  'import.card_ended_after_next': {
+    en: 'the card is said to end on {value}, but the card of row {other} replaced it on {date}',
+    vi: 'thẻ được ghi hết hiệu lực ngày {value}, nhưng thẻ ở dòng {other} đã thay nó từ ngày {date}',
+    ar: 'ذُكر أن البطاقة تنتهي في {value}، لكن بطاقة الصف {other} حلت محلها في {date}',
+  },
+  'import.campaign_unknown': {
+    en: 'no exchange campaign is named “{value}”; write its name as on the campaign page, or #id',
+    vi: 'không có đợt đổi thẻ tên “{value}”; hãy ghi tên như trên trang đợt đổi thẻ, hoặc #mã',
+    ar: 'لا توجد حملة استبدال باسم «{value}»؛ اكتب اسمها كما في صفحة الحملة، أو #الرقم',
+  },
+  'import.campaign_required': {
+    en: 'an exchange names its campaign; fill “Exchange campaign”',
+    vi: 'việc đổi thẻ phải ghi đợt đổi thẻ; hãy điền “Đợt đổi thẻ”',
+    ar: 'الاستبدال يذكر حملته؛ املأ «حملة الاستبدال»',
+  },
+  'import.card_recover_not_left': {
+    en: 'a card is recovered or kept by the family only after the member left; on {date} this person is {status}',
+    vi: 'thẻ chỉ thu hồi hoặc do gia đình giữ sau khi đảng viên ra khỏi Đảng; ngày {date} người này {status}',
+    ar: 'تُسترد البطاقة أو تحتفظ بها الأسرة فقط بعد خروج العضو؛ في {date} هذا الشخص {status}',
+  },
   // Why a step cannot run now.
   'import.validate_first': {
     en: 'validate the file first',

@@ -9,7 +9,7 @@ import type { UnitKind } from './rule-pack.js';
  * Pure: the server streams the file, these functions judge one cell at a time.
  */
 
-export const IMPORT_ENTITIES = ['members', 'units', 'events'] as const;
+export const IMPORT_ENTITIES = ['members', 'units', 'events', 'cards'] as const;
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
 
 /** How a column's cells are read. */
@@ -255,6 +255,76 @@ export const EVENT_FIELDS: readonly ImportField[] = [
   text('note', { en: 'Note', vi: 'Ghi chú', ar: 'ملاحظة' }),
 ];
 
+/** How a card came to be (research/domain-rules.md §2): first issue, re-issue after loss or damage, exchange in a campaign. */
+export const CARD_KINDS = ['issue', 'reissue', 'exchange'] as const;
+/** Why a card stopped being valid, when the file says so (a replaced card is ended by the card replacing it). */
+export const CARD_END_REASONS = ['lost', 'recovered', 'kept_by_family'] as const;
+
+/** The words clerks write for card kinds and end reasons, matched after folding case and diacritics. */
+export const CARD_WORDS: Record<string, Record<ApiLanguage, string>> = {
+  issue: { en: 'Issue', vi: 'Cấp mới', ar: 'إصدار' },
+  reissue: { en: 'Re-issue', vi: 'Cấp lại', ar: 'إعادة إصدار' },
+  exchange: { en: 'Exchange', vi: 'Đổi thẻ', ar: 'استبدال' },
+  lost: { en: 'Lost', vi: 'Mất thẻ', ar: 'مفقودة' },
+  recovered: { en: 'Recovered', vi: 'Thu hồi', ar: 'مستردة' },
+  kept_by_family: { en: 'Kept by the family', vi: 'Gia đình giữ', ar: 'احتفظت بها الأسرة' },
+};
+
+/**
+ * A card row (issue 5): one card of a member already in the register, as a card register keeps it —
+ * the number, the day it was issued and how, and, when it no longer holds, the day and why. A
+ * member's cards are read in date order: a re-issue or an exchange replaces the card before it.
+ * `kind` may be left empty: the first card is an issue, a later one a re-issue. An exchange names
+ * its campaign (by name, or #id).
+ */
+export const CARD_FIELDS: readonly ImportField[] = [
+  // The member, as in an events file: member number or national ID.
+  EVENT_FIELDS[0]!,
+  {
+    ...text('number', { en: 'Card number', vi: 'Số thẻ', ar: 'رقم البطاقة' }, [
+      'card',
+      'card no',
+      'số thẻ đảng',
+    ]),
+    required: true,
+    maxLength: 60,
+  },
+  {
+    key: 'issuedOn',
+    kind: 'date',
+    required: true,
+    labels: { en: 'Issued on', vi: 'Ngày cấp', ar: 'تاريخ الإصدار' },
+    aliases: ['issue date', 'issued', 'date'],
+  },
+  {
+    key: 'kind',
+    kind: 'choice',
+    required: false,
+    labels: { en: 'How issued', vi: 'Hình thức cấp', ar: 'طريقة الإصدار' },
+    aliases: ['kind', 'card kind', 'loại'],
+    choices: CARD_KINDS,
+  },
+  {
+    ...text('campaign', { en: 'Exchange campaign', vi: 'Đợt đổi thẻ', ar: 'حملة الاستبدال' }, ['campaign']),
+    maxLength: 200,
+  },
+  {
+    key: 'endedOn',
+    kind: 'date',
+    required: false,
+    labels: { en: 'Valid until', vi: 'Hết hiệu lực từ ngày', ar: 'صالحة حتى' },
+    aliases: ['ended on', 'end date'],
+  },
+  {
+    key: 'endReason',
+    kind: 'choice',
+    required: false,
+    labels: { en: 'Why it ended', vi: 'Lý do hết hiệu lực', ar: 'سبب الانتهاء' },
+    aliases: ['end reason', 'reason'],
+    choices: CARD_END_REASONS,
+  },
+];
+
 /** The fields a file of this entity may fill: the built-in ones, then the rule pack's custom fields. */
 export function importFields(entity: ImportEntity, rules: MemberRules): ImportField[] {
   switch (entity) {
@@ -262,6 +332,8 @@ export function importFields(entity: ImportEntity, rules: MemberRules): ImportFi
       return [...UNIT_FIELDS];
     case 'events':
       return [...EVENT_FIELDS];
+    case 'cards':
+      return [...CARD_FIELDS];
     case 'members':
       return [
         ...MEMBER_FIELDS,

@@ -135,14 +135,14 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
   program
     .command('import')
     .description(
-      'import members (or units) from a CSV or XLSX file: every row is checked before anything is written, then all are written or none',
+      'import members (or units, events, cards) from a CSV or XLSX file: every row is checked before anything is written, then all are written or none',
     )
     .argument('[file]', 'the CSV or XLSX file (not needed with --resume)')
     .addOption(
       parse
         .twin(
           '--entity <entity>',
-          'what the rows are: members, units (a tree, as the units export writes it), or events (lifecycle events of members in the register, as the events export writes them)',
+          'what the rows are: members, units (a tree, as the units export writes it), events (lifecycle events of members in the register, as the events export writes them), or cards (card issues of members in the register)',
         )
         .default('members'),
     )
@@ -312,7 +312,9 @@ export function addImportCommands(program: Command, withContext: WithContext, pa
                 ? `import #${job.id}: ${String(r.units ?? 0)} units created by ${String(r.orders ?? 0)} orders.`
                 : job.entity === 'events'
                   ? `import #${job.id}: ${String(r.events ?? 0)} events written for ${String(r.members ?? 0)} members.`
-                  : `import #${job.id}: ${String(r.members ?? 0)} members written.`,
+                  : job.entity === 'cards'
+                    ? `import #${job.id}: ${String(r.cards ?? 0)} cards written for ${String(r.members ?? 0)} members.`
+                    : `import #${job.id}: ${String(r.members ?? 0)} members written.`,
           );
         }
         return quiet ? { id: job.id, status: job.status, result: job.result } : undefined;

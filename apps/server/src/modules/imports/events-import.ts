@@ -12,7 +12,7 @@ import {
   replayLifecycle,
   type RuleFinding,
 } from '@rollbook/domain';
-import { sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
 import type { CopyValue } from '../../db/copy.js';
 import type { Database } from '../../db/types.js';
@@ -213,6 +213,29 @@ interface StagedEvent {
   note: string | null;
 }
 
+/**
+ * The member a file's cell names — a member number, or a national ID on the record as it now reads
+ * — as a lateral subquery answering `id`, when the importer reaches them: by the unit of their span
+ * today, or of the span nearest today (a member who left, one not yet admitted), or the unit a
+ * transfer takes them to or hosts them in. Anyone else reads as unknown, like a missing member.
+ */
+export function memberNamedBy(ref: RawBuilder<unknown>, scope: Scope, today: IsoDate): RawBuilder<unknown> {
+  return sql`(select m.id from member m
+    where m.merged_into_id is null and m.id = coalesce(
+      (select x.id from member x where ${ref} ~ '^[0-9]{1,15}$' and x.id = ${ref}::bigint),
+      (select x.member_id from member_record x where x.national_id = ${ref} and x.superseded_at is null
+         and upper_inf(x.valid) limit 1))
+      and exists (select 1 from (select s.unit_id, s.transfer_to_unit_id, s.host_unit_id from member_span s
+          where s.member_id = m.id
+          order by case when s.valid @> ${today}::date then 0
+            when lower(s.valid) > ${today}::date then lower(s.valid) - ${today}::date
+            else ${today}::date - (upper(s.valid) - 1) end
+          limit 1) near
+        where ${unitInScope(scope, sql`near.unit_id`, today)}
+          or (near.transfer_to_unit_id is not null and ${unitInScope(scope, sql`near.transfer_to_unit_id`, today)})
+          or (near.host_unit_id is not null and ${unitInScope(scope, sql`near.host_unit_id`, today)})))`;
+}
+
 /** What a commit writes for one member: the file's events, each with the rule set in force on its date. */
 export interface PlannedMember {
   memberId: number;
@@ -240,20 +263,7 @@ export async function checkStagedEvents(
         u.kind as "unitKind", r.details, r.decision_number as "decisionNumber",
         to_char(r.decision_date, 'YYYY-MM-DD') as "decisionDate", r.decided_by as "decidedBy", r.note
       from import_event_row r
-      left join lateral (select m.id from member m
-        where m.merged_into_id is null and m.id = coalesce(
-          (select x.id from member x where r.member_ref ~ '^[0-9]{1,15}$' and x.id = r.member_ref::bigint),
-          (select x.member_id from member_record x where x.national_id = r.member_ref and x.superseded_at is null
-             and upper_inf(x.valid) limit 1))
-          and exists (select 1 from (select s.unit_id, s.transfer_to_unit_id, s.host_unit_id from member_span s
-              where s.member_id = m.id
-              order by case when s.valid @> ${c.today}::date then 0
-                when lower(s.valid) > ${c.today}::date then lower(s.valid) - ${c.today}::date
-                else ${c.today}::date - (upper(s.valid) - 1) end
-              limit 1) near
-            where ${unitInScope(c.scope, sql`near.unit_id`, c.today)}
-              or (near.transfer_to_unit_id is not null and ${unitInScope(c.scope, sql`near.transfer_to_unit_id`, c.today)})
-              or (near.host_unit_id is not null and ${unitInScope(c.scope, sql`near.host_unit_id`, c.today)}))) m on true
+      left join lateral ${memberNamedBy(sql`r.member_ref`, c.scope, c.today)} m on true
       left join unit_version u on r.unit_code is not null and upper(u.code) = upper(r.unit_code)
         and u.superseded_at is null and u.valid @> r.event_date
       where r.job_id = ${c.jobId}

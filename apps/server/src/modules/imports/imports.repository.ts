@@ -183,6 +183,7 @@ export async function clearStaged(db: Db, id: number): Promise<void> {
   await sql`delete from import_member_row where job_id = ${id}`.execute(db);
   await sql`delete from import_unit_row where job_id = ${id}`.execute(db);
   await sql`delete from import_event_row where job_id = ${id}`.execute(db);
+  await sql`delete from import_card_row where job_id = ${id}`.execute(db);
   await sql`delete from import_problem where job_id = ${id}`.execute(db);
 }
 

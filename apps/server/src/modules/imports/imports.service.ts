@@ -56,6 +56,13 @@ import {
   type PlannedMember,
   writeStagedEvents,
 } from './events-import.js';
+import {
+  CARD_STAGED_COLUMNS,
+  cardRowReader,
+  checkStagedCards,
+  type PlannedCard,
+  writeStagedCards,
+} from './cards-import.js';
 import { getImportTemplate } from './import-templates.service.js';
 import { openTable } from './table-file.js';
 import {
@@ -151,8 +158,8 @@ function present(ctx: AppContext, job: ImportJobRow, lang: 'en' | 'vi' | 'ar'): 
 /**
  * The scope imports act in: members.write (imports write members; the routes ask for it); a units
  * import creates units by reorganization orders, so it acts where the importer may also write and
- * apply orders (orders.apply, checked with orders.write by the orders themselves). An events import
- * writes events of members, like a members import.
+ * apply orders (orders.apply, checked with orders.write by the orders themselves). An events or cards
+ * import writes events or cards of members, like a members import.
  */
 function importScope(actor: Actor, entity: ImportEntity = 'members'): Scope {
   const scope = requireScope(actor, 'members.write');
@@ -615,17 +622,22 @@ async function runValidation(
     );
     const units = job.entity === 'units';
     const events = job.entity === 'events';
+    const cards = job.entity === 'cards';
     const dateOrder = job.options.dateOrder ?? 'dmy';
     const reader = units
       ? unitRowReader(ctx.rules, job.id, fields, columnOf, dateOrder)
       : events
         ? eventRowReader(ctx, job.id, fields, columnOf, dateOrder)
-        : memberRowReader(ctx, job.id, fields, columnOf, dateOrder);
+        : cards
+          ? cardRowReader(ctx.today(), job.id, fields, columnOf, dateOrder)
+          : memberRowReader(ctx, job.id, fields, columnOf, dateOrder);
     const [stagingTable, stagedColumns] = units
       ? ['import_unit_row', UNIT_STAGED_COLUMNS]
       : events
         ? ['import_event_row', EVENT_STAGED_COLUMNS]
-        : ['import_member_row', STAGED_COLUMNS];
+        : cards
+          ? ['import_card_row', CARD_STAGED_COLUMNS]
+          : ['import_member_row', STAGED_COLUMNS];
     let batch: unknown[][] = [];
     let batchProblems: RowProblem[] = [];
     let rows = 0;
@@ -677,12 +689,10 @@ async function runValidation(
     await writing;
     live.step = 'register';
     live.fraction = 0.9;
-    if (events) {
-      const { problems: registerProblems } = await checkStagedEvents(
-        ctx.db,
-        ctx,
-        eventCheck(ctx, actor, job),
-      );
+    if (events || cards) {
+      const { problems: registerProblems } = events
+        ? await checkStagedEvents(ctx.db, ctx, eventCheck(ctx, actor, job))
+        : await checkStagedCards(ctx.db, ctx, eventCheck(ctx, actor, job));
       await keep(registerProblems);
       await updateJob(ctx.db, job.id, {
         status: problemCount ? 'invalid' : 'validated',
@@ -742,6 +752,7 @@ function unitCheck(ctx: AppContext, actor: Actor, job: Pick<ImportJobRow, 'id' |
   };
 }
 
+/** What the events and cards checks need: both judge members already in the register. */
 function eventCheck(ctx: AppContext, actor: Actor, job: Pick<ImportJobRow, 'id' | 'mapping'>) {
   return {
     jobId: job.id,
@@ -893,6 +904,19 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
       { members: written.members, events: written.events },
     );
   };
+  /** Cards: checked again with the register as it is now, then written in batches, in the one transaction. */
+  const commitCards = async (trx: Transaction<Database>, current: ImportJobRow) => {
+    let plan: PlannedCard[];
+    ({ problems: refused, plan } = await checkStagedCards(trx, ctx, eventCheck(ctx, actor, current)));
+    if (refused.length) throw new AppError('import_has_problems', { params: { count: refused.length } });
+    step('writing');
+    const written = await writeStagedCards(trx, actor, plan, (done) => {
+      if (live.abort.signal.aborted) throw new Cancelled();
+      live.rowsDone = done;
+      live.fraction = 0.25 + (0.5 * done) / Math.max(1, plan.length);
+    });
+    await finish(trx, current, written, written);
+  };
   try {
     await ctx.bulk((s) =>
       s.db.transaction().execute(async (trx) => {
@@ -922,6 +946,10 @@ async function runCommit(ctx: AppContext, actor: Actor, job: ImportJobRow, live:
         }
         if (current.entity === 'events') {
           await commitEvents(trx, current);
+          return;
+        }
+        if (current.entity === 'cards') {
+          await commitCards(trx, current);
           return;
         }
         const mapping = current.mapping ?? {};

@@ -1,3 +1,4 @@
+import type { ImportEntity } from '@rollbook/domain';
 import { ApiError, buildUrl, get, request, writeHeaders } from '../../../api/client';
 import type { Page } from '../../../api/types';
 import i18n from '../../../i18n';
@@ -32,7 +33,13 @@ export interface ImportJob {
   problemCount: number;
   failure: { code: string; params: Record<string, string | number> } | null;
   failureMessage?: string;
-  result: { members?: number; events?: number; units?: number; alreadyImportedBy?: number } | null;
+  result: {
+    members?: number;
+    events?: number;
+    units?: number;
+    cards?: number;
+    alreadyImportedBy?: number;
+  } | null;
   createdBy: string;
   createdAt: string;
   fields: ImportField[];
@@ -147,7 +154,7 @@ export function uploadFile(
   unitId: number | null,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
-  entity: 'members' | 'units' | 'events' = 'members',
+  entity: ImportEntity = 'members',
 ): Promise<ImportJob> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();

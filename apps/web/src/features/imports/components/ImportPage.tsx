@@ -123,7 +123,12 @@ function ImportView({ job }: { job: ImportJob }) {
                     events: n(job.result?.events ?? 0),
                     members: n(job.result?.members ?? 0),
                   })
-                : t('imports.done', { members: n(job.result?.members ?? 0) })}{' '}
+                : job.entity === 'cards'
+                  ? t('imports.doneCards', {
+                      cards: n(job.result?.cards ?? 0),
+                      members: n(job.result?.members ?? 0),
+                    })
+                  : t('imports.done', { members: n(job.result?.members ?? 0) })}{' '}
           {job.entity === 'units' ? (
             <AppLink to={job.unitId ? `/units/${job.unitId}` : '/'}>{t('imports.seeUnits')}</AppLink>
           ) : (

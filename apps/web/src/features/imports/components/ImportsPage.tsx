@@ -12,6 +12,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
+import type { ImportEntity } from '@rollbook/domain';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -55,8 +56,8 @@ export function ImportsPage() {
   const list = useImports();
   const [file, setFile] = useState<File | null>(null);
   const [unitId, setUnitId] = useState<number | null>(null);
-  // What the rows are: members, or units (a tree, as the units export writes it).
-  const [entity, setEntity] = useState<'members' | 'units' | 'events'>('members');
+  // What the rows are: members, units (a tree, as the units export writes it), events or cards.
+  const [entity, setEntity] = useState<ImportEntity>('members');
   const [sent, setSent] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const jobs = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -91,14 +92,15 @@ export function ImportsPage() {
             <SegmentedControl
               aria-labelledby="import-entity-label"
               value={entity}
-              onChange={(v) => setEntity(v as 'members' | 'units' | 'events')}
+              onChange={(v) => setEntity(v as ImportEntity)}
               data={[
                 { value: 'members', label: t('imports.entities.members') },
                 { value: 'units', label: t('imports.entities.units') },
                 { value: 'events', label: t('imports.entities.events') },
+                { value: 'cards', label: t('imports.entities.cards') },
               ]}
               data-testid="import-entity"
-              maw={360}
+              maw={480}
             />
             {entity === 'units' && (
               <Text size="xs" c="dimmed">
@@ -108,6 +110,11 @@ export function ImportsPage() {
             {entity === 'events' && (
               <Text size="xs" c="dimmed">
                 {t('imports.eventsHelp')}
+              </Text>
+            )}
+            {entity === 'cards' && (
+              <Text size="xs" c="dimmed">
+                {t('imports.cardsHelp')}
               </Text>
             )}
           </Stack>
