@@ -234,6 +234,11 @@ export const IMPORT_REASONS: Texts = {
     vi: 'dòng {other} có cùng sự kiện của cùng đảng viên trong cùng ngày; hãy giữ lại một dòng',
     ar: 'للصف {other} الحدث نفسه للعضو نفسه في اليوم نفسه؛ أبقِ أحدهما',
   },
+  'import.event_out_of_reach': {
+    en: 'on {date} this member stood outside your part of the tree (or the event takes them there); an officer over that unit records it',
+    vi: 'vào ngày {date} đảng viên này ở ngoài phạm vi của bạn (hoặc sự kiện đưa họ ra ngoài); cấp ủy quản lý tổ chức đó ghi sự kiện này',
+    ar: 'في {date} كان هذا العضو خارج نطاقك (أو ينقله الحدث إلى خارجه)؛ يسجله مسؤول تلك الوحدة',
+  },
   'import.event_breaks_later': {
     en: 'with this event, the member’s event of {date} breaks a rule: {explanation}; fix or leave out the row',
     vi: 'với sự kiện này, sự kiện ngày {date} của đảng viên vi phạm quy định: {explanation}; hãy sửa hoặc bỏ dòng này',

@@ -4,6 +4,7 @@ import { createTestApp, signedInUser } from '../../test/test-app.js';
 import { buildMember, buildSmallTree, buildUnit, TEST_OPERATOR } from '../../test/test-context.js';
 import { memberVersion } from '../members/members.repository.js';
 import { recordEvent } from '../members/members.service.js';
+import { createAndApplyOrder } from '../reorg/reorg.service.js';
 import { importSettled } from './imports.service.js';
 
 /**
@@ -246,5 +247,63 @@ describe('importing lifecycle events of members in the register', () => {
         decision_number: 'QĐ 99',
       },
     ]);
+  });
+
+  it('moves a member on through a later order that ended the unit an event places them in, and keeps each event to the writer’s reach on its day', async () => {
+    const x = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ X' });
+    const y = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ Y' });
+    await createAndApplyOrder(t.ctx, TEST_OPERATOR, {
+      effectiveDate: '2023-01-01',
+      operations: [{ type: 'merge', unitIds: [x], into: { unitId: y } }],
+    });
+    const member = await buildMember(t.ctx, { unitId: tree.cellA, official: true });
+    const twin = await buildMember(t.ctx, { unitId: tree.cellA, official: true });
+    const file = [
+      HEADER,
+      `${member},transfer_out,10/05/2022,${codes.cellA},${await codeOf(x)},transferKind: internal,`,
+    ];
+    const { job, problems } = await check(file.join('\n'), clerk.headers);
+    expect(problems).toEqual([]);
+    expect((await run(job.id, 'commit', clerk.headers)).status).toBe('committed');
+    await recordEvent(t.ctx, TEST_OPERATOR, twin, (await memberVersion(t.ctx.db, twin))!, {
+      type: 'transfer_out',
+      date: '2022-05-10',
+      unitId: x,
+      details: { transferKind: 'internal' },
+    });
+    // The merger of X into Y on 2023-01-01 took the member along, as it did the twin.
+    expect(await derived(member)).toEqual(await derived(twin));
+    const where = await sql<{ unit_id: number }>`select unit_id from member_span
+      where member_id = ${member} and valid @> '2023-01-01'::date`.execute(t.ctx.db);
+    expect(Number(where.rows[0]!.unit_id)).toBe(y);
+    const last = await sql<{ type: string }>`select type from member_event where member_id = ${member}
+      order by event_date desc, id desc limit 1`.execute(t.ctx.db);
+    expect(last.rows[0]!.type).toBe('reorganization');
+
+    // A member who came to the clerk's commune in 2024 from elsewhere: their 2021 recognition
+    // happened out of the clerk's reach and is told so; the outsider's officer, who held them then,
+    // no longer reaches them today (unknown).
+    const newcomer = await buildMember(t.ctx, { unitId: otherCell, admitted: '2020-03-02' });
+    await recordEvent(t.ctx, TEST_OPERATOR, newcomer, (await memberVersion(t.ctx.db, newcomer))!, {
+      type: 'transfer_out',
+      date: '2024-01-10',
+      unitId: tree.cellB,
+      details: { transferKind: 'official' },
+    });
+    await recordEvent(t.ctx, TEST_OPERATOR, newcomer, (await memberVersion(t.ctx.db, newcomer))!, {
+      type: 'transfer_in',
+      date: '2024-01-20',
+      unitId: tree.cellB,
+    });
+    const late = [HEADER, `${newcomer},recognition,02/03/2021,,,,`].join('\n');
+    const mine = await check(late, clerk.headers);
+    expect(mine.problems.map((p) => [p.row, p.field, p.reason])).toEqual([
+      [2, 'date', 'import.event_out_of_reach'],
+    ]);
+    expect(mine.problems[0]!.message).toContain('ngoài phạm vi');
+    const theirs = await check(late, outsider.headers);
+    expect(theirs.problems.map((p) => p.reason)).toEqual(['import.member_unknown']);
+    const admin = await check(late, t.admin.headers);
+    expect(admin.problems).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  addDays,
   type DateOrder,
   type EventDetails,
   FACT_RULES,
@@ -11,6 +12,7 @@ import {
   RECORDABLE_EVENT_TYPES,
   replayLifecycle,
   type RuleFinding,
+  spanOn,
 } from '@rollbook/domain';
 import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
@@ -23,12 +25,13 @@ import { applyRollup, contributions, difference } from '../members/member-rollup
 import {
   bumpMemberVersion,
   findEvents,
+  isUnitWithin,
   findLatestRecord,
   insertEvents,
   type MemberEventRow,
   type NewEvent,
 } from '../members/members.repository.js';
-import { findingParams, rederiveMember } from '../members/members.service.js';
+import { findingParams, rederiveAndFollowOrders } from '../members/members.service.js';
 import type { Db } from '../units/units.repository.js';
 import { cellText, type ColumnMap, type RowProblem, rowProblems } from './member-import.js';
 import type { TableRow } from './table-file.js';
@@ -358,6 +361,26 @@ export async function checkStagedEvents(
       }
     }
     if (broken) continue;
+    // The writer reaches the member on each event's day, as recording it by hand asks (the reach
+    // today was asked when the member was found): where the event places them, or where they stood.
+    let outOfReach = false;
+    for (const e of c.scope.all ? [] : fresh) {
+      const placing =
+        e.type === 'transfer_in' || (e.type !== null && UNIT_EVENTS.has(e.type) && !TRANSFERS.has(e.type));
+      const stood = spanOn(replay.spans, addDays(e.date!, -1)) ?? spanOn(replay.spans, e.date!);
+      const units = [placing ? e.unitId : null, stood?.unitId ?? null].filter((u): u is number => u !== null);
+      // An internal transfer moves the member at once: the writer must reach where they go too.
+      const target = e.type === 'transfer_out' && e.details.transferKind === 'internal' ? e.unitId : null;
+      const reached = async (unit: number) => isUnitWithin(db, c.scope, unit, e.date!);
+      let ok = false;
+      for (const unit of placing ? units.slice(0, 1) : units) if (await reached(unit)) ok = true;
+      if (ok && target !== null && !(await reached(target))) ok = false;
+      if (!ok) {
+        problem(e.row, 'date', e.date, 'import.event_out_of_reach', { date: e.date! });
+        outOfReach = true;
+      }
+    }
+    if (outOfReach) continue;
     plan.push({
       memberId,
       events: fresh.map((e, i) => ({
@@ -409,7 +432,8 @@ function findingProblem(e: StagedEvent, finding: RuleFinding, mapping: Record<st
 
 /**
  * Writes the planned events inside the caller's transaction: the members locked, their events
- * inserted and their spans and deadlines re-derived as recordEvent does, in batches (`onBatch` may
+ * inserted, their spans and deadlines re-derived and the members moved on by later orders that
+ * ended a unit the events place them in, as recordEvent does, in batches (`onBatch` may
  * throw to stop: the transaction then writes nothing), and the roll-ups moved by the difference
  * between the members' contributions before and after.
  */
@@ -432,7 +456,7 @@ export async function writeStagedEvents(
     );
     events += (await insertEvents(trx, rows)).length;
     for (const p of batch) {
-      await rederiveMember(trx, ctx, p.memberId);
+      await rederiveAndFollowOrders(trx, ctx, actor, p.memberId);
       await bumpMemberVersion(trx, p.memberId);
     }
     onBatch(i + batch.length);

@@ -179,6 +179,21 @@ export async function rederiveMember(
 }
 
 /**
+ * The same, then the member moved on by the applied orders that ended a unit the events now place
+ * them in before that order's day — what recording an event does (`followLaterOrders`), for writers
+ * of events other than `recordEvent` (the events import).
+ */
+export async function rederiveAndFollowOrders(
+  trx: Transaction<Database>,
+  ctx: AppContext,
+  actor: Actor,
+  memberId: number,
+): Promise<void> {
+  await rederive(trx, ctx, memberId);
+  await followLaterOrders(trx, ctx, actor, memberId);
+}
+
+/**
  * Refuses a merge whose combined events break a rule (two admissions on one timeline, a transfer
  * from a unit the other record never left…): the clerk corrects the events first.
  */
