@@ -72,6 +72,7 @@ const PAGE = 2000;
 
 interface UnitRow {
   id: number;
+  parentId: number | null;
   path: string;
   depth: number;
   code: string;
@@ -94,9 +95,11 @@ async function* unitRows(
 ): AsyncGenerator<UnitRow> {
   const size = q.pageSize ?? PAGE;
   let after: string | null = null;
+  /** The first day written for each unit so far: a child's is never before its parent's. */
+  const from = new Map<number, string>();
   for (;;) {
     const page: { rows: UnitRow[] } = await sql<UnitRow>`
-      select t.unit_id as id, t.path::text as path, nlevel(t.path)::int as depth, v.code, v.name, v.kind,
+      select t.unit_id as id, v.parent_id as "parentId", t.path::text as path, nlevel(t.path)::int as depth, v.code, v.name, v.kind,
         p.code as parent, p.name as "parentName",
         lower(v.valid)::text as "validFrom", upper(v.valid)::text as "validUntil",
         ${
@@ -128,9 +131,55 @@ async function* unitRows(
         ${after === null ? sql`` : sql`and t.path > ${after}::ltree`}
       order by t.path
       limit ${size}`.execute(ctx.db);
+    await spanOfStanding(ctx, page.rows, from);
     yield* page.rows;
     if (page.rows.length < size) return;
     after = page.rows[page.rows.length - 1]!.path;
+  }
+}
+
+/**
+ * Replaces each row's dates (those of the unit's version on the day asked) by the days the unit
+ * stood as that row says — under the same parent, of the same kind — so that a units import of the
+ * file rebuilds the tree: a rename or a new code is not a new unit, and a planned rename does not
+ * end it. A child's first day is never before its parent's (a unit moved under a parent made later
+ * is written from the day it joined it). Versions are read for a page of units at once.
+ */
+async function spanOfStanding(ctx: AppContext, rows: UnitRow[], from: Map<number, string>): Promise<void> {
+  if (rows.length === 0) return;
+  const versions = await sql<{
+    unitId: number;
+    lower: string;
+    upper: string | null;
+    parentId: number | null;
+    kind: string;
+  }>`select unit_id as "unitId", lower(valid)::text as lower, upper(valid)::text as upper, parent_id as "parentId", kind
+    from unit_version where unit_id = any(${rows.map((r) => r.id)}::bigint[]) and superseded_at is null
+    order by unit_id, lower(valid)`.execute(ctx.db);
+  const byUnit = new Map<number, typeof versions.rows>();
+  for (const v of versions.rows) {
+    const list = byUnit.get(Number(v.unitId)) ?? [];
+    list.push(v);
+    byUnit.set(Number(v.unitId), list);
+  }
+  for (const row of rows) {
+    const list = byUnit.get(Number(row.id)) ?? [];
+    const at = list.findIndex((v) => v.lower === row.validFrom);
+    if (at < 0) continue;
+    const same = (v: (typeof list)[number]) =>
+      (v.parentId === null ? null : Number(v.parentId)) ===
+        (row.parentId === null ? null : Number(row.parentId)) && v.kind === row.kind;
+    // Walk back over versions that touch and say the same, then forward likewise.
+    let first = at;
+    while (first > 0 && list[first - 1]!.upper === list[first]!.lower && same(list[first - 1]!)) first -= 1;
+    let last = at;
+    while (last + 1 < list.length && list[last]!.upper === list[last + 1]!.lower && same(list[last + 1]!))
+      last += 1;
+    const parentFrom = row.parentId === null ? undefined : from.get(Number(row.parentId));
+    const start = list[first]!.lower;
+    row.validFrom = parentFrom !== undefined && parentFrom > start ? parentFrom : start;
+    row.validUntil = list[last]!.upper;
+    from.set(Number(row.id), row.validFrom);
   }
 }
 

@@ -329,6 +329,15 @@ describe('importing units from a file', () => {
   });
 
   it('imports again what the units export wrote, into another database', async () => {
+    // A rename after the children were made, and one planned: still the same units, standing from
+    // their first day, which the export writes so the file rebuilds the tree.
+    await applyOps(t.ctx, '2015-06-01', [
+      { type: 'rename', unitId: tree.commune, name: 'Đảng bộ xã Mỹ Hòa Hưng mới' },
+      { type: 'rename', unitId: tree.committee, code: `${codes.committee}-N` },
+    ]);
+    await applyOps(t.ctx, '2099-01-01', [
+      { type: 'rename', unitId: tree.cellA, name: 'Chi bộ Giáo viên 1 (sau này)' },
+    ]);
     const file = await t.inject({
       method: 'GET',
       url: `/api/v1/exports/units?unitId=${tree.commune}&format=csv&asOf=2026-01-01`,
