@@ -1,5 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { apiOf, buildBranch, createUnit, pickUnit, signIn, uniqueCode, type Api } from './helpers';
+import {
+  apiOf,
+  buildBranch,
+  createUnit,
+  officialMember,
+  pickUnit,
+  signIn,
+  uniqueCode,
+  type Api,
+} from './helpers';
 
 /** A committee with one cell of its own, from 2010: nothing else is counted in it. */
 async function buildCell(api: Api, tag: string) {
@@ -19,23 +28,6 @@ async function buildCell(api: Api, tag: string) {
     effectiveDate: '2010-01-01',
   });
   return { committee, cell };
-}
-
-/** A member admitted in 2024 and recognized in 2025, through the API. */
-async function officialMember(api: Api, unitId: number, fullName: string, birthDate: string) {
-  const created = await api.post('/api/v1/members', {
-    record: { fullName, birthDate },
-    event: { type: 'admission', date: '2024-01-10', unitId, details: { ceremonyDate: '2024-01-20' } },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const { member } = (await created.json()) as { member: { id: number; version: number } };
-  const recognized = await api.post(
-    `/api/v1/members/${member.id}/events`,
-    { type: 'recognition', date: '2025-01-25' },
-    `"${member.version}"`,
-  );
-  expect(recognized.ok(), await recognized.text()).toBe(true);
-  return member.id;
 }
 
 test('issues a card, opens a campaign, exchanges the card and follows the progress by date', async ({

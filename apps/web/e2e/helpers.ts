@@ -153,3 +153,20 @@ export async function pickUnit(page: Page, testId: string, code: string, search:
   await page.getByTestId(testId).getByTestId(`pick-${code}`).click();
   await expect(page.getByTestId(`${testId}-chosen`)).toBeVisible();
 }
+
+/** A member admitted in 2024 and recognized in 2025, through the API. */
+export async function officialMember(api: Api, unitId: number, fullName: string, birthDate: string) {
+  const created = await api.post('/api/v1/members', {
+    record: { fullName, birthDate },
+    event: { type: 'admission', date: '2024-01-10', unitId, details: { ceremonyDate: '2024-01-20' } },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const { member } = (await created.json()) as { member: { id: number; version: number } };
+  const recognized = await api.post(
+    `/api/v1/members/${member.id}/events`,
+    { type: 'recognition', date: '2025-01-25' },
+    `"${member.version}"`,
+  );
+  expect(recognized.ok(), await recognized.text()).toBe(true);
+  return member.id;
+}
