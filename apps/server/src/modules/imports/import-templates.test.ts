@@ -189,6 +189,54 @@ describe('saved mapping templates', () => {
     ]);
   });
 
+  it('keeps each entity’s templates apart, and applies only a template of the import’s entity', async () => {
+    const name = `Sổ thẻ ${uniqueCode()}`;
+    const cards = { member: 'Số hiệu', number: 'Số thẻ', issuedOn: 'Ngày cấp' };
+    const saved = await createTemplate({ entity: 'cards', name, mapping: cards, dateOrder: 'dmy' });
+    expect(saved).toMatchObject({ entity: 'cards', mapping: cards });
+    // The same name may serve another entity; a field the entity does not have is refused.
+    await createTemplate({ name, mapping: SOURCE_MAPPING });
+    const wrong = await t.inject({
+      method: 'POST',
+      url: '/api/v1/imports/templates',
+      payload: { entity: 'cards', name: `Sai ${uniqueCode()}`, mapping: { fullName: 'Họ tên' } },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ code: 'validation_failed', field: 'mapping' });
+    const listed = async (entity: string) =>
+      (
+        (await t.inject({ method: 'GET', url: `/api/v1/imports/templates?entity=${entity}` })).json() as {
+          items: Template[];
+        }
+      ).items.filter((x) => x.name === name);
+    expect((await listed('cards')).map((x) => x.entity)).toEqual(['cards']);
+    expect((await listed('members')).map((x) => x.entity)).toEqual(['members']);
+
+    const file = await t.inject({
+      method: 'POST',
+      url: '/api/v1/imports?entity=cards&fileName=the.csv',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'Số hiệu,Số thẻ,Ngày cấp\n1,T-1,01/02/2025\n',
+    });
+    expect(file.statusCode, file.body).toBe(201);
+    const id = (file.json() as Job).id;
+    const applied = await t.inject({
+      method: 'POST',
+      url: `/api/v1/imports/${id}/template`,
+      payload: { templateId: saved.id },
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    expect((applied.json() as Job & { mapping: Record<string, string> }).mapping).toEqual(cards);
+    const members = (await listed('members'))[0]!;
+    const mismatch = await t.inject({
+      method: 'POST',
+      url: `/api/v1/imports/${id}/template`,
+      payload: { templateId: members.id },
+    });
+    expect(mismatch.statusCode).toBe(400);
+    expect(mismatch.json()).toMatchObject({ code: 'validation_failed', field: 'templateId' });
+  });
+
   it('refuses a name already taken, in the reader’s language and naming the field', async () => {
     const name = `Trùng ${uniqueCode()}`;
     await createTemplate({ name, mapping: SOURCE_MAPPING });

@@ -29,6 +29,12 @@ import {
   validateImport,
 } from './imports.service.js';
 
+/** What a file's rows are (members, units, events, cards): of an upload, or of a saved mapping. */
+const EntityParam = Type.Union(
+  IMPORT_ENTITIES.map((e) => Type.Literal(e)),
+  { description: `What the rows are: ${IMPORT_ENTITIES.join(', ')}` },
+);
+
 const ImportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 const ImportSchema = Type.Object({
@@ -169,10 +175,7 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             'The body is the file itself (Content-Type text/csv, application/octet-stream or the XLSX type). ' +
             'Nothing is written to the register until the import is validated and committed.',
           querystring: Type.Object({
-            entity: Type.Union(
-              IMPORT_ENTITIES.map((e) => Type.Literal(e)),
-              { description: `What the rows are: ${IMPORT_ENTITIES.join(', ')}` },
-            ),
+            entity: EntityParam,
             fileName: Type.String({ minLength: 1, maxLength: 255 }),
             unitId: Type.Optional(
               Type.Integer({ minimum: 1, description: 'Rows must lie under this unit.' }),
@@ -477,7 +480,7 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['imports'],
           summary: 'Saved column mappings in your part of the tree, by name',
-          querystring: Type.Object({ entity: Type.Optional(Type.Literal('members')) }),
+          querystring: Type.Object({ entity: Type.Optional(EntityParam) }),
           response: { 200: Type.Object({ items: Type.Array(TemplateSchema) }), ...problems },
         },
       },
@@ -513,7 +516,7 @@ export function importRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           summary: 'Save a column mapping under a name, to apply to the next file from the same source',
           description: 'Names are unique per entity across the organization, whatever their case.',
           body: Type.Object({
-            entity: Type.Literal('members', { description: `One of: ${IMPORT_ENTITIES.join(', ')}` }),
+            entity: EntityParam,
             name: Type.String({ minLength: 1, maxLength: 120 }),
             mapping: MappingBody,
             dateOrder: Type.Optional(DateOrderBody),

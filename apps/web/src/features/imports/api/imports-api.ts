@@ -17,7 +17,7 @@ export interface ImportField {
 
 export interface ImportJob {
   id: number;
-  entity: string;
+  entity: ImportEntity;
   status: ImportStatus;
   fileName: string;
   fileBytes: number;
@@ -58,7 +58,7 @@ export interface ImportJob {
 /** A saved column mapping, applied to the next file from the same source. */
 export interface ImportTemplate {
   id: number;
-  entity: string;
+  entity: ImportEntity;
   name: string;
   mapping: Record<string, string>;
   options: { dateOrder?: 'dmy' | 'mdy' };
@@ -99,11 +99,12 @@ export function problemsFileUrl(id: number, format: 'csv' | 'xlsx'): string {
   return buildUrl(`${BASE}/${id}/problems.${format}`, { lang: i18n.language });
 }
 
-export async function listTemplates(signal?: AbortSignal): Promise<ImportTemplate[]> {
-  return (await get<{ items: ImportTemplate[] }>(`${BASE}/templates`, { entity: 'members' }, signal)).items;
+export async function listTemplates(entity: ImportEntity, signal?: AbortSignal): Promise<ImportTemplate[]> {
+  return (await get<{ items: ImportTemplate[] }>(`${BASE}/templates`, { entity }, signal)).items;
 }
 
 export async function createTemplate(input: {
+  entity: ImportEntity;
   name: string;
   mapping: Record<string, string>;
   dateOrder: 'dmy' | 'mdy';
@@ -111,7 +112,7 @@ export async function createTemplate(input: {
   return (
     await request<ImportTemplate>(`${BASE}/templates`, {
       method: 'POST',
-      body: { entity: 'members', ...input },
+      body: input,
     })
   ).data;
 }

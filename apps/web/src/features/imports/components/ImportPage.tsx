@@ -14,6 +14,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import type { ImportEntity } from '@rollbook/domain';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -163,12 +164,11 @@ function ImportView({ job }: { job: ImportJob }) {
             <Text size="sm" c="dimmed">
               {t('imports.mappingHelp')}
             </Text>
-            {job.entity === 'members' && (
-              <TemplatePicker
-                onApply={(templateId) => actions.applyTemplate.mutate(templateId)}
-                busy={actions.applyTemplate.isPending}
-              />
-            )}
+            <TemplatePicker
+              entity={job.entity}
+              onApply={(templateId) => actions.applyTemplate.mutate(templateId)}
+              busy={actions.applyTemplate.isPending}
+            />
             {missing.length > 0 && (
               <Alert color="yellow" role="alert" data-testid="import-missing-columns">
                 {t('imports.missingColumns', {
@@ -233,7 +233,7 @@ function ImportView({ job }: { job: ImportJob }) {
                 {t('imports.drop')}
               </Button>
             </Group>
-            {job.entity === 'members' && <SaveTemplate mapping={mapping} dateOrder={dateOrder} />}
+            <SaveTemplate entity={job.entity} mapping={mapping} dateOrder={dateOrder} />
           </Stack>
         </Card>
       )}
@@ -305,9 +305,17 @@ function Problems({ job }: { job: ImportJob }) {
 }
 
 /** Apply a saved mapping: the server puts it on the import, and the form shows what it holds. */
-function TemplatePicker({ onApply, busy }: { onApply: (templateId: number) => void; busy: boolean }) {
+function TemplatePicker({
+  entity,
+  onApply,
+  busy,
+}: {
+  entity: ImportEntity;
+  onApply: (templateId: number) => void;
+  busy: boolean;
+}) {
   const { t } = useTranslation();
-  const templates = useTemplates();
+  const templates = useTemplates(entity);
   const items = templates.data ?? [];
   return (
     <Select
@@ -326,7 +334,15 @@ function TemplatePicker({ onApply, busy }: { onApply: (templateId: number) => vo
 }
 
 /** Save the mapping shown (with its date order) under a name, for the next file from the same source. */
-function SaveTemplate({ mapping, dateOrder }: { mapping: Record<string, string>; dateOrder: 'dmy' | 'mdy' }) {
+function SaveTemplate({
+  entity,
+  mapping,
+  dateOrder,
+}: {
+  entity: ImportEntity;
+  mapping: Record<string, string>;
+  dateOrder: 'dmy' | 'mdy';
+}) {
   const { t } = useTranslation();
   const save = useSaveTemplate();
   const [name, setName] = useState('');
@@ -349,7 +365,7 @@ function SaveTemplate({ mapping, dateOrder }: { mapping: Record<string, string>;
         variant="default"
         disabled={name.trim() === '' || Object.keys(mapping).length === 0}
         loading={save.isPending}
-        onClick={() => save.mutate({ name: name.trim(), mapping, dateOrder })}
+        onClick={() => save.mutate({ entity, name: name.trim(), mapping, dateOrder })}
         data-testid="import-save-template"
       >
         {t('imports.saveTemplate')}

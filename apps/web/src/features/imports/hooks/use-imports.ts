@@ -1,3 +1,4 @@
+import type { ImportEntity } from '@rollbook/domain';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { memberKeys } from '../../members/hooks/use-members';
 import { unitKeys } from '../../units/hooks/use-units';
@@ -19,11 +20,15 @@ export const importKeys = {
   list: () => ['imports', 'list'] as const,
   detail: (id: number) => ['imports', 'detail', id] as const,
   problems: (id: number) => ['imports', 'problems', id] as const,
-  templates: () => ['imports', 'templates'] as const,
+  templates: (entity?: ImportEntity) =>
+    entity ? (['imports', 'templates', entity] as const) : (['imports', 'templates'] as const),
 };
 
-export function useTemplates() {
-  return useQuery({ queryKey: importKeys.templates(), queryFn: ({ signal }) => listTemplates(signal) });
+export function useTemplates(entity: ImportEntity) {
+  return useQuery({
+    queryKey: importKeys.templates(entity),
+    queryFn: ({ signal }) => listTemplates(entity, signal),
+  });
 }
 
 export function useSaveTemplate() {
