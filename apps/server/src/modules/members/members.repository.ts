@@ -202,6 +202,33 @@ export async function findEvents(
   return rows.rows;
 }
 
+/** The events of many members at once, by member, each in date and id order (imports check and write thousands). */
+export async function findEventsOfMembers(
+  db: Db,
+  memberIds: readonly number[],
+  includeCorrected: boolean,
+): Promise<Map<number, MemberEventRow[]>> {
+  const byMember = new Map<number, MemberEventRow[]>(memberIds.map((id) => [id, []]));
+  if (memberIds.length === 0) return byMember;
+  const rows = await sql<MemberEventRow>`select ${eventColumns} from member_event e
+    where e.member_id = any(${memberIds}::bigint[]) and (${includeCorrected} or e.corrected_at is null)
+    order by e.member_id, e.event_date, e.id`.execute(db);
+  for (const row of rows.rows) byMember.get(Number(row.memberId))?.push(row);
+  return byMember;
+}
+
+/** The latest record of many members at once (findLatestRecord for each). */
+export async function findLatestRecords(
+  db: Db,
+  memberIds: readonly number[],
+): Promise<Map<number, MemberRecordRow>> {
+  if (memberIds.length === 0) return new Map();
+  const rows = await sql<RawRecord>`select distinct on (r.member_id) ${recordColumns} from member_record r
+    where r.member_id = any(${memberIds}::bigint[]) and r.superseded_at is null
+    order by r.member_id, upper(r.valid) desc nulls first`.execute(db);
+  return new Map(rows.rows.map((r) => [Number(r.memberId), toRecord(r)]));
+}
+
 export interface NewEvent {
   memberId: number;
   type: MemberEventType;
@@ -254,22 +281,36 @@ export async function writeDerived(
   spans: readonly MemberSpan[],
   deadlines: readonly Deadline[],
 ): Promise<void> {
-  await sql`delete from member_span where member_id = ${memberId}`.execute(trx);
-  await sql`delete from member_deadline where member_id = ${memberId}`.execute(trx);
+  await writeDerivedOfMembers(trx, [{ memberId, spans, deadlines }]);
+}
+
+/** The same for many members in four statements (the events import re-derives a thousand at a time). */
+export async function writeDerivedOfMembers(
+  trx: Transaction<Database>,
+  derived: ReadonlyArray<{ memberId: number; spans: readonly MemberSpan[]; deadlines: readonly Deadline[] }>,
+): Promise<void> {
+  if (derived.length === 0) return;
+  const ids = derived.map((d) => d.memberId);
+  await sql`delete from member_span where member_id = any(${ids}::bigint[])`.execute(trx);
+  await sql`delete from member_deadline where member_id = any(${ids}::bigint[])`.execute(trx);
+  const spans = derived.flatMap((d) => d.spans.map((span) => ({ memberId: d.memberId, ...span })));
   if (spans.length > 0) {
     await sql`insert into member_span (member_id, valid, status, unit_id, exit_reason, exempted, suspended,
         transfer_to_unit_id, host_unit_id)
-      select ${memberId}, daterange(f, t, '[)'), st, u, x, ex, su, tr, ho
-      from unnest(${spans.map((s) => s.from)}::date[], ${spans.map((s) => s.to)}::date[],
-        ${spans.map((s) => s.status)}::text[], ${spans.map((s) => s.unitId)}::bigint[],
+      select m, daterange(f, t, '[)'), st, u, x, ex, su, tr, ho
+      from unnest(${spans.map((s) => s.memberId)}::bigint[], ${spans.map((s) => s.from)}::date[],
+        ${spans.map((s) => s.to)}::date[], ${spans.map((s) => s.status)}::text[], ${spans.map((s) => s.unitId)}::bigint[],
         ${spans.map((s) => s.exitReason)}::text[], ${spans.map((s) => s.exempted)}::boolean[],
         ${spans.map((s) => s.suspended)}::boolean[], ${spans.map((s) => s.transferToUnitId)}::bigint[],
-        ${spans.map((s) => s.hostUnitId)}::bigint[]) as x (f, t, st, u, x, ex, su, tr, ho)`.execute(trx);
+        ${spans.map((s) => s.hostUnitId)}::bigint[]) as x (m, f, t, st, u, x, ex, su, tr, ho)`.execute(trx);
   }
+  const deadlines = derived.flatMap((d) =>
+    d.deadlines.map((deadline) => ({ memberId: d.memberId, ...deadline })),
+  );
   if (deadlines.length > 0) {
     await sql`insert into member_deadline (member_id, kind, since, due)
-      select ${memberId}, k, s, d from unnest(${deadlines.map((d) => d.kind)}::text[],
-        ${deadlines.map((d) => d.since)}::date[], ${deadlines.map((d) => d.due)}::date[]) as x (k, s, d)`.execute(
+      select m, k, s, d from unnest(${deadlines.map((d) => d.memberId)}::bigint[], ${deadlines.map((d) => d.kind)}::text[],
+        ${deadlines.map((d) => d.since)}::date[], ${deadlines.map((d) => d.due)}::date[]) as x (m, k, s, d)`.execute(
       trx,
     );
   }

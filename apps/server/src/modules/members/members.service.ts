@@ -31,6 +31,7 @@ import type { Db } from '../units/units.repository.js';
 import {
   bumpMemberVersion,
   findEvents,
+  findEventsOfMembers,
   findLatestRecord,
   findMembers,
   findMembersInUnitsOn,
@@ -59,6 +60,7 @@ import {
   supersedeRecord,
   unitLabels,
   writeDerived,
+  writeDerivedOfMembers,
 } from './members.repository.js';
 
 /** An event as a person records it. */
@@ -179,18 +181,27 @@ export async function rederiveMember(
 }
 
 /**
- * The same, then the member moved on by the applied orders that ended a unit the events now place
- * them in before that order's day — what recording an event does (`followLaterOrders`), for writers
- * of events other than `recordEvent` (the events import).
+ * Rewrites the spans and deadlines of many members from their stored events (read in one query),
+ * then moves on those a later applied order left standing in a unit it ended — what recording an
+ * event does for one member (`rederive`, `followLaterOrders`), for writers of many (the events import).
  */
-export async function rederiveAndFollowOrders(
+export async function rederiveMembers(
   trx: Transaction<Database>,
   ctx: AppContext,
   actor: Actor,
-  memberId: number,
+  memberIds: readonly number[],
 ): Promise<void> {
-  await rederive(trx, ctx, memberId);
-  await followLaterOrders(trx, ctx, actor, memberId);
+  if (memberIds.length === 0) return;
+  const derived = [...(await findEventsOfMembers(trx, memberIds, false))].map(([memberId, events]) => {
+    const replay = replayLifecycle(events.map(toLifecycle), null, ctx.rules.members, '9999-12-31');
+    return { memberId, spans: replay.spans, deadlines: replay.deadlines };
+  });
+  await writeDerivedOfMembers(trx, derived);
+  const stranded = await sql<{ memberId: number }>`select distinct s.member_id as "memberId"
+    from member_span s ${UNIT_END} where s.member_id = any(${memberIds}::bigint[]) and ${STANDS_PAST_UNIT_END}`.execute(
+    trx,
+  );
+  for (const { memberId } of stranded.rows) await followLaterOrders(trx, ctx, actor, Number(memberId));
 }
 
 /**
@@ -580,6 +591,13 @@ function prefixField(error: unknown, prefix: string): unknown {
  * split part the order allocates them to. Refused, like the order would have been, when the unit
  * was dissolved with nowhere to go.
  */
+/** SQL, after `from member_span s`: `e.day`, the last day of the span's unit, and `e.open`, whether it still stands. */
+const UNIT_END = sql`cross join lateral (select max(upper(t.valid)) as day, bool_or(upper_inf(t.valid)) as open
+  from unit_tree t where t.unit_id = s.unit_id) e`;
+/** SQL: the span (of a member who has not left) runs past the end of its unit: an order ended it with them in it. */
+const STANDS_PAST_UNIT_END = sql`s.status <> 'left' and not e.open
+  and s.valid @> (e.day - 1) and (upper_inf(s.valid) or upper(s.valid) > e.day)`;
+
 async function followLaterOrders(
   trx: Transaction<Database>,
   ctx: AppContext,
@@ -592,11 +610,8 @@ async function followLaterOrders(
         (select o.id from reorg_order o join reorg_order_unit ou on ou.order_id = o.id
           where ou.unit_id = s.unit_id and o.status = 'applied' and o.effective_date = e.day
           order by o.id desc limit 1) as "orderId"
-      from member_span s
-      cross join lateral (select max(upper(t.valid)) as day, bool_or(upper_inf(t.valid)) as open
-        from unit_tree t where t.unit_id = s.unit_id) e
-      where s.member_id = ${memberId} and s.status <> 'left' and not e.open
-        and s.valid @> (e.day - 1) and (upper_inf(s.valid) or upper(s.valid) > e.day)
+      from member_span s ${UNIT_END}
+      where s.member_id = ${memberId} and ${STANDS_PAST_UNIT_END}
       limit 1`.execute(trx);
     const found = ended.rows[0];
     if (!found?.orderId) return;
