@@ -518,7 +518,13 @@ export async function withinSubtreeOn(
  * name alone. Names compare byte by byte (collation "C"), the same on every server whatever its
  * locale, which lets a prefix be a range of the name index.
  */
-type NameTier = 'starting' | 'containing' | 'both';
+type NameTier = 'starting' | 'containing' | 'both' | 'containingWalk';
+
+/**
+ * How many names of member_record_by_name_non_ascii the second tier of a search in another script
+ * reads in order before it turns to the trigram index (`findContainingNonAscii`).
+ */
+const CONTAINING_WALK = 5000;
 
 /**
  * Members whose unit on the date lies in the subtree and the scope, in name order (a name search:
@@ -539,12 +545,66 @@ export async function findMembers(db: Db, q: MemberQuery): Promise<MemberListRow
       ? []
       : await findMembersPage(db, q, { folded, tier: 'starting' });
   if (starting.length >= q.limit) return starting;
-  const containing = await findMembersPage(
+  const rest = { ...q, limit: q.limit - starting.length };
+  const containing = isNonAscii(folded)
+    ? await findContainingNonAscii(db, rest, folded)
+    : await findMembersPage(db, rest, { folded, tier: 'containing' });
+  return [...starting, ...containing];
+}
+
+/**
+ * Folded text with a character outside ASCII, as `octet_length <> length` tells in SQL (folded
+ * Vietnamese and Turkish are ASCII; Arabic script, Devanagari… are not).
+ */
+function isNonAscii(folded: string): boolean {
+  return /\P{ASCII}/u.test(folded);
+}
+
+/**
+ * The second tier of a search for a text in another script than Latin ("كريمي"): names that contain
+ * it after their start. Such names are few in the register but the text is common among them — a
+ * Persian or Arabic surname comes after the given name, so nearly every match is in this tier — and
+ * taking them through the trigram index read and placed every one of them before sorting (16 k
+ * matches for "کریمی", 0.5–1 s at 6 M members). A name containing the text has a letter outside
+ * ASCII, so it is in member_record_by_name_non_ascii (3 % of names): that index is read in name
+ * order, CONTAINING_WALK names at most, keeping those that contain the text, and stops after a page.
+ * When the text is rare among those names and the page is not full, the rest of the tier (names after
+ * the last one read) is taken through the trigram index, as for any other text.
+ */
+async function findContainingNonAscii(db: Db, q: MemberQuery, folded: string): Promise<MemberListRow[]> {
+  const walked = await findMembersPage(db, q, { folded, tier: 'containingWalk' });
+  if (walked.length >= q.limit) return walked;
+  const rows = await sql<{ n: number; name: string; memberId: number }>`
+    select count(*) over ()::int as n, w.name, w.member_id as "memberId"
+    from ${containingWalkChunk(q)} w
+    order by w.name desc, w.member_id desc
+    limit 1`.execute(db);
+  const last = rows.rows[0];
+  // Every name after the cursor was read: the tier is complete.
+  if (!last || last.n < CONTAINING_WALK) return walked;
+  const after = { sortKey: `1${last.name}`, id: last.memberId };
+  const rest = await findMembersPage(
     db,
-    { ...q, limit: q.limit - starting.length },
+    { ...q, limit: q.limit - walked.length, after },
     { folded, tier: 'containing' },
   );
-  return [...starting, ...containing];
+  return [...walked, ...rest];
+}
+
+/**
+ * SQL: the next CONTAINING_WALK non-ASCII names (record versions, with their days) after the cursor,
+ * in name order, read from member_record_by_name_non_ascii alone. The index's condition is written
+ * out as it is in the migration, so that the planner knows the index holds every row asked for.
+ */
+function containingWalkChunk(q: MemberQuery) {
+  const after =
+    q.after && q.after.sortKey.startsWith('1')
+      ? sql`(c.search_text collate "C", c.member_id) > (${q.after.sortKey.slice(1)} collate "C", ${q.after.id})`
+      : sql`true`;
+  return sql`(select c.member_id, c.search_text collate "C" as name, c.valid from member_record c
+    where c.superseded_at is null and octet_length(c.search_text) <> length(c.search_text) and ${after}
+    order by c.search_text collate "C", c.member_id
+    limit ${CONTAINING_WALK})`;
 }
 
 async function findMembersPage(
@@ -562,39 +622,48 @@ async function findMembersPage(
   const starts = sql`starts_with(r.search_text, ${folded})`;
   // The names starting with the text: a range of the name index, not a filter on every row.
   const startRange = sql`${name} >= ${folded} and ${name} < ${`${folded}\u{10FFFF}`}`;
+  const chunk = search?.tier === 'containingWalk';
+  // The walked chunk: contained after the start (strpos > 1 is "contains, and does not start with").
   const filter = !search
     ? sql`true`
     : search.tier === 'starting'
       ? startRange
       : search.tier === 'containing'
         ? sql`r.search_text like ${pattern} and not ${starts}`
-        : sql`r.search_text like ${pattern}`;
+        : chunk
+          ? sql`w.valid @> ${q.date}::date and strpos(w.name, ${folded}) > 1`
+          : sql`r.search_text like ${pattern}`;
   const sortKey = !search
     ? name
     : search.tier === 'starting'
       ? sql`'0' || ${name}`
-      : search.tier === 'containing'
+      : search.tier === 'containing' || chunk
         ? sql`'1' || ${name}`
         : sql`(case when ${starts} then '0' else '1' end || ${name}) collate "C"`;
   // Walking the index: compare and sort by the indexed name itself (the tier is the same for every row).
   const walk = q.walkNames === true && (!search || search.tier === 'starting');
-  const after = !q.after
-    ? sql`true`
-    : walk
-      ? sql`(${name}, m.id) > (${search ? q.after.sortKey.slice(1) : q.after.sortKey} collate "C", ${q.after.id})`
-      : sql`(${sortKey}, m.id) > (${q.after.sortKey} collate "C", ${q.after.id})`;
+  // The chunk starts after the cursor itself.
+  const after =
+    !q.after || chunk
+      ? sql`true`
+      : walk
+        ? sql`(${name}, m.id) > (${search ? q.after.sortKey.slice(1) : q.after.sortKey} collate "C", ${q.after.id})`
+        : sql`(${sortKey}, m.id) > (${q.after.sortKey} collate "C", ${q.after.id})`;
   // Not walking: the rows are found first and sorted, so the sort key must not be the indexed name
   // (the planner would walk the whole index in order instead).
+  // The chunk comes in name order: the same order asked of it keeps it, so the page stops early.
   const order = walk
     ? sql`${name}, m.id`
-    : search
-      ? sql`${sortKey}, m.id`
-      : sql`(r.search_text || '') collate "C", m.id`;
+    : chunk
+      ? sql`w.name, w.member_id`
+      : search
+        ? sql`${sortKey}, m.id`
+        : sql`(r.search_text || '') collate "C", m.id`;
   const rows = await sql<MemberListRow>`
     select m.id, m.version, r.full_name as "fullName", r.sex, to_char(r.birth_date, 'YYYY-MM-DD') as "birthDate",
       s.status, s.exit_reason as "exitReason", s.unit_id as "unitId", v.code as "unitCode", v.name as "unitName",
       s.exempted, s.suspended, s.transfer_to_unit_id as "transferToUnitId", ${sortKey} as "sortKey"
-    from member_span s
+    from ${chunk ? sql`${containingWalkChunk(q)} w join member_span s on s.member_id = w.member_id` : sql`member_span s`}
     join member m on m.id = s.member_id
     join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${q.date}::date
     join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${q.date}::date
