@@ -582,6 +582,44 @@ describe('rollbook member, work-list and figures', () => {
     expect(fs.readFileSync(out, 'utf8')).toContain('AG-MHH-CLI,AG-MHH');
   }, 240_000);
 
+  it('imports a card register: problems first, then the cards are on the member', async () => {
+    await ensureDemo();
+    const added = await cli(
+      '--json',
+      'member',
+      'add',
+      '--name',
+      'Phan Văn Thẻ',
+      '--unit',
+      'ag-mhh-ap1',
+      '--birth-date',
+      '1990-01-01',
+      '--admitted',
+      '2024-09-02',
+      '--ceremony',
+      '2024-09-16',
+    );
+    expect(added.code, added.err).toBe(0);
+    const id = String((JSON.parse(added.out) as { member: { id: number } }).member.id);
+    expect((await cli('member', 'event', id, 'recognition', '--date', '2025-09-16')).code).toBe(0);
+    const file = path.join(dir, 'cards-import.csv');
+    const header = 'Member number,Card number,Issued on,How issued';
+    // Still on probation in June 2025: the statute refuses the card.
+    fs.writeFileSync(file, `${header}\n${id},CLI-CARD-1,01/06/2025,Issue\n`);
+    const refused = await cli('import', file, '--entity', 'cards', '--dry-run');
+    expect(refused.code, refused.err).toBe(4);
+    expect(refused.err).toContain('official member');
+
+    fs.writeFileSync(file, `${header}\n${id},CLI-CARD-1,01/10/2025,Issue\n${id},CLI-CARD-2,01/06/2026,\n`);
+    const done = await cli('import', file, '--entity', 'cards');
+    expect(done.code, done.err).toBe(0);
+    expect(done.out).toContain('2 cards written for 1 members');
+    // Again: every card is already on the member; nothing new is written.
+    const again = await cli('import', file, '--entity', 'cards');
+    expect(again.code).toBe(4);
+    expect(again.err).toContain('already has card CLI-CARD-2');
+  }, 240_000);
+
   it('exports the unit tree as of a date and the events of a period', async () => {
     await ensureDemo();
     const units = path.join(dir, 'units.csv');
