@@ -522,9 +522,14 @@ type NameTier = 'starting' | 'containing' | 'both' | 'containingWalk';
 
 /**
  * How many names of member_record_by_name_non_ascii the second tier of a search in another script
- * reads in order before it turns to the trigram index (`findContainingNonAscii`).
+ * reads in order at a time (`findContainingNonAscii`).
  */
 const CONTAINING_WALK = 5000;
+/**
+ * Fewer matches than this among CONTAINING_WALK names: the text is rare among them, and the trigram
+ * index finds the rest of them more cheaply than reading on.
+ */
+const CONTAINING_DENSE = 50;
 
 /**
  * Members whose unit on the date lies in the subtree and the scope, in name order (a name search:
@@ -567,28 +572,34 @@ function isNonAscii(folded: string): boolean {
  * taking them through the trigram index read and placed every one of them before sorting (16 k
  * matches for "کریمی", 0.5–1 s at 6 M members). A name containing the text has a letter outside
  * ASCII, so it is in member_record_by_name_non_ascii (3 % of names): that index is read in name
- * order, CONTAINING_WALK names at most, keeping those that contain the text, and stops after a page.
- * When the text is rare among those names and the page is not full, the rest of the tier (names after
- * the last one read) is taken through the trigram index, as for any other text.
+ * order, CONTAINING_WALK names at a time, keeping those that contain the text, until a page is
+ * full. A stretch with matches but too few of them visible (a province sees 1/34 of them) is
+ * followed by the next; a stretch with hardly any match says the text is rare among these names,
+ * and the rest of the tier (names after the last one read) is taken through the trigram index, as
+ * for any other text.
  */
 async function findContainingNonAscii(db: Db, q: MemberQuery, folded: string): Promise<MemberListRow[]> {
-  const walked = await findMembersPage(db, q, { folded, tier: 'containingWalk' });
-  if (walked.length >= q.limit) return walked;
-  const rows = await sql<{ n: number; name: string; memberId: number }>`
-    select count(*) over ()::int as n, w.name, w.member_id as "memberId"
-    from ${containingWalkChunk(q)} w
-    order by w.name desc, w.member_id desc
-    limit 1`.execute(db);
-  const last = rows.rows[0];
-  // Every name after the cursor was read: the tier is complete.
-  if (!last || last.n < CONTAINING_WALK) return walked;
-  const after = { sortKey: `1${last.name}`, id: last.memberId };
-  const rest = await findMembersPage(
-    db,
-    { ...q, limit: q.limit - walked.length, after },
-    { folded, tier: 'containing' },
-  );
-  return [...walked, ...rest];
+  const found: MemberListRow[] = [];
+  let from = q;
+  for (;;) {
+    const rest = { ...from, limit: q.limit - found.length };
+    found.push(...(await findMembersPage(db, rest, { folded, tier: 'containingWalk' })));
+    if (found.length >= q.limit) return found;
+    const rows = await sql<{ n: number; matches: number; name: string; memberId: number }>`
+      select count(*) over ()::int as n, (count(*) filter (where strpos(w.name, ${folded}) > 1) over ())::int as matches,
+        w.name, w.member_id as "memberId"
+      from ${containingWalkChunk(rest)} w
+      order by w.name desc, w.member_id desc
+      limit 1`.execute(db);
+    const last = rows.rows[0];
+    // Every name after the cursor was read: the tier is complete.
+    if (!last || last.n < CONTAINING_WALK) return found;
+    from = { ...q, after: { sortKey: `1${last.name}`, id: last.memberId } };
+    if (last.matches < CONTAINING_DENSE) {
+      const tail = { ...from, limit: q.limit - found.length };
+      return [...found, ...(await findMembersPage(db, tail, { folded, tier: 'containing' }))];
+    }
+  }
 }
 
 /**
