@@ -549,18 +549,29 @@ async function insertBatch(db: Db, b: Batch): Promise<void> {
       ${e.unitId}::bigint[], ${e.details}::jsonb[], ${e.decisionNumber}::text[], ${e.decisionDate}::date[],
       ${e.ruleSet}::text[]) as x (i, m, t, d, u, de, dn, dd, rs)`.execute(db);
   const s = b.span;
+  // With the record's counted attributes, as the trigger would copy them (migration 0019): the
+  // triggers are off during the load, each member's one record is in this batch.
   await sql`insert into member_span (member_id, valid, status, unit_id, exit_reason, exempted, suspended,
-      transfer_to_unit_id, host_unit_id)
-    select m, daterange(f, t, '[)'), st, u, x, ex, su, tr, ho
+      transfer_to_unit_id, host_unit_id, sex, birth_year, ethnicity, religion)
+    select x.m, daterange(f, t, '[)'), st, u, x, ex, su, tr, ho, r.sx, extract(year from r.bd)::int, r.et, r.rl
     from unnest(${s.memberId}::bigint[], ${s.from}::date[], ${s.to}::date[], ${s.status}::text[],
       ${s.unitId}::bigint[], ${s.exitReason}::text[], ${s.exempted}::boolean[], ${s.suspended}::boolean[],
-      ${s.transferTo}::bigint[], ${s.host}::bigint[]) as x (m, f, t, st, u, x, ex, su, tr, ho)`.execute(db);
+      ${s.transferTo}::bigint[], ${s.host}::bigint[]) as x (m, f, t, st, u, x, ex, su, tr, ho)
+    left join unnest(${r.memberId}::bigint[], ${r.sex}::text[], ${r.birthDate}::date[], ${r.ethnicity}::text[],
+      ${r.religion}::text[]) as r (m, sx, bd, et, rl) on r.m = x.m`.execute(db);
   const d = b.deadline;
   if (d.memberId.length > 0)
     await sql`insert into member_deadline (member_id, kind, since, due)
       select * from unnest(${d.memberId}::bigint[], ${d.kind}::text[], ${d.since}::date[], ${d.due}::date[])`.execute(
       db,
     );
+}
+
+async function setCountedTriggers(db: Db, on: boolean): Promise<void> {
+  const state = sql.raw(on ? 'enable' : 'disable');
+  await sql`alter table member_span ${state} trigger member_span_counted`.execute(db);
+  await sql`alter table member_record ${state} trigger member_record_counted_insert`.execute(db);
+  await sql`alter table member_record ${state} trigger member_record_counted_update`.execute(db);
 }
 
 interface Definition {
@@ -681,6 +692,9 @@ export async function generateMembers(
   let t = performance.now();
   const defs = await memberDefinitions(db);
   await dropDefinitions(db, defs);
+  // The triggers that copy a record's counted attributes into its spans (migration 0019) look them
+  // up by member, through indexes dropped for the load: the batches write them themselves.
+  await setCountedTriggers(db, false);
   const dropConstraintsMs = performance.now() - t;
 
   const rows = { member: 0, memberRecord: 0, memberEvent: 0, memberSpan: 0, memberDeadline: 0 };
@@ -784,6 +798,7 @@ export async function generateMembers(
     await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest(1, (select max(id) from ${sql.table(table)})))`.execute(
       db,
     );
+  await setCountedTriggers(db, true);
   const insertMs = performance.now() - t;
   o.log(
     `  inserted in ${(insertMs / 1000).toFixed(1)} s (JS drawing and replay ${(buildMs / 1000).toFixed(1)} s of it); recreating keys and indexes`,

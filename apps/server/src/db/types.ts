@@ -60,6 +60,11 @@ export interface MemberSpanTable {
   suspended: boolean;
   transfer_to_unit_id: number | null;
   host_unit_id: number | null;
+  /** The member's record as it now reads, copied by a trigger (0019_member_span_counted.sql). */
+  sex: Generated<string | null>;
+  birth_year: Generated<number | null>;
+  ethnicity: Generated<string | null>;
+  religion: Generated<string | null>;
 }
 
 /** A timestamptz the database fills in (now()) unless given. */

@@ -26,7 +26,8 @@ import {
   stockOn,
 } from './members.figures.js';
 import { memberVersion } from './members.repository.js';
-import { changeRecord, correctEvent, type EventInput, recordEvent } from './members.service.js';
+import { mergeMembers } from './duplicates.service.js';
+import { changeRecord, correctEvent, createMember, type EventInput, recordEvent } from './members.service.js';
 import {
   commitImport,
   getImport,
@@ -97,8 +98,28 @@ const PERIODS: Array<{ from: IsoDate; to: IsoDate }> = [
   { from: '2026-05-01', to: '2026-05-31' },
 ];
 
+/**
+ * Every span carries the counted attributes of its member's record as it now reads (migration
+ * 0019, kept by triggers): the direct count reads those copies, the roll-ups the records.
+ */
+async function expectSpansCarryTheirRecords() {
+  const rows = await sql<{ member: number }>`
+    select s.member_id as member from member_span s
+    left join lateral (select r.sex, extract(year from r.birth_date)::int as birth_year, r.ethnicity, r.religion
+      from member_record r where r.member_id = s.member_id and r.superseded_at is null
+      order by upper(r.valid) desc nulls first limit 1) c on true
+    where (s.sex, s.birth_year, s.ethnicity, s.religion) is distinct from (c.sex, c.birth_year, c.ethnicity, c.religion)
+    limit 5`.execute(ctx.db);
+  expect(rows.rows).toEqual([]);
+  const spans = await sql<{
+    n: number;
+  }>`select count(*)::int as n from member_span where sex is not null`.execute(ctx.db);
+  expect(spans.rows[0]!.n).toBeGreaterThan(0);
+}
+
 /** Compares every rollup unit (or those among `only`) with counting, on every day and period. */
 async function expectRollupsMatchCounting(only?: readonly number[]) {
+  await expectSpansCarryTheirRecords();
   const units = await sql<{ id: number }>`select unit_id as id from member_rollup_unit
     where ${only ? sql`unit_id = any(${[...only]}::bigint[])` : sql`true`} order by 1`.execute(ctx.db);
   expect(units.rows.length).toBeGreaterThan(3);
@@ -422,5 +443,119 @@ describe('member roll-ups (ADR 0006)', () => {
     }>`select to_char(horizon, 'YYYY-MM-DD') as h from member_rollup_state`.execute(ctx.db);
     expect(horizon.rows[0]!.h).toBe('2026-11-01');
     await expectRollupsMatchCounting();
+  });
+
+  // After the horizon test, which compares every rollup unit: these add units of their own.
+  it('count from the spans’ copies of the records as from the records, through record changes and member merges', async () => {
+    const province = await buildUnit(ctx, { kind: 'province', parentId: tree.central, name: 'Tỉnh bản ghi' });
+    const commune = await buildUnit(ctx, { kind: 'commune', parentId: province, name: 'Xã bản ghi' });
+    const cell = await buildUnit(ctx, { kind: 'grassroots_cell', parentId: commune, name: 'Chi bộ bản ghi' });
+    const mine = [tree.central, province, commune, cell];
+    const [a, b] = [
+      await buildMember(ctx, { unitId: cell, admitted: '2012-03-01', official: true, sex: 'female' }),
+      await buildMember(ctx, { unitId: cell, admitted: '2014-05-01', birthDate: '1960-02-02' }),
+    ];
+    // An effective-dated change: the record as it now reads is the later version, for every day.
+    await changeRecord(ctx, TEST_OPERATOR, a, (await memberVersion(ctx.db, a))!, {
+      effectiveFrom: '2025-01-01',
+      fields: { ethnicity: 'tay', religion: 'buddhism' },
+    });
+    await changeRecord(ctx, TEST_OPERATOR, b, (await memberVersion(ctx.db, b))!, {
+      correction: true,
+      fields: { birthDate: '1985-12-31', sex: 'female' },
+    });
+    // A change of no counted field leaves the copies as they were.
+    await changeRecord(ctx, TEST_OPERATOR, b, (await memberVersion(ctx.db, b))!, {
+      effectiveFrom: '2026-02-01',
+      fields: { fullName: 'Trần Thị Bích' },
+    });
+    await expectSpansCarryTheirRecords();
+    // A duplicate with a record of its own merged into the member: its events take the member's.
+    const kept = await buildMember(ctx, { unitId: cell, admitted: '2020-06-01', official: true });
+    const { memberId: duplicate } = await createMember(ctx, TEST_OPERATOR, {
+      record: { fullName: 'NGUYEN VAN AN', birthDate: '1975-01-01', sex: 'female' },
+      event: { type: 'application', date: '2019-11-04', unitId: cell },
+    });
+    await mergeMembers(ctx, TEST_OPERATOR, kept, (await memberVersion(ctx.db, kept))!, {
+      duplicateId: duplicate,
+      duplicateVersion: (await memberVersion(ctx.db, duplicate))!,
+      reason: 'same person',
+    });
+    await ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, ctx.today(), 1));
+    await expectRollupsMatchCounting(mine);
+    const today = await countStockDirectly(ctx.db, commune, ctx.today(), EVERYWHERE, true);
+    expect(today.members).toBe(3);
+    expect(normalized(today).byEthnicity).toEqual(
+      [
+        { value: 'tay', count: 1 },
+        { value: 'unknown', count: 2 },
+      ].sort((x, y) => x.value.localeCompare(y.value)),
+    );
+    expect(today.bySex.find((c) => c.value === 'female')?.count).toBe(2);
+  });
+
+  it('add up merged provinces’ flows but for the transfers between them', async () => {
+    const province = async (name: string) => {
+      const p = await buildUnit(ctx, { kind: 'province', parentId: tree.central, name }, '2000-01-01');
+      const c = await buildUnit(ctx, { kind: 'commune', parentId: p, name: `Xã ${name}` }, '2000-01-01');
+      const cell = await buildUnit(
+        ctx,
+        { kind: 'grassroots_cell', parentId: c, name: `Chi bộ ${name}` },
+        '2000-01-01',
+      );
+      return { p, c, cell };
+    };
+    const [one, two, three] = [await province('Một'), await province('Hai'), await province('Ba')];
+    const member = (cell: number) =>
+      buildMember(ctx, { unitId: cell, admitted: '2012-04-10', official: true });
+    const [a, b, c, d, e] = [
+      await member(one.cell),
+      await member(one.cell),
+      await member(three.cell),
+      await member(two.cell),
+      await member(two.cell),
+    ];
+    // May: one to two (inside the successor, out and in), one to three (out), three to one (in).
+    await transferOut(a, '2026-05-04', two.cell);
+    await event(a, { type: 'transfer_in', date: '2026-05-20' });
+    await transferOut(b, '2026-05-10', three.cell);
+    await event(b, { type: 'transfer_in', date: '2026-06-02' });
+    await transferOut(c, '2026-05-12', one.cell);
+    await event(c, { type: 'transfer_in', date: '2026-05-25' });
+    // June: a temporary stay (no flow) and two to one, out and in.
+    await event(d, {
+      type: 'transfer_out',
+      date: '2026-06-05',
+      unitId: one.cell,
+      details: { transferKind: 'temporary', until: '2026-12-04' },
+    });
+    await event(d, { type: 'transfer_in', date: '2026-06-10' });
+    await transferOut(e, '2026-06-15', one.cell);
+    await event(e, { type: 'transfer_in', date: '2026-06-30' });
+    const [merged] = await applyOps(ctx, '2026-07-01', [
+      {
+        type: 'merge',
+        unitIds: [one.p, two.p],
+        into: { code: uniqueCode(), name: 'Tỉnh Một Hai', kind: 'province', parentId: tree.central },
+      },
+    ]);
+    await ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, ctx.today(), 1));
+    const expected = [
+      { from: '2026-05-01', to: '2026-05-31', out: 1, in: 1 },
+      { from: '2026-06-01', to: '2026-06-30', out: 0, in: 0 },
+      { from: '2026-04-01', to: '2026-06-30', out: 1, in: 1 },
+    ] as const;
+    for (const { from, to, out, in: into } of expected) {
+      const period = { from, to };
+      expect(await rollupPredecessors(ctx.db, merged!, addDays(from, -1), to, EVERYWHERE)).toHaveLength(2);
+      const counted = await countFlowsDirectly(ctx.db, merged!, period, EVERYWHERE);
+      expect(await flowsIn(ctx.db, merged!, period, EVERYWHERE), `${from}…${to}`).toEqual(counted);
+      expect([counted.transfersOut, counted.transfersIn], `${from}…${to}`).toEqual([out, into]);
+    }
+    // Each predecessor's own roll-up counts the transfers between them.
+    const may = { from: '2026-05-01', to: '2026-05-31' } as const;
+    expect((await flowsFromRollupOf(ctx.db, one.p, may)).transfersOut).toBe(2);
+    expect((await flowsFromRollupOf(ctx.db, two.p, may)).transfersIn).toBe(1);
+    await expectRollupsMatchCounting([tree.central, one.p, two.p, three.p, merged!]);
   });
 });

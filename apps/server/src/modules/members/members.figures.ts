@@ -105,15 +105,13 @@ export async function memberFigures(
     throw new AppError('validation_failed', { field: 'to', params: { reason: 'reason:minimum' } });
   const previous = previousPeriod(period);
   const lastYear = { from: shiftYear(period.from), to: shiftYear(period.to) };
-  return {
+  const [current, before, yearBefore] = await flowsInPeriods(
+    ctx.db,
     unitId,
-    stock,
-    period: {
-      current: await flowsIn(ctx.db, unitId, period, scope),
-      previous: await flowsIn(ctx.db, unitId, previous, scope),
-      lastYear: await flowsIn(ctx.db, unitId, lastYear, scope),
-    },
-  };
+    [period, previous, lastYear],
+    scope,
+  );
+  return { unitId, stock, period: { current: current!, previous: before!, lastYear: yearBefore! } };
 }
 
 /**
@@ -219,7 +217,12 @@ async function pathInScopeOn(db: Db, path: string, days: readonly IsoDate[], sco
   return true;
 }
 
-/** Members of a subtree on a day, counted from the spans themselves (small subtrees; the reference). */
+/**
+ * Members of a subtree on a day, counted from the spans themselves (small subtrees; the reference).
+ * The record's attributes are read from the copies in the span rows (migration 0019), so the count
+ * is an index-only scan of the subtree's units in member_span_counted: reading each member's record
+ * was a random read per member (0.2–1.3 s for a commune at 6 M members).
+ */
 export async function countStockDirectly(
   db: Db,
   unitId: number,
@@ -238,15 +241,12 @@ export async function countStockDirectly(
     transit: boolean;
     n: number;
   }>`
-    select s.status, r.sex, (extract(year from ${day}::date) - extract(year from r.birth_date))::int as age,
-      ${sensitive ? sql`r.ethnicity` : sql`null::text`} as ethnicity,
-      ${sensitive ? sql`r.religion` : sql`null::text`} as religion,
+    select s.status, s.sex, extract(year from ${day}::date)::int - s.birth_year as age,
+      ${sensitive ? sql`s.ethnicity` : sql`null::text`} as ethnicity,
+      ${sensitive ? sql`s.religion` : sql`null::text`} as religion,
       s.exempted, s.suspended, s.transfer_to_unit_id is not null as transit, count(*)::int as n
     from member_span s
     join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
-    join lateral (select rec.sex, rec.birth_date, rec.ethnicity, rec.religion from member_record rec
-      where rec.member_id = s.member_id and rec.superseded_at is null
-      order by upper(rec.valid) desc nulls first limit 1) r on true
     where s.valid @> ${day}::date and s.status <> 'left'
       and ${await withinSubtreeOn(db, sql`t.path`, day, { unitId, scope })}
     group by 1, 2, 3, 4, 5, 6, 7, 8`.execute(db);
@@ -343,27 +343,123 @@ export async function flowsIn(
   period: { from: IsoDate; to: IsoDate },
   scope: Scope,
 ): Promise<MemberFlows> {
-  const day = addDays(period.from, -1);
-  if ((await hasRollup(db, unitId)) && (await heldWholeThrough(db, unitId, day, period.to, scope)))
-    return flowsFromRollupOf(db, unitId, period);
-  // A unit made by a merger, asked about a period before it: its predecessors' roll-ups add up,
-  // but for transfers between them (inside the unit, not across its border): those are counted.
-  const parts = await rollupPredecessors(db, unitId, day, period.to, scope);
-  if (!parts) return countFlowsDirectly(db, unitId, period, scope);
-  const counts = new Map<string, number>();
-  for (const part of parts)
-    for (const [kind, n] of await flowTotalsOf(db, part, period))
-      if (kind !== 'transfer_in' && kind !== 'transfer_out') counts.set(kind, (counts.get(kind) ?? 0) + n);
-  const transfers = await countFlowsDirectly(db, unitId, period, scope, {
-    transfersOnly: true,
-    within: await pathsOn(db, parts, period.to),
-  });
-  counts.set('transfer_in', transfers.transfersIn);
-  counts.set('transfer_out', transfers.transfersOut);
-  return flowsOf(
-    period,
-    [...counts].map(([kind, n]) => ({ kind, n })),
+  return (await flowsInPeriods(db, unitId, [period], scope))[0]!;
+}
+
+/**
+ * Events of several periods in a subtree (a quarter, the quarter before, a year earlier), as
+ * `flowsIn` counts each: those counted from the events are counted together, in one pass over the
+ * subtree's spans and one over each period's flow events.
+ */
+async function flowsInPeriods(
+  db: Db,
+  unitId: number,
+  periods: ReadonlyArray<{ from: IsoDate; to: IsoDate }>,
+  scope: Scope,
+): Promise<MemberFlows[]> {
+  const answers: Array<MemberFlows | null> = [];
+  const counted: Array<{ from: IsoDate; to: IsoDate }> = [];
+  const rollup = await hasRollup(db, unitId);
+  // The units under a merged unit's predecessors are looked up once, for the days of all periods.
+  const span = {
+    from: addDays(
+      periods.map((p) => p.from).reduce((a, b) => (a < b ? a : b)),
+      -1,
+    ),
+    to: periods.map((p) => p.to).reduce((a, b) => (a > b ? a : b)),
+  };
+  // Periods of a merged unit with the same predecessors are counted together.
+  const merged = new Map<
+    string,
+    { within: string[]; items: Array<{ index: number; counts: Map<string, number> }> }
+  >();
+  for (const [index, period] of periods.entries()) {
+    const day = addDays(period.from, -1);
+    if (rollup && (await heldWholeThrough(db, unitId, day, period.to, scope))) {
+      answers.push(await flowsFromRollupOf(db, unitId, period));
+      continue;
+    }
+    answers.push(null);
+    // A unit made by a merger, asked about a period before it: its predecessors' roll-ups add up,
+    // but for transfers between them (inside the unit, not across its border): a transfer out to
+    // another predecessor is taken back, and transfers in are counted.
+    const parts = await rollupPredecessors(db, unitId, day, period.to, scope);
+    if (!parts) {
+      counted.push(period);
+      continue;
+    }
+    const counts = new Map<string, number>();
+    for (const part of parts)
+      for (const [kind, n] of await flowTotalsOf(db, part, period))
+        if (kind !== 'transfer_in') counts.set(kind, (counts.get(kind) ?? 0) + n);
+    const within = await pathsOn(db, parts, period.to);
+    const key = [...within].sort().join(' ');
+    const group = merged.get(key) ?? { within, items: [] };
+    group.items.push({ index, counts });
+    merged.set(key, group);
+  }
+  for (const { within, items } of merged.values()) {
+    const units = await unitsUnder(db, within, span.from, span.to);
+    const these = items.map((i) => periods[i.index]!);
+    const internal = await transfersOutBetween(db, these, within, units);
+    const transfers = await countFlowsDirectlyIn(db, unitId, these, scope, {
+      transfersIn: { within, units },
+    });
+    for (const [k, { index, counts }] of items.entries()) {
+      counts.set('transfer_out', (counts.get('transfer_out') ?? 0) - internal[k]!);
+      counts.set('transfer_in', transfers[k]!.transfersIn);
+      answers[index] = flowsOf(
+        periods[index]!,
+        [...counts].map(([kind, n]) => ({ kind, n })),
+      );
+    }
+  }
+  const direct = counted.length ? await countFlowsDirectlyIn(db, unitId, counted, scope) : [];
+  return answers.map((a) => a ?? direct.shift()!);
+}
+
+/** The units that stood under these paths on some day from `from` to `to`, looked up on their own. */
+async function unitsUnder(db: Db, paths: readonly string[], from: IsoDate, to: IsoDate): Promise<number[]> {
+  const rows = await sql<{ ids: number[] }>`select array(select distinct unit_id from unit_tree
+    where path <@ any(${[...paths]}::ltree[]) and valid && daterange(${from}::date, ${to}::date, '[]')) as ids`.execute(
+    db,
   );
+  return rows.rows[0]!.ids.map(Number);
+}
+
+/**
+ * Transfers out, in each period, from a unit under one of these paths to a unit under another: each
+ * predecessor's roll-up counts them (their target is outside it), their merged successor must not.
+ * Only transfers addressed to a unit under the paths can be such, found among the periods' events
+ * by their target before any is read: a quarter has thousands of transfers at national scale, and
+ * placing each took 0.2 s of a merged province's figures.
+ */
+async function transfersOutBetween(
+  db: Db,
+  periods: ReadonlyArray<{ from: IsoDate; to: IsoDate }>,
+  within: readonly string[],
+  units: readonly number[],
+): Promise<number[]> {
+  const ranges = periods.map(
+    (p, i) => sql`select e.id, ${sql.lit(i + 1)} as n from member_event e
+      where e.type = 'transfer_out' and e.event_date between ${p.from}::date and ${p.to}::date
+        and e.corrected_at is null and e.unit_id = any(${[...units]}::bigint[])`,
+  );
+  const rows = await sql<{ n: number; count: number }>`
+    with hits as materialized (${sql.join(ranges, sql` union all `)})
+    select h.n, count(*)::int as count
+    from hits h
+    join member_event e on e.id = h.id
+    join member_span s on s.member_id = e.member_id and s.valid @> e.event_date
+    join unit_tree here on here.unit_id = s.unit_id and here.valid @> e.event_date
+    join unit_tree target on target.unit_id = e.unit_id and target.valid @> e.event_date
+    where e.details ->> 'transferKind' <> 'temporary'
+      and exists (select 1 from unnest(${[...within]}::ltree[]) w (path) where here.path <@ w.path)
+      and exists (select 1 from unnest(${[...within]}::ltree[]) w (path) where target.path <@ w.path)
+      and not exists (select 1 from unnest(${[...within]}::ltree[]) w (path)
+        where here.path <@ w.path and target.path <@ w.path)
+    group by 1`.execute(db);
+  return periods.map((_, i) => rows.rows.find((r) => Number(r.n) === i + 1)?.count ?? 0);
 }
 
 /**
@@ -446,43 +542,79 @@ export async function countFlowsDirectly(
   unitId: number,
   period: { from: IsoDate; to: IsoDate },
   scope: Scope,
-  options: {
-    transfersOnly?: boolean;
-    /**
-     * The subtree's paths when they are the same on every day of the period and the reader holds
-     * them whole (a merged unit's predecessors, checked by rollupPredecessors): compared as they
-     * are, instead of the subtree and the scope looked up for each event's day.
-     */
-    within?: readonly string[];
-  } = {},
 ): Promise<MemberFlows> {
+  return (await countFlowsDirectlyIn(db, unitId, [period], scope))[0]!;
+}
+
+/** `countFlowsDirectly` for several periods at once, in the order given. */
+async function countFlowsDirectlyIn(
+  db: Db,
+  unitId: number,
+  periods: ReadonlyArray<{ from: IsoDate; to: IsoDate }>,
+  scope: Scope,
+  options: {
+    /**
+     * Transfers in alone, into a merged unit's predecessors (checked by rollupPredecessors: the
+     * same paths on every day of the period, held whole by the reader), whose other flows their
+     * roll-ups give: `within` their paths, compared as they are instead of the subtree and the
+     * scope looked up for each event's day, and `units` those that stood under them meanwhile.
+     */
+    transfersIn?: { within: readonly string[]; units: readonly number[] };
+  } = {},
+): Promise<MemberFlows[]> {
   // Every event counted here is a member's who stood in the subtree on its day or the day before:
-  // the members with a span, in the period or the day before it, in a unit that ever stood in the
-  // subtree (or its predecessors') are the only ones whose events need reading. Transfers alone
-  // (a merged unit's past, whose other flows its predecessors' roll-ups give) are fewer: found by day.
-  const types = options.transfersOnly ? sql`array['transfer_in', 'transfer_out']::text[]` : FLOW_EVENT_TYPES;
-  const candidates = options.transfersOnly
-    ? sql`select distinct e.member_id from member_event e
-        where e.event_date between ${period.from}::date and ${period.to}::date and e.type = any(${types})
-          and e.corrected_at is null`
+  // the members with a span, in a period or the day before it, in a unit that ever stood in the
+  // subtree (or its predecessors') are the only ones whose events need reading. A transfer in that
+  // counts moves its member to another unit on its day, so a span starts that day in the unit it
+  // lands in: a merged unit's transfers in are among its members' whose span started in the period
+  // (hundreds, where every member of a province is hundreds of thousands).
+  const only = options.transfersIn;
+  const froms = periods.map((p) => p.from);
+  const tos = periods.map((p) => p.to);
+  // Each period's days given as values, so that they bound the scan of each unit's spans by their
+  // first day (member_span_counted).
+  const candidates = only
+    ? sql.join(
+        periods.map(
+          (p) => sql`select s.member_id from member_span s
+            where s.unit_id = any(${[...only.units]}::bigint[])
+              and lower(s.valid) between ${p.from}::date and ${p.to}::date`,
+        ),
+        sql` union `,
+      )
     : sql`select distinct s.member_id from member_span s
         where s.unit_id = any(${await unitsEver(db, unitId)}::bigint[])
-          and s.valid && daterange(${period.from}::date - 1, ${period.to}::date, '[]')`;
-  const within = options.within;
+          and s.valid && any(array(select daterange(f - 1, t, '[]') from unnest(${froms}::date[], ${tos}::date[]) as p (f, t)))`;
   const inside = (day: ReturnType<typeof sql>) =>
-    within
-      ? sql<boolean>`t.path <@ any(${[...within]}::ltree[])`
+    only
+      ? sql<boolean>`t.path <@ any(${[...only.within]}::ltree[])`
       : inSubtree(unitId, scope, sql`t.path`, day);
-  const rows = await sql<{ kind: string; n: number }>`
-    with candidates as (${candidates}),
-    ev as (
-      select e.type, e.event_date as day, e.details, e.unit_id as target, s.unit_id as unit_at,
+  // The candidates' events are found among the periods' flow events (member_event_flows: by type
+  // and day, with their member), hashed, rather than member by member: a commune's 2–3 k members
+  // were as many random reads of member_event_by_member (1.2 s for a commune at 6 M members,
+  // against one pass over the 73 k flow events of a quarter). Each period is a range of its own,
+  // its days given as values, so the planner sizes it; OFFSET 0 keeps it a whole (joined to the
+  // candidates, it would be those member-by-member reads again). The few events found are then
+  // read whole by id, in a query of their own: joined in, the planner guessed every flow event of
+  // the periods would be, costed the rest in the millions and had a server compile it first (JIT).
+  const types = only ? sql`array['transfer_in']::text[]` : FLOW_EVENT_TYPES;
+  const ranges = periods.map(
+    (p, i) => sql`select e.id, e.member_id, ${sql.lit(i + 1)} as n from member_event e
+      where e.type = any(${types}) and e.event_date between ${p.from}::date and ${p.to}::date
+        and e.corrected_at is null`,
+  );
+  const hits = await sql<{ id: number; n: number }>`
+    with candidates as (${candidates})
+    select f.id, f.n from (select * from (${sql.join(ranges, sql` union all `)}) u offset 0) f
+    where f.member_id in (select member_id from candidates)`.execute(db);
+  if (hits.rows.length === 0) return periods.map((p) => flowsOf(p, []));
+  const rows = await sql<{ n: number; kind: string; count: number }>`
+    with ev as (
+      select h.n, e.type, e.event_date as day, e.details, e.unit_id as target, s.unit_id as unit_at,
         (select p.unit_id from member_span p where p.member_id = e.member_id and p.valid @> (e.event_date - 1)) as unit_before
-      from member_event e
+      from unnest(${hits.rows.map((r) => r.id)}::bigint[], ${hits.rows.map((r) => r.n)}::int[]) as h (id, n)
+      join member_event e on e.id = h.id
       join member_span s on s.member_id = e.member_id and s.valid @> e.event_date
-      where e.member_id in (select member_id from candidates)
-        and e.corrected_at is null and e.event_date between ${period.from}::date and ${period.to}::date
-        and e.type = any(${types})
     ),
     placed as (
       select ev.*, exists (select 1 from unit_tree t where t.unit_id = ev.unit_at and t.valid @> ev.day
@@ -493,8 +625,8 @@ export async function countFlowsDirectly(
           and ${inside(sql`ev.day - 1`)}) as before_here
       from ev
     )
-    select ${flowKind(sql`type`)} as kind,
-      count(*)::int as n
+    select n, ${flowKind(sql`type`)} as kind,
+      count(*)::int as count
     from placed
     where case
         when type = 'transfer_out' then here and details ->> 'transferKind' <> 'temporary' and not target_here
@@ -502,8 +634,13 @@ export async function countFlowsDirectly(
         when type = 'discipline' then before_here and details ->> 'form' = 'expulsion'
         when type in ('non_recognition', 'removal', 'resignation', 'death') then before_here
         else here end
-    group by 1`.execute(db);
-  return flowsOf(period, rows.rows);
+    group by 1, 2`.execute(db);
+  return periods.map((p, i) =>
+    flowsOf(
+      p,
+      rows.rows.filter((r) => Number(r.n) === i + 1).map((r) => ({ kind: r.kind, n: r.count })),
+    ),
+  );
 }
 
 export interface WorkItem {
