@@ -8,7 +8,6 @@ import {
   type ImportField,
   type IsoDate,
   type MemberRuleId,
-  parseImportDate,
 } from '@rollbook/domain';
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
@@ -76,16 +75,14 @@ export function cardRowReader(
   const field = (key: string) => fields.find((f) => f.key === key)!;
   return {
     read({ row, cells }) {
-      const { problems, problem } = rowProblems(row, columnOf);
+      const { problems, problem, date } = rowProblems(row, columnOf);
       const values = new Map<string, string>();
       for (const f of mapped) {
         const raw = cellText(cells, columnOf.get(f.key)!.index);
         if (raw === '') continue;
         if (f.kind === 'date') {
-          const date = parseImportDate(raw, dateOrder);
-          if (!date) problem(f, raw, dateOrder === 'mdy' ? 'date_mdy' : 'date', { value: raw });
-          else if (date > today) problem(f, raw, 'future', { value: date });
-          else values.set(f.key, date);
+          const day = date(f, raw, dateOrder, today);
+          if (day) values.set(f.key, day);
         } else if (f.key === 'kind' || f.key === 'endReason') {
           const words = f.key === 'kind' ? kinds : reasons;
           const code = words.read(raw);

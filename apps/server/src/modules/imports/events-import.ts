@@ -135,17 +135,15 @@ export function eventRowReader(
   const required = fields.filter((f) => f.required);
   return {
     read({ row, cells }) {
-      const { problems, problem } = rowProblems(row, columnOf);
+      const { problems, problem, date } = rowProblems(row, columnOf);
       const values = new Map<string, string>();
       let details: Record<string, string> = {};
       for (const field of mapped) {
         const raw = cellText(cells, columnOf.get(field.key)!.index);
         if (raw === '') continue;
         if (field.kind === 'date') {
-          const date = parseImportDate(raw, dateOrder);
-          if (!date) problem(field, raw, dateOrder === 'mdy' ? 'date_mdy' : 'date', { value: raw });
-          else if (date > today) problem(field, raw, 'future', { value: date });
-          else values.set(field.key, date);
+          const day = date(field, raw, dateOrder, today);
+          if (day) values.set(field.key, day);
         } else if (field.key === 'type') {
           const code = typeOf(raw);
           if (code === null) problem(field, raw, 'event_type', { value: raw, allowed });

@@ -63,7 +63,18 @@ export function rowProblems(row: number, columnOf: ColumnMap) {
       params,
     });
   };
-  return { problems, problem };
+  /**
+   * A date cell (dd/mm/yyyy or mm/dd/yyyy as the file says, ISO, a spreadsheet serial): the ISO
+   * date, or null with the problem told; with `notAfter`, a later day is refused as in the future.
+   */
+  const date = (field: { key: string }, raw: string, dateOrder: DateOrder, notAfter?: IsoDate) => {
+    const day = parseImportDate(raw, dateOrder);
+    if (!day) problem(field, raw, dateOrder === 'mdy' ? 'date_mdy' : 'date', { value: raw });
+    else if (notAfter !== undefined && day > notAfter) problem(field, raw, 'future', { value: day });
+    else return day;
+    return null;
+  };
+  return { problems, problem, date };
 }
 
 /** A cell as a clerk meant it: Unicode in composed form (NFC), without surrounding spaces. */
@@ -142,7 +153,7 @@ export function memberRowReader(
 
   return {
     read({ row, cells }) {
-      const { problems, problem } = rowProblems(row, columnOf);
+      const { problems, problem, date } = rowProblems(row, columnOf);
       const values = new Map<string, string | number>();
       for (const { field, column, vocabulary, allowed } of readers) {
         const raw = cellText(cells, column.index);
@@ -155,10 +166,8 @@ export function memberRowReader(
             else values.set(field.key, raw);
             break;
           case 'date': {
-            const date = parseImportDate(raw, dateOrder);
-            if (!date) problem(field, raw, dateOrder === 'mdy' ? 'date_mdy' : 'date', { value: raw });
-            else if (date > today) problem(field, raw, 'future', { value: date });
-            else values.set(field.key, date);
+            const day = date(field, raw, dateOrder, today);
+            if (day) values.set(field.key, day);
             break;
           }
           case 'vocabulary': {

@@ -3,7 +3,6 @@ import {
   type ImportField,
   type IsoDate,
   type KindRules,
-  parseImportDate,
   type ReorgOperation,
   unitKindReader,
 } from '@rollbook/domain';
@@ -53,15 +52,14 @@ export function unitRowReader(
   const required = fields.filter((f) => f.required);
   return {
     read({ row, cells }) {
-      const { problems, problem } = rowProblems(row, columnOf);
+      const { problems, problem, date } = rowProblems(row, columnOf);
       const values = new Map<string, string>();
       for (const field of mapped) {
         const raw = cellText(cells, columnOf.get(field.key)!.index);
         if (raw === '') continue;
         if (field.kind === 'date') {
-          const date = parseImportDate(raw, dateOrder);
-          if (!date) problem(field, raw, dateOrder === 'mdy' ? 'date_mdy' : 'date', { value: raw });
-          else values.set(field.key, date);
+          const day = date(field, raw, dateOrder);
+          if (day) values.set(field.key, day);
         } else if (field.key === 'kind') {
           // Codes or names in any language: the export writes the reader's language.
           const code = kindOf(raw);
