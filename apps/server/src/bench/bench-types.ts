@@ -87,7 +87,7 @@ export interface EngineResult {
   /** The validated import of a members file against raw COPY (import-bench.ts); null when skipped. */
   imports: ImportBench | null;
   /** Every member streamed out as CSV (export-bench.ts); null without members. */
-  exports: ExportBench | null;
+  exports: ExportBench[];
 }
 
 export interface BenchResults {

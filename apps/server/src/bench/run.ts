@@ -17,7 +17,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { Db } from '../modules/units/units.repository.js';
 import { findChildren, getFigures, searchUnits } from '../modules/units/units.service.js';
 import { applyHistory, applyMergersWithMembers, type OrderTiming } from './apply-history.js';
-import { benchExport } from './export-bench.js';
+import { benchExport, type ExportBench, REGISTER_SHEET_COLUMNS } from './export-bench.js';
 import { benchImport } from './import-bench.js';
 import { benchAuditChain } from './audit-chain.js';
 import { type BenchResults, type EngineResult, type Measurement, TARGETS } from './bench-types.js';
@@ -503,11 +503,19 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
     log(`${engine}: appending ${options.auditEvents} audit events, then verifying the chain`);
     const audit = options.auditEvents > 0 ? await benchAuditChain(db, options.auditEvents, unitIds) : null;
     if (audit) log(`${engine}: audit verify ${audit.verifyMs.join(', ')} ms`);
-    // Every member of the organization out as CSV, streamed (before the import adds some).
-    const exports =
-      memberCount > 0
-        ? await benchExport(ctx, { today: options.today, format: 'csv', log: (m) => log(`${engine}: ${m}`) })
-        : null;
+    // Every member of the organization out as CSV, streamed (before the import adds some): first
+    // the columns of a register sheet, then every column (the membership dates cost lookups per member).
+    const exports: ExportBench[] = [];
+    if (memberCount > 0)
+      for (const columns of [REGISTER_SHEET_COLUMNS, undefined])
+        exports.push(
+          await benchExport(ctx, {
+            today: options.today,
+            format: 'csv',
+            ...(columns && { columns }),
+            log: (m) => log(`${engine}: ${m}`),
+          }),
+        );
     // Last: it adds members to the register every measurement above read.
     const imports =
       options.importRows[engine] > 0

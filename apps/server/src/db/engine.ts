@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import { type BulkSession, pgliteCopy, serverCopy, withBulkSession } from './copy.js';
 import { DataDirLock } from './data-dir-lock.js';
 import type { Database } from './types.js';
@@ -58,7 +59,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     const pool = configureSessions(
       new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 }),
     );
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // The cursor lets a query stream its rows (Kysely's stream()): a server export reads a whole
+    // subtree in one ordered query, a chunk at a time, on a connection of its own.
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
     return {
       db,
       engine: 'postgres',

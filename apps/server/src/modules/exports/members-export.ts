@@ -16,8 +16,8 @@ import { type Cell, chooseColumns, type ExportFile, type ExportFormat, writeExpo
 
 /**
  * Streams the members of a subtree as of a date, in the columns chosen (BRIEF capability 8):
- * unit by unit in tree order, a page of members at a time, so memory stays the same for ten rows
- * or a million. Column headers are the import's labels in the reader's language, so a file
+ * in tree order, a chunk of members at a time (a cursor on a server, unit batches on PGlite), so
+ * memory stays the same for ten rows or a million. Column headers are the import's labels in the reader's language, so a file
  * exported here imports again unchanged.
  */
 
@@ -45,7 +45,10 @@ export interface MemberExportQuery {
   status?: (typeof LIST_STATUSES)[number];
   columns?: readonly string[];
   format: ExportFormat;
-  /** Rows one query answers at most (BATCH_ROWS); smaller in tests, to read in several batches and pages. */
+  /**
+   * Rows one query answers at most (BATCH_ROWS), or one cursor read hands over (CURSOR_ROWS);
+   * smaller in tests, to read in several batches, pages and chunks.
+   */
   batchRows?: number;
 }
 
@@ -59,8 +62,9 @@ const BATCH_ROWS = 10_000;
 const FIRST_BATCH_UNITS = 20;
 const MAX_BATCH_UNITS = 5_000;
 
-interface ExportRow {
-  ord: number;
+export interface ExportRow {
+  /** The unit's place in tree order (batched reads only). */
+  ord?: number;
   memberId: number;
   fullName: string;
   /** The chosen columns' values, under their keys (`custom` for every custom field). */
@@ -147,14 +151,20 @@ function columnSql(key: string, asOf: IsoDate, shown: (column: RawBuilder<unknow
   }
 }
 
-async function* memberRows(
-  ctx: AppContext,
-  units: readonly number[],
+/** What every member query of an export shares: the day, the statuses and the chosen columns. */
+export interface MemberSelection {
+  q: MemberExportQuery;
+  statuses: readonly string[];
+  /** `select` items for the chosen columns (beyond the member number and name every row carries). */
+  columns: RawBuilder<unknown>[];
+}
+
+export function memberSelection(
   q: MemberExportQuery,
   statuses: readonly string[],
   sensitive: Scope | null,
   columns: readonly string[],
-): AsyncGenerator<ExportRow> {
+): MemberSelection {
   // Sensitive values only where the reader may see them, row by row.
   const shown = (column: RawBuilder<unknown>) =>
     sensitive === null
@@ -166,6 +176,81 @@ async function* memberRows(
     return column ? [sql`${column} as ${sql.ref(key)}`] : [];
   });
   if (columns.some((key) => key.startsWith('custom.'))) selected.push(sql`r.custom as custom`);
+  return { q, statuses, columns: selected };
+}
+
+/** SQL: the member's span, record and unit version that day, for the units `u` (with its `unit_id`). */
+function memberJoins({ q, statuses }: MemberSelection) {
+  return sql`join member_span s on s.unit_id = u.unit_id and s.valid @> ${q.asOf}::date and s.status = any(${[...statuses]}::text[])
+    join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${q.asOf}::date
+    join unit_version v on v.unit_id = u.unit_id and v.superseded_at is null and v.valid @> ${q.asOf}::date`;
+}
+
+/** Rows a server cursor hands over at a time. */
+const CURSOR_ROWS = 5_000;
+
+/**
+ * On a PostgreSQL server: the whole subtree in one ordered query, read through a cursor on a
+ * connection of its own. The planner sees the subtree (its path is a parameter, not a subquery),
+ * so a national export reads the span and record tables once with hash joins and one sort,
+ * where unit batches looked up every member by index: 5.9 M members with four columns took 33 s
+ * in the database this way (6.3 M register, PostgreSQL 15, 2 cores), against about 10 minutes.
+ */
+async function* streamedRows(
+  ctx: AppContext,
+  scope: Scope,
+  selection: MemberSelection,
+): AsyncGenerator<ExportRow> {
+  const { q, columns } = selection;
+  let subtree = sql``;
+  if (q.unitId !== undefined) {
+    const root = await sql<{ path: string }>`select path::text as path from unit_tree
+      where unit_id = ${q.unitId} and valid @> ${q.asOf}::date`.execute(ctx.db);
+    // Checked visible on the day before the export began; nothing to read if it is gone since.
+    const path = root.rows[0]?.path;
+    if (path === undefined) return;
+    subtree = sql`and u.path <@ ${path}::ltree`;
+  }
+  const query = sql<ExportRow>`
+    select s.member_id as "memberId", r.full_name as "fullName"
+      ${columns.length ? sql`, ${sql.join(columns)}` : sql``}
+    from unit_tree u
+    ${memberJoins(selection)}
+    where u.valid @> ${q.asOf}::date and ${pathInScope(scope, sql`u.path`, q.asOf)} ${subtree}
+    order by u.path, r.full_name collate "C", s.member_id`;
+  // The next chunk is asked for before this one is written out, so the server fetches while the
+  // rows are formatted.
+  const chunks = ctx.db.getExecutor().stream<ExportRow>(query.compile(ctx.db), q.batchRows ?? CURSOR_ROWS);
+  const ask = () => {
+    const chunk = chunks.next();
+    // Handled here, thrown where awaited: a failed read must not count as unhandled while the
+    // rows before it are still being written.
+    chunk.catch(() => undefined);
+    return chunk;
+  };
+  let next = ask();
+  try {
+    for (let chunk = await next; !chunk.done; chunk = await next) {
+      next = ask();
+      yield* chunk.value.rows;
+    }
+  } finally {
+    // Stopped early (the download was cancelled): wait for the chunk asked for, then close the cursor.
+    await next.catch(() => undefined);
+    await chunks.return?.(undefined);
+  }
+}
+
+/**
+ * On PGlite (one connection, which a cursor would hold for the whole export): unit batches of
+ * about BATCH_ROWS / 2 members, each read in pages, so other requests run between them.
+ */
+async function* batchedRows(
+  ctx: AppContext,
+  units: readonly number[],
+  selection: MemberSelection,
+): AsyncGenerator<ExportRow> {
+  const { q, columns } = selection;
   const limit = q.batchRows ?? BATCH_ROWS;
   let size = FIRST_BATCH_UNITS;
   for (let i = 0; i < units.length;) {
@@ -176,11 +261,9 @@ async function* memberRows(
     for (;;) {
       const page: { rows: ExportRow[] } = await sql<ExportRow>`
         select u.ord::int as ord, s.member_id as "memberId", r.full_name as "fullName"
-          ${selected.length ? sql`, ${sql.join(selected)}` : sql``}
+          ${columns.length ? sql`, ${sql.join(columns)}` : sql``}
         from unnest(${batch}::bigint[]) with ordinality as u(unit_id, ord)
-        join member_span s on s.unit_id = u.unit_id and s.valid @> ${q.asOf}::date and s.status = any(${[...statuses]}::text[])
-        join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid @> ${q.asOf}::date
-        join unit_version v on v.unit_id = u.unit_id and v.superseded_at is null and v.valid @> ${q.asOf}::date
+        ${memberJoins(selection)}
         ${
           after
             ? sql`where (u.ord, r.full_name collate "C", s.member_id) > (${after.ord}::bigint, ${after.name} collate "C", ${after.id}::bigint)`
@@ -192,11 +275,21 @@ async function* memberRows(
       yield* page.rows;
       if (page.rows.length < limit) break;
       const last: ExportRow = page.rows[page.rows.length - 1]!;
-      after = { ord: last.ord, name: last.fullName, id: last.memberId };
+      after = { ord: last.ord!, name: last.fullName, id: last.memberId };
     }
     const perUnit = Math.max(read, 1) / batch.length;
     size = Math.min(MAX_BATCH_UNITS, Math.max(1, Math.floor(limit / 2 / perUnit)));
   }
+}
+
+/** The rows of an export in the file's order, read the way the engine reads best. */
+export async function* exportRows(
+  ctx: AppContext,
+  scope: Scope,
+  selection: MemberSelection,
+): AsyncGenerator<ExportRow> {
+  if (ctx.engine === 'postgres') yield* streamedRows(ctx, scope, selection);
+  else yield* batchedRows(ctx, await unitsInOrder(ctx, scope, selection.q), selection);
 }
 
 /**
@@ -260,15 +353,13 @@ export async function exportMembers(
       },
     }),
   );
-  const units = await unitsInOrder(ctx, scope, q);
-  const rows = memberRows(
-    ctx,
-    units,
+  const selection = memberSelection(
     q,
     statuses,
     sensitiveScope,
     columns.map((c) => c.key),
   );
+  const rows = exportRows(ctx, scope, selection);
   const cell = cellWriter(ctx, lang);
   const value = (row: ExportRow, key: string) =>
     key.startsWith('custom.')
