@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
 import type { DatabaseHandle } from '../../db/engine.js';
+import { memberVersion } from '../members/members.repository.js';
+import { recordEvent } from '../members/members.service.js';
 import { buildMember, buildSmallTree, createTestContext, TEST_OPERATOR } from '../../test/test-context.js';
 import { exportMembers, exportRows, type MemberExportQuery, memberSelection } from './members-export.js';
 
@@ -74,5 +76,36 @@ describe('the member export’s batches (PGlite) and cursor chunks (server)', ()
       expect(read).toBe(3);
     }
     expect((await text({ columns: ['fullName'] })).trimEnd().split('\r\n')).toHaveLength(14);
+  });
+
+  it('dates the membership from the start of each status, across the spans an exemption splits', async () => {
+    // Admitted 2019-03-10, official 2020-03-10, exempted 2022-04-01: the official days are two spans.
+    const id = await buildMember(ctx, {
+      unitId: tree.cellB,
+      fullName: 'Đỗ Thị Miễn',
+      admitted: '2019-03-10',
+      official: true,
+    });
+    await recordEvent(ctx, TEST_OPERATOR, id, (await memberVersion(ctx.db, id))!, {
+      type: 'exemption',
+      date: '2022-04-01',
+      details: { exemptionReason: 'health' },
+    });
+    const columns = ['id', 'admissionDate', 'ceremonyDate', 'officialDate'];
+    const row = async (asOf: string) => {
+      const file = await exportMembers(
+        ctx,
+        TEST_OPERATOR,
+        { asOf, format: 'csv', columns, batchRows: 2 },
+        'en',
+      );
+      let out = '';
+      for await (const chunk of file.body) out += String(chunk);
+      return out.split('\r\n').find((line) => line.startsWith(`${id},`));
+    };
+    expect(await row('2026-11-25')).toBe(`${id},2019-03-10,2019-03-10,2020-03-10`);
+    expect(await row('2022-03-31')).toBe(`${id},2019-03-10,2019-03-10,2020-03-10`);
+    // Still probationary: no official date yet.
+    expect(await row('2019-12-31')).toBe(`${id},2019-03-10,2019-03-10,`);
   });
 });
