@@ -22,7 +22,7 @@ import { benchImport } from './import-bench.js';
 import { benchAuditChain } from './audit-chain.js';
 import { type BenchResults, type EngineResult, type Measurement, TARGETS } from './bench-types.js';
 import { generateMembers, type MemberGeneration } from './generate-members.js';
-import { refreshRollupUnits } from '../modules/members/member-rollup.js';
+import { refreshRollupUnits, vacuumRollups } from '../modules/members/member-rollup.js';
 import { type GeneratedTree, generateTree, loadFoundingTree } from './generate-tree.js';
 import { measureMemberReads } from './member-reads.js';
 import { probeEventLoop, timeIterations } from './measure.js';
@@ -433,8 +433,7 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
         .transaction()
         .execute((trx) => refreshRollupUnits(trx, options.today, options.rollupMinMembers));
       const buildMs = performance.now() - t;
-      await sql`analyze member_rollup`.execute(db);
-      await sql`analyze member_rollup_month`.execute(db);
+      await vacuumRollups(db);
       const rows = await sql<{ n: string }>`select count(*) as n from member_rollup`.execute(db);
       memberRollups = {
         units: rollups.chosen.length,

@@ -13,7 +13,7 @@ import { Argument, type Command, Option } from 'commander';
 import type { Globals, WithContext } from '../cli.js';
 import type { AppContext } from '../context.js';
 import { assertValid } from '../http/validation.js';
-import { refreshRollupUnits } from '../modules/members/member-rollup.js';
+import { refreshRollupUnits, vacuumRollups } from '../modules/members/member-rollup.js';
 import { type Count, type MemberFlows, memberFigures, workList } from '../modules/members/members.figures.js';
 import { CreateMemberBody, EventInputSchema } from '../modules/members/members.schemas.js';
 import {
@@ -705,6 +705,7 @@ export function addMemberCommands(program: Command, withContext: WithContext, pa
           });
         const started = Date.now();
         const result = await ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, ctx.today(), min));
+        await vacuumRollups(ctx.db);
         if (!globals.json)
           console.log(
             `roll-ups: ${result.chosen.length} unit(s) added, ${result.dropped.length} dropped (${Date.now() - started} ms)`,
