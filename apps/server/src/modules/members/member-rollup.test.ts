@@ -164,6 +164,17 @@ async function expectEveryFlowKindSeen() {
   for (const [kind, n] of Object.entries(seen)) expect(n, kind).toBeGreaterThan(0);
 }
 
+/** A province standing since 2000 under the root, with one commune and one cell in it. */
+async function provinceWithCell(name: string): Promise<{ p: number; c: number; cell: number }> {
+  const p = await buildUnit(ctx, { kind: 'province', parentId: tree.central, name }, '2000-01-01');
+  const c = await buildUnit(ctx, { kind: 'commune', parentId: p, name: `Xã ${name}` }, '2000-01-01');
+  const cell = await buildUnit(
+    ctx,
+    { kind: 'grassroots_cell', parentId: c, name: `Chi bộ ${name}` },
+    '2000-01-01',
+  );
+  return { p, c, cell };
+}
 describe('member roll-ups (ADR 0006)', () => {
   it('equal counting the spans, for every unit and day, through events, corrections, record changes and reorganizations', async () => {
     const cellC = await buildUnit(
@@ -271,15 +282,9 @@ describe('member roll-ups (ADR 0006)', () => {
     // The units this test builds (and the root): the checks compare only these, to stay quick.
     const mine: number[] = [tree.central];
     const province = async (name: string) => {
-      const p = await buildUnit(ctx, { kind: 'province', parentId: tree.central, name }, '2000-01-01');
-      const c = await buildUnit(ctx, { kind: 'commune', parentId: p, name: `Xã ${name}` }, '2000-01-01');
-      const cell = await buildUnit(
-        ctx,
-        { kind: 'grassroots_cell', parentId: c, name: `Chi bộ ${name}` },
-        '2000-01-01',
-      );
-      mine.push(p, c, cell);
-      return { p, c, cell };
+      const built = await provinceWithCell(name);
+      mine.push(built.p, built.c, built.cell);
+      return built;
     };
     const [north, south, west] = [await province('Bắc'), await province('Nam'), await province('Tây')];
     const members = async (cell: number, n: number) => {
@@ -495,17 +500,11 @@ describe('member roll-ups (ADR 0006)', () => {
   });
 
   it('add up merged provinces’ flows but for the transfers between them', async () => {
-    const province = async (name: string) => {
-      const p = await buildUnit(ctx, { kind: 'province', parentId: tree.central, name }, '2000-01-01');
-      const c = await buildUnit(ctx, { kind: 'commune', parentId: p, name: `Xã ${name}` }, '2000-01-01');
-      const cell = await buildUnit(
-        ctx,
-        { kind: 'grassroots_cell', parentId: c, name: `Chi bộ ${name}` },
-        '2000-01-01',
-      );
-      return { p, c, cell };
-    };
-    const [one, two, three] = [await province('Một'), await province('Hai'), await province('Ba')];
+    const [one, two, three] = [
+      await provinceWithCell('Một'),
+      await provinceWithCell('Hai'),
+      await provinceWithCell('Ba'),
+    ];
     const member = (cell: number) =>
       buildMember(ctx, { unitId: cell, admitted: '2012-04-10', official: true });
     const [a, b, c, d, e] = [
