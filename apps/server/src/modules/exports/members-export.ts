@@ -207,7 +207,8 @@ const CURSOR_ROWS = 5_000;
 
 /**
  * On a PostgreSQL server: the whole subtree in one ordered query, read through a cursor on a
- * connection of its own. The planner sees the subtree (its path is a parameter, not a subquery),
+ * connection of its own (one of the pool's, held until the file is written: many exports at once
+ * want a larger pool). The planner sees the subtree (its path is a parameter, not a subquery),
  * so a national export reads the span and record tables once with hash joins and one sort,
  * where unit batches looked up every member by index. 5.9 M members (6.3 M register, PostgreSQL
  * 15, 2 cores): six columns in 63 s end to end (33 s of it the query's sort before the first row);
