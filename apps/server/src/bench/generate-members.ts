@@ -28,7 +28,14 @@ const OTHER_SCRIPT_SHARE = 0.04;
 const NO_NATIONAL_ID_SHARE = 0.06;
 
 /** The member tables, and the tables whose foreign keys point at them. */
-const MEMBER_TABLES = ['member', 'member_record', 'member_event', 'member_span', 'member_deadline'];
+const MEMBER_TABLES = [
+  'member',
+  'member_record',
+  'member_event',
+  'member_span',
+  'member_deadline',
+  'member_period',
+];
 
 export interface MemberGenOptions {
   members: number;
@@ -567,11 +574,20 @@ async function insertBatch(db: Db, b: Batch): Promise<void> {
     );
 }
 
-async function setCountedTriggers(db: Db, on: boolean): Promise<void> {
+/**
+ * The triggers that derive rows from spans and records (the counted attributes, 0019; the periods,
+ * 0021): off while the batches load, which write those columns and rows themselves.
+ */
+async function setDerivingTriggers(db: Db, on: boolean): Promise<void> {
   const state = sql.raw(on ? 'enable' : 'disable');
   await sql`alter table member_span ${state} trigger member_span_counted`.execute(db);
   await sql`alter table member_record ${state} trigger member_record_counted_insert`.execute(db);
   await sql`alter table member_record ${state} trigger member_record_counted_update`.execute(db);
+  for (const table of ['member_span', 'member_record'])
+    for (const change of ['insert', 'update', 'delete'])
+      await sql`alter table ${sql.table(table)} ${state} trigger ${sql.id(`${table}_period_${change}`)}`.execute(
+        db,
+      );
 }
 
 interface Definition {
@@ -692,9 +708,10 @@ export async function generateMembers(
   let t = performance.now();
   const defs = await memberDefinitions(db);
   await dropDefinitions(db, defs);
-  // The triggers that copy a record's counted attributes into its spans (migration 0019) look them
-  // up by member, through indexes dropped for the load: the batches write them themselves.
-  await setCountedTriggers(db, false);
+  // The triggers that copy a record's counted attributes into its spans (migration 0019) and derive
+  // the periods (0021) look members up through indexes dropped for the load: the batches write the
+  // attributes themselves, and the periods are derived once at the end.
+  await setDerivingTriggers(db, false);
   const dropConstraintsMs = performance.now() - t;
 
   const rows = { member: 0, memberRecord: 0, memberEvent: 0, memberSpan: 0, memberDeadline: 0 };
@@ -798,7 +815,13 @@ export async function generateMembers(
     await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest(1, (select max(id) from ${sql.table(table)})))`.execute(
       db,
     );
-  await setCountedTriggers(db, true);
+  // The member lists' periods (0021), which the disabled triggers would have derived batch by batch.
+  await sql`insert into member_period (member_id, valid, unit_id, status, sex, name)
+    select s.member_id, s.valid * r.valid, s.unit_id, s.status, r.sex, r.search_text
+    from member_span s
+    join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid
+    where s.member_id between ${memberId - o.members + 1} and ${memberId}`.execute(db);
+  await setDerivingTriggers(db, true);
   const insertMs = performance.now() - t;
   o.log(
     `  inserted in ${(insertMs / 1000).toFixed(1)} s (JS drawing and replay ${(buildMs / 1000).toFixed(1)} s of it); recreating keys and indexes`,

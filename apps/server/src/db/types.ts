@@ -19,6 +19,7 @@ export interface Database {
   member: MemberTable;
   member_event: MemberEventTable;
   member_span: MemberSpanTable;
+  member_period: MemberPeriodTable;
   import_mapping_template: ImportMappingTemplateTable;
 }
 
@@ -65,6 +66,17 @@ export interface MemberSpanTable {
   birth_year: Generated<number | null>;
   ethnicity: Generated<string | null>;
   religion: Generated<string | null>;
+}
+
+/** A member's span cut by their record versions, kept by triggers (0021_member_period.sql); read only. */
+export interface MemberPeriodTable {
+  member_id: number;
+  valid: string;
+  unit_id: number | null;
+  status: string;
+  sex: string | null;
+  /** The record's search_text (names folded), in collation "C". */
+  name: string;
 }
 
 /** A timestamptz the database fills in (now()) unless given. */

@@ -117,9 +117,27 @@ async function expectSpansCarryTheirRecords() {
   expect(spans.rows[0]!.n).toBeGreaterThan(0);
 }
 
+/**
+ * The member lists' periods (0021) are exactly the spans cut by the record versions in force over
+ * them, whatever wrote the spans and records.
+ */
+async function expectPeriodsFollowSpansAndRecords() {
+  const derived = sql`select s.member_id, s.valid * r.valid as valid, s.unit_id, s.status, r.sex,
+      r.search_text collate "C" as name
+    from member_span s
+    join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid`;
+  const kept = sql`select member_id, valid, unit_id, status, sex, name from member_period`;
+  const differ = await sql<{ member_id: number }>`
+    (${kept} except all ${derived}) union all (${derived} except all ${kept}) limit 5`.execute(ctx.db);
+  expect(differ.rows).toEqual([]);
+  const periods = await sql<{ n: number }>`select count(*)::int as n from member_period`.execute(ctx.db);
+  expect(periods.rows[0]!.n).toBeGreaterThan(0);
+}
+
 /** Compares every rollup unit (or those among `only`) with counting, on every day and period. */
 async function expectRollupsMatchCounting(only?: readonly number[]) {
   await expectSpansCarryTheirRecords();
+  await expectPeriodsFollowSpansAndRecords();
   const units = await sql<{ id: number }>`select unit_id as id from member_rollup_unit
     where ${only ? sql`unit_id = any(${[...only]}::bigint[])` : sql`true`} order by 1`.execute(ctx.db);
   expect(units.rows.length).toBeGreaterThan(3);

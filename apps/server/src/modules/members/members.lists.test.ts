@@ -2,7 +2,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/test-app.js';
 import { buildMember, buildSmallTree, buildUnit } from '../../test/test-context.js';
-import { memberVersion } from './members.repository.js';
+import { TEST_OPERATOR } from '../../test/test-context.js';
+import { refreshRollupUnits } from './member-rollup.js';
+import { EVERYWHERE } from '../access/actor.js';
+import { findMembers, type MemberQuery, memberVersion } from './members.repository.js';
+import { changeRecord } from './members.service.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let tree: Awaited<ReturnType<typeof buildSmallTree>>;
@@ -13,12 +17,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-/** Every page of a search, following the cursors, as full names. */
-async function pages(q: string, limit: number, unit?: number): Promise<string[]> {
+/** Every page of a search (or of the list, with no text), following the cursors, as full names. */
+async function pages(q: string, limit: number, unit?: number, asOf?: string): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const url: string = `/api/v1/members?q=${encodeURIComponent(q)}&limit=${limit}${unit ? `&unit=${unit}` : ''}${cursor ? `&cursor=${cursor}` : ''}`;
+    const url: string = `/api/v1/members?limit=${limit}${q ? `&q=${encodeURIComponent(q)}` : ''}${unit ? `&unit=${unit}` : ''}${asOf ? `&asOf=${asOf}` : ''}${cursor ? `&cursor=${cursor}` : ''}`;
     const res = await t.inject({ method: 'GET', url });
     expect(res.statusCode, res.body).toBe(200);
     seen.push(...(res.json().items as Array<{ fullName: string }>).map((m) => m.fullName));
@@ -104,5 +108,84 @@ describe('the work list', () => {
     expect(await waiting(tree.cellA, '2025-03-10')).toEqual([]);
     expect(await waiting(to, '2025-03-02')).toEqual([]);
     expect(await waiting(to, '2025-03-20')).toEqual([]);
+  });
+});
+
+describe('a page of members in name order', () => {
+  it('takes each member under the name and in the unit they had on the day, page by page, in a subtree and everywhere', async () => {
+    const province = await buildUnit(t.ctx, {
+      kind: 'province',
+      parentId: tree.central,
+      name: 'Tỉnh Danh sách',
+    });
+    const commune = await buildUnit(t.ctx, { kind: 'commune', parentId: province, name: 'Xã Danh sách' });
+    const [x, y] = [
+      await buildUnit(t.ctx, { kind: 'grassroots_cell', parentId: commune, name: 'Chi bộ X' }),
+      await buildUnit(t.ctx, { kind: 'grassroots_cell', parentId: commune, name: 'Chi bộ Y' }),
+    ];
+    const elsewhere = await buildUnit(t.ctx, {
+      kind: 'grassroots_cell',
+      parentId: tree.commune,
+      name: 'Chi bộ Z',
+    });
+    const member = (unitId: number, fullName: string, admitted: string) =>
+      buildMember(t.ctx, { unitId, fullName, admitted, official: true });
+    await member(x, 'Trần Văn Bình', '2015-04-01');
+    await member(x, 'Nguyễn Thị Lan', '2016-04-01');
+    const hoa = await member(x, 'Nguyễn Thị Hoa', '2017-04-01');
+    await member(y, 'Nguyễn Thị Mai', '2022-04-01');
+    await member(elsewhere, 'Nguyễn Thị An', '2018-04-01');
+    // Known by another name from 2024: the list sorts and finds her by the name of the day.
+    await changeRecord(t.ctx, TEST_OPERATOR, hoa, (await memberVersion(t.ctx.db, hoa))!, {
+      effectiveFrom: '2024-01-01',
+      fields: { fullName: 'Lê Thị Hoa' },
+    });
+    const today = ['Lê Thị Hoa', 'Nguyễn Thị Lan', 'Nguyễn Thị Mai', 'Trần Văn Bình'];
+    const before = ['Nguyễn Thị Hoa', 'Nguyễn Thị Lan', 'Trần Văn Bình'];
+    const check = async () => {
+      for (const limit of [1, 3, 50]) {
+        expect(await pages('', limit, province)).toEqual(today);
+        expect(await pages('', limit, province, '2020-06-01')).toEqual(before);
+        expect(await pages('nguyen thi', limit, province)).toEqual(['Nguyễn Thị Lan', 'Nguyễn Thị Mai']);
+        expect(await pages('nguyen thi', limit, province, '2020-06-01')).toEqual([
+          'Nguyễn Thị Hoa',
+          'Nguyễn Thị Lan',
+        ]);
+        expect(await pages('', limit, y, '2020-06-01')).toEqual([]);
+        // Everywhere: the other province's member too, and no one else of that name.
+        expect(await pages('nguyen thi', limit)).toEqual([
+          'Nguyễn Thị An',
+          'Nguyễn Thị Lan',
+          'Nguyễn Thị Mai',
+        ]);
+      }
+    };
+    // A subtree of many units is tested unit by unit against the tree instead of a list of its
+    // units: the same members, for the subtree, for a reader's scope and for both.
+    const names = async (q: Omit<MemberQuery, 'statuses' | 'limit'>) =>
+      (await findMembers(t.ctx.db, { statuses: ['probationary', 'official'], limit: 50, ...q })).map(
+        (m) => m.fullName,
+      );
+    const within = { all: false, roots: [commune] } as const;
+    for (const listedUnitsMax of [undefined, 0]) {
+      const q = { date: t.ctx.today(), ...(listedUnitsMax !== undefined && { listedUnitsMax }) };
+      expect(await names({ ...q, scope: EVERYWHERE, underUnitId: province })).toEqual(today);
+      expect(await names({ ...q, scope: within })).toEqual(today);
+      expect(await names({ ...q, scope: within, underUnitId: x })).toEqual([
+        'Lê Thị Hoa',
+        'Nguyễn Thị Lan',
+        'Trần Văn Bình',
+      ]);
+      expect(await names({ ...q, scope: within, underUnitId: elsewhere })).toEqual([]);
+      expect(await names({ ...q, scope: within, name: 'nguyen thi', walkNames: true })).toEqual([
+        'Nguyễn Thị Lan',
+        'Nguyễn Thị Mai',
+      ]);
+    }
+    // A small subtree's search finds its matches first and sorts them; a large one (keeping
+    // roll-ups) walks the names in order: both answer the same.
+    await check();
+    await t.ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, t.ctx.today(), 1));
+    await check();
   });
 });
