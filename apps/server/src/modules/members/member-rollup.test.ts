@@ -123,10 +123,11 @@ async function expectSpansCarryTheirRecords() {
  */
 async function expectPeriodsFollowSpansAndRecords() {
   const derived = sql`select s.member_id, s.valid * r.valid as valid, s.unit_id, s.status, r.sex,
-      r.search_text collate "C" as name
+      r.search_text collate "C" as name, (r.birth_date is null or r.sex is null or r.birth_place is null
+        or r.home_town is null or r.residence is null or r.education is null) as incomplete
     from member_span s
     join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid`;
-  const kept = sql`select member_id, valid, unit_id, status, sex, name from member_period`;
+  const kept = sql`select member_id, valid, unit_id, status, sex, name, incomplete from member_period`;
   const differ = await sql<{ member_id: number }>`
     (${kept} except all ${derived}) union all (${derived} except all ${kept}) limit 5`.execute(ctx.db);
   expect(differ.rows).toEqual([]);

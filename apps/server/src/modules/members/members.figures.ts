@@ -6,7 +6,7 @@ import { isUnitVisible, pathInScope, predecessorsOf, unitsEverInScope } from '..
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../units/units.repository.js';
 import { FLOW_EVENT_TYPES, flowKind, hasRollup, rollupCounts } from './member-rollup.js';
-import { pathsOn, withinSubtreeOn } from './members.repository.js';
+import { pathsOn, periodInSubtree, withinSubtreeOn } from './members.repository.js';
 
 /** Age bands of the statistical forms, in completed years on the day asked. */
 export const AGE_BANDS = [
@@ -680,6 +680,11 @@ export async function workList(
     scope,
     ...(args.unitId !== undefined && { unitId: args.unitId }),
   });
+  const periods = await periodInSubtree(ctx.db, {
+    date: day,
+    scope,
+    ...(args.unitId !== undefined && { underUnitId: args.unitId }),
+  });
   const horizon = addDays(day, args.horizonDays);
   const required = ctx.rules.members.pack.customFields.filter((f) => f.required).map((f) => f.code);
   // The items in their order — dated deadlines by due day, then transfers waiting, then records
@@ -716,17 +721,36 @@ export async function workList(
       where ${within}
       order by r.full_name, s.member_id
       limit ${limit}`,
-    (limit) => sql`
-      select s.member_id as "memberId", r.full_name as "fullName", s.unit_id as "unitId", v.code as "unitCode",
-        'missing_fields' as kind, null as since, null as due,
-        array_remove(array[
+    (limit) => {
+      const missing = sql`array_remove(array[
           case when r.birth_date is null then 'birthDate' end,
           case when r.sex is null then 'sex' end,
           case when r.birth_place is null then 'birthPlace' end,
           case when r.home_town is null then 'homeTown' end,
           case when r.residence is null then 'residence' end,
           case when r.education is null then 'education' end
-        ] || array(select 'custom.' || c from unnest(${required}::text[]) c where r.custom ->> c is null), null) as missing
+        ] || array(select 'custom.' || c from unnest(${required}::text[]) c where r.custom ->> c is null), null)`;
+      // A subtree of listed units with only the built-in fields required: its members lacking one
+      // are its units' entries of member_period_incomplete (0021), few or none, then sorted. Through
+      // the records, a province with none had to rule out every incomplete record of the register
+      // (520 k at 6.3 M members: 28 s).
+      if (periods?.listed && required.length === 0)
+        return sql`
+          with c as materialized (
+            select p.member_id, p.unit_id from member_period p
+            where p.incomplete and p.valid @> ${day}::date and p.status in ('probationary', 'official')
+              and ${periods.test}
+          )
+          select c.member_id as "memberId", r.full_name as "fullName", c.unit_id as "unitId", v.code as "unitCode",
+            'missing_fields' as kind, null as since, null as due, ${missing} as missing
+          from c
+          join unit_version v on v.unit_id = c.unit_id and v.superseded_at is null and v.valid @> ${day}::date
+          join member_record r on r.member_id = c.member_id and r.superseded_at is null and r.valid @> ${day}::date
+          order by r.full_name, c.member_id
+          limit ${limit}`;
+      return sql`
+      select s.member_id as "memberId", r.full_name as "fullName", s.unit_id as "unitId", v.code as "unitCode",
+        'missing_fields' as kind, null as since, null as due, ${missing} as missing
       from member_span s
       join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${day}::date
       join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${day}::date
@@ -741,7 +765,8 @@ export async function workList(
               : sql``
           })
       order by r.full_name, s.member_id
-      limit ${limit}`,
+      limit ${limit}`;
+    },
   ];
   const items: Array<Omit<WorkItem, 'overdue'>> = [];
   for (const kind of kinds) {

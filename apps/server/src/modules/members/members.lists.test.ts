@@ -70,6 +70,51 @@ describe('a search in Arabic script in the whole organization', () => {
 });
 
 describe('the work list', () => {
+  it('lists the members whose record of the day lacks a field, by name, from the subtree’s units as from the register', async () => {
+    const province = await buildUnit(t.ctx, { kind: 'province', parentId: tree.central, name: 'Tỉnh Hồ sơ' });
+    const commune = await buildUnit(t.ctx, { kind: 'commune', parentId: province, name: 'Xã Hồ sơ' });
+    const cell = await buildUnit(t.ctx, { kind: 'grassroots_cell', parentId: commune, name: 'Chi bộ Hồ sơ' });
+    // Records with a name, a sex and a birth date only: birthplace, home town, residence and
+    // education are missing. One is completed from 2025.
+    const [vu, an, completed] = [
+      await buildMember(t.ctx, { unitId: cell, fullName: 'Vũ Thị Thiếu', admitted: '2015-04-01' }),
+      await buildMember(t.ctx, { unitId: cell, fullName: 'An Văn Thiếu', admitted: '2015-04-01' }),
+      await buildMember(t.ctx, { unitId: cell, fullName: 'Hồ Văn Đủ', admitted: '2015-04-01' }),
+    ];
+    await changeRecord(t.ctx, TEST_OPERATOR, completed, (await memberVersion(t.ctx.db, completed))!, {
+      effectiveFrom: '2025-01-01',
+      fields: { birthPlace: 'Huế', homeTown: 'Huế', residence: 'Huế', education: 'bachelor' },
+    });
+    const lacking = async (asOf: string, unit?: number) => {
+      const res = await t.inject({
+        method: 'GET',
+        url: `/api/v1/work-list?asOf=${asOf}&horizonDays=0&limit=1000${unit ? `&unit=${unit}` : ''}`,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().items as Array<{ memberId: number; kind: string; missing: string[] | null }>)
+        .filter((i) => i.kind === 'missing_fields' && [vu, an, completed].includes(i.memberId))
+        .map((i) => [i.memberId, i.missing]);
+    };
+    const missing = ['birthPlace', 'homeTown', 'residence', 'education'];
+    const today = [
+      [an, missing],
+      [vu, missing],
+    ];
+    // A province's units are listed and their entries read; the whole organization's records are
+    // walked by name: the same members, in the same order.
+    expect(await lacking('2026-06-01', province)).toEqual(today);
+    expect(await lacking('2026-06-01', cell)).toEqual(today);
+    expect(await lacking('2026-06-01')).toEqual(today);
+    const before = [
+      [an, missing],
+      [completed, missing],
+      [vu, missing],
+    ];
+    expect(await lacking('2024-06-01', province)).toEqual(before);
+    expect(await lacking('2024-06-01')).toEqual(before);
+    expect(await lacking('2014-06-01', province)).toEqual([]);
+  });
+
   it('lists a transfer waiting for the subtree on the days it was in transit, past or present, and not after it landed', async () => {
     const to = await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ nhận' });
     const id = await buildMember(t.ctx, { unitId: tree.cellA, fullName: 'Đinh Văn Chuyển', official: true });

@@ -477,9 +477,9 @@ export interface MemberQuery {
   after?: { sortKey: string; id: number };
   limit: number;
   /**
-   * Walk the names in order (member_record_by_name) and stop after a page: for a large subtree with
-   * no filter but a name. Otherwise the subtree's members (or a search's matches) are found first
-   * and sorted: walking the names for a commune's page read millions of rows (26 s at 6 M members).
+   * A large subtree searched by name: the names starting with the text are walked in order
+   * (member_period) and stop after a page, and only if they do not fill it are the names containing
+   * it elsewhere found. Otherwise a search's matches are found first and sorted, both groups at once.
    */
   walkNames?: boolean;
   /** Lists a subtree's units up to this many (LISTED_UNITS_MAX; tests lower it to take the other path). */
@@ -537,10 +537,11 @@ const CONTAINING_DENSE = 50;
  * Members whose unit on the date lies in the subtree and the scope, in name order (a name search:
  * names starting with the text first, then names containing it).
  *
- * A large subtree's page walks the name index and stops after a page (`walkNames`). For a search,
- * the names that start with the text are a range of that index, walked the same way; only when they
- * do not fill the page are the names containing it elsewhere found through the trigram index and
- * sorted. At 6 M members, sorting every match of a common name ("nguyen van an") took 0.7–3.6 s.
+ * A page without a text comes from member_period (findMembersByPeriod). A large subtree's search
+ * (`walkNames`) takes the names that start with the text the same way, as a range of its name
+ * index walked in order; only when they do not fill the page are the names containing it elsewhere
+ * found through the trigram index and sorted. At 6 M members, sorting every match of a common name
+ * ("nguyen van an") took 0.7–3.6 s.
  */
 export async function findMembers(db: Db, q: MemberQuery): Promise<MemberListRow[]> {
   if (!q.name) return findMembersPage(db, q, null);
@@ -625,9 +626,11 @@ async function findMembersPage(
   q: MemberQuery,
   search: { folded: string; tier: NameTier } | null,
 ): Promise<MemberListRow[]> {
+  // A page in name order, or the names starting with a text: member_period alone chooses the page.
+  // What else a page can be asked for (a national ID, a card, a birth date) is on the record.
   const byRecordField =
     q.nationalId !== undefined || q.cardNumber !== undefined || q.birthDate !== undefined || q.alsoWithin;
-  if (!byRecordField && (!search || search.tier === 'starting'))
+  if (search?.tier === 'starting' || (!search && !byRecordField))
     return findMembersByPeriod(db, q, search?.folded ?? null);
   const subtree = await withinSubtreeOn(db, sql`t.path`, q.date, {
     scope: q.scope,
@@ -637,45 +640,30 @@ async function findMembersPage(
   const folded = search?.folded ?? '';
   const pattern = `%${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const starts = sql`starts_with(r.search_text, ${folded})`;
-  // The names starting with the text: a range of the name index, not a filter on every row.
-  const startRange = sql`${name} >= ${folded} and ${name} < ${`${folded}\u{10FFFF}`}`;
   const chunk = search?.tier === 'containingWalk';
   // The walked chunk: contained after the start (strpos > 1 is "contains, and does not start with").
   const filter = !search
     ? sql`true`
-    : search.tier === 'starting'
-      ? startRange
-      : search.tier === 'containing'
-        ? sql`r.search_text like ${pattern} and not ${starts}`
-        : chunk
-          ? sql`w.valid @> ${q.date}::date and strpos(w.name, ${folded}) > 1`
-          : sql`r.search_text like ${pattern}`;
+    : search.tier === 'containing'
+      ? sql`r.search_text like ${pattern} and not ${starts}`
+      : chunk
+        ? sql`w.valid @> ${q.date}::date and strpos(w.name, ${folded}) > 1`
+        : sql`r.search_text like ${pattern}`;
   const sortKey = !search
     ? name
-    : search.tier === 'starting'
-      ? sql`'0' || ${name}`
-      : search.tier === 'containing' || chunk
-        ? sql`'1' || ${name}`
-        : sql`(case when ${starts} then '0' else '1' end || ${name}) collate "C"`;
-  // Walking the index: compare and sort by the indexed name itself (the tier is the same for every row).
-  const walk = q.walkNames === true && (!search || search.tier === 'starting');
+    : search.tier === 'containing' || chunk
+      ? sql`'1' || ${name}`
+      : sql`(case when ${starts} then '0' else '1' end || ${name}) collate "C"`;
   // The chunk starts after the cursor itself.
   const after =
-    !q.after || chunk
-      ? sql`true`
-      : walk
-        ? sql`(${name}, m.id) > (${search ? q.after.sortKey.slice(1) : q.after.sortKey} collate "C", ${q.after.id})`
-        : sql`(${sortKey}, m.id) > (${q.after.sortKey} collate "C", ${q.after.id})`;
-  // Not walking: the rows are found first and sorted, so the sort key must not be the indexed name
-  // (the planner would walk the whole index in order instead).
-  // The chunk comes in name order: the same order asked of it keeps it, so the page stops early.
-  const order = walk
-    ? sql`${name}, m.id`
-    : chunk
-      ? sql`w.name, w.member_id`
-      : search
-        ? sql`${sortKey}, m.id`
-        : sql`(r.search_text || '') collate "C", m.id`;
+    !q.after || chunk ? sql`true` : sql`(${sortKey}, m.id) > (${q.after.sortKey} collate "C", ${q.after.id})`;
+  // The rows are found first and sorted. The chunk comes in name order: the same order asked of it
+  // keeps it, so the page stops early.
+  const order = chunk
+    ? sql`w.name, w.member_id`
+    : search
+      ? sql`${sortKey}, m.id`
+      : sql`(r.search_text || '') collate "C", m.id`;
   const rows = await sql<MemberListRow>`
     select m.id, m.version, r.full_name as "fullName", r.sex, to_char(r.birth_date, 'YYYY-MM-DD') as "birthDate",
       s.status, s.exit_reason as "exitReason", s.unit_id as "unitId", v.code as "unitCode", v.name as "unitName",
@@ -718,11 +706,14 @@ async function findMembersPage(
 const LISTED_UNITS_MAX = 5000;
 
 /**
- * SQL: the period's unit stands in the tree on the day, within the subtree asked for and the
- * reader's scope — tested against the list of those units when there are few enough of them, by a
- * probe of its tree row otherwise.
+ * SQL (`p` being a member_period): the period's unit stands in the tree on the day, within the
+ * subtree asked for and the reader's scope — tested against the list of those units when there are
+ * few enough of them (`listed`), by a probe of its tree row otherwise. Null when no unit stands there.
  */
-async function periodInSubtree(db: Db, q: MemberQuery): Promise<RawBuilder<boolean> | null> {
+export async function periodInSubtree(
+  db: Db,
+  q: Pick<MemberQuery, 'date' | 'scope' | 'underUnitId' | 'listedUnitsMax'>,
+): Promise<{ test: RawBuilder<boolean>; listed: boolean } | null> {
   const paths: string[][] = [];
   if (q.underUnitId !== undefined) paths.push(await pathsOn(db, [q.underUnitId], q.date));
   if (!q.scope.all) paths.push(await pathsOn(db, q.scope.roots, q.date));
@@ -734,12 +725,18 @@ async function periodInSubtree(db: Db, q: MemberQuery): Promise<RawBuilder<boole
       where ${onTheDay} and ${sql.join(within, sql` and `)} limit ${listedMax + 1}`.execute(db);
     if (units.rows.length === 0) return null;
     if (units.rows.length <= listedMax)
-      return sql<boolean>`p.unit_id = any(${units.rows.map((r) => Number(r.id))}::bigint[])`;
+      return {
+        test: sql<boolean>`p.unit_id = any(${units.rows.map((r) => Number(r.id))}::bigint[])`,
+        listed: true,
+      };
   }
-  return sql<boolean>`exists (select 1 from unit_tree t where t.unit_id = p.unit_id and ${sql.join(
-    [onTheDay, ...within],
-    sql` and `,
-  )})`;
+  return {
+    test: sql<boolean>`exists (select 1 from unit_tree t where t.unit_id = p.unit_id and ${sql.join(
+      [onTheDay, ...within],
+      sql` and `,
+    )})`,
+    listed: false,
+  };
 }
 
 /**
@@ -755,9 +752,9 @@ async function findMembersByPeriod(
   q: MemberQuery,
   startsWith: string | null,
 ): Promise<MemberListRow[]> {
-  const inSubtree = await periodInSubtree(db, q);
+  const subtree = await periodInSubtree(db, q);
   // No unit stands in the subtree on the day.
-  if (!inSubtree) return [];
+  if (!subtree) return [];
   const starts =
     startsWith === null ? sql`true` : sql`p.name >= ${startsWith} and p.name < ${`${startsWith}\u{10FFFF}`}`;
   const cursorKey = q.after && (startsWith === null ? q.after.sortKey : q.after.sortKey.slice(1));
@@ -769,7 +766,7 @@ async function findMembersByPeriod(
       from member_period p
       where p.valid @> ${q.date}::date
         and p.status = any(${[...q.statuses]}::text[])
-        and ${inSubtree}
+        and ${subtree.test}
         and ${q.sex === undefined ? sql`true` : sql`p.sex = ${q.sex}`}
         and ${starts}
         and ${after}
