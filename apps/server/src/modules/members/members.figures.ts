@@ -692,7 +692,27 @@ export async function workList(
   // all three sorted every member of a province lacking a field to show the first 200 deadlines
   // (4.4 s at 6 M members); deadlines are walked in order of their due day.
   const kinds: Array<(limit: number) => ReturnType<typeof sql<Omit<WorkItem, 'overdue'>>>> = [
-    (limit) => sql`
+    // A subtree of listed units: each deadline due is placed by its member's period of the day and
+    // the unit tested in the list (one probe), and only those in the subtree read their record.
+    // Through the span, the tree row and the record, each of the 3.3 k deadlines due nationally
+    // within 30 days cost three probes (69 ms for a province at 6.3 M members).
+    (limit) =>
+      periods?.listed
+        ? sql`
+      with d as materialized (
+        select d.member_id, d.kind, d.since, d.due, p.unit_id
+        from member_deadline d
+        join member_period p on p.member_id = d.member_id and p.valid @> ${day}::date
+        where d.due <= ${horizon}::date and ${periods.test}
+      )
+      select d.member_id as "memberId", r.full_name as "fullName", d.unit_id as "unitId", v.code as "unitCode",
+        d.kind, to_char(d.since, 'YYYY-MM-DD') as since, to_char(d.due, 'YYYY-MM-DD') as due, null::text[] as missing
+      from d
+      join unit_version v on v.unit_id = d.unit_id and v.superseded_at is null and v.valid @> ${day}::date
+      join member_record r on r.member_id = d.member_id and r.superseded_at is null and r.valid @> ${day}::date
+      order by d.due, d.kind, r.full_name, d.member_id
+      limit ${limit}`
+        : sql`
       select d.member_id as "memberId", r.full_name as "fullName", s.unit_id as "unitId", v.code as "unitCode",
         d.kind, to_char(d.since, 'YYYY-MM-DD') as since, to_char(d.due, 'YYYY-MM-DD') as due, null::text[] as missing
       from member_deadline d

@@ -85,15 +85,29 @@ describe('the work list', () => {
       effectiveFrom: '2025-01-01',
       fields: { birthPlace: 'Huế', homeTown: 'Huế', residence: 'Huế', education: 'bachelor' },
     });
+    // Outside the province, as overdue and as incomplete: listed for the whole organization only.
+    const outside = await buildMember(t.ctx, {
+      unitId: tree.cellA,
+      fullName: 'Ngoài Văn Tỉnh',
+      admitted: '2015-04-01',
+    });
     const lacking = async (asOf: string, unit?: number) => {
       const res = await t.inject({
         method: 'GET',
         url: `/api/v1/work-list?asOf=${asOf}&horizonDays=0&limit=1000${unit ? `&unit=${unit}` : ''}`,
       });
       expect(res.statusCode, res.body).toBe(200);
-      return (res.json().items as Array<{ memberId: number; kind: string; missing: string[] | null }>)
-        .filter((i) => i.kind === 'missing_fields' && [vu, an, completed].includes(i.memberId))
-        .map((i) => [i.memberId, i.missing]);
+      const items = res.json().items as Array<{ memberId: number; kind: string; missing: string[] | null }>;
+      const mine = items.filter((i) => [vu, an, completed].includes(i.memberId));
+      expect(
+        [...new Set(items.filter((i) => i.memberId === outside).map((i) => i.kind))].sort(),
+        asOf,
+      ).toEqual(unit === undefined && asOf > '2016-04-01' ? ['missing_fields', 'recognition'] : []);
+      // Never recognized: each one's probation review is overdue since 2016, first in the list.
+      expect(mine.filter((i) => i.kind === 'recognition').map((i) => i.memberId)).toEqual(
+        asOf < '2016-04-01' ? [] : [an, completed, vu],
+      );
+      return mine.filter((i) => i.kind === 'missing_fields').map((i) => [i.memberId, i.missing]);
     };
     const missing = ['birthPlace', 'homeTown', 'residence', 'education'];
     const today = [
