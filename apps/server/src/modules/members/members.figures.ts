@@ -702,16 +702,24 @@ export async function workList(
       with d as materialized (
         select d.member_id, d.kind, d.since, d.due, p.unit_id
         from member_deadline d
-        join member_period p on p.member_id = d.member_id and p.valid @> ${day}::date
+        -- A probe per deadline: joined, the planner read every period of the province's units instead.
+        cross join lateral (select p.unit_id from member_period p
+          where p.member_id = d.member_id and p.valid @> ${day}::date limit 1) p
         where d.due <= ${horizon}::date and ${periods.test}
+      ),
+      page as (
+        select d.*, r.full_name from d
+        join member_record r on r.member_id = d.member_id and r.superseded_at is null and r.valid @> ${day}::date
+        order by d.due, d.kind, r.full_name, d.member_id
+        limit ${limit}
       )
-      select d.member_id as "memberId", r.full_name as "fullName", d.unit_id as "unitId", v.code as "unitCode",
-        d.kind, to_char(d.since, 'YYYY-MM-DD') as since, to_char(d.due, 'YYYY-MM-DD') as due, null::text[] as missing
-      from d
-      join unit_version v on v.unit_id = d.unit_id and v.superseded_at is null and v.valid @> ${day}::date
-      join member_record r on r.member_id = d.member_id and r.superseded_at is null and r.valid @> ${day}::date
-      order by d.due, d.kind, r.full_name, d.member_id
-      limit ${limit}`
+      -- The unit's code for the page's rows only: joined before, every unit was hashed (32 ms).
+      select page.member_id as "memberId", page.full_name as "fullName", page.unit_id as "unitId", v.code as "unitCode",
+        page.kind, to_char(page.since, 'YYYY-MM-DD') as since, to_char(page.due, 'YYYY-MM-DD') as due,
+        null::text[] as missing
+      from page
+      join unit_version v on v.unit_id = page.unit_id and v.superseded_at is null and v.valid @> ${day}::date
+      order by page.due, page.kind, page.full_name, page.member_id`
         : sql`
       select d.member_id as "memberId", r.full_name as "fullName", s.unit_id as "unitId", v.code as "unitCode",
         d.kind, to_char(d.since, 'YYYY-MM-DD') as since, to_char(d.due, 'YYYY-MM-DD') as due, null::text[] as missing
@@ -760,14 +768,18 @@ export async function workList(
             select p.member_id, p.unit_id from member_period p
             where p.incomplete and p.valid @> ${day}::date and p.status in ('probationary', 'official')
               and ${periods.test}
+          ),
+          page as (
+            select c.member_id, c.unit_id, r.full_name, ${missing} as missing from c
+            join member_record r on r.member_id = c.member_id and r.superseded_at is null and r.valid @> ${day}::date
+            order by r.full_name, c.member_id
+            limit ${limit}
           )
-          select c.member_id as "memberId", r.full_name as "fullName", c.unit_id as "unitId", v.code as "unitCode",
-            'missing_fields' as kind, null as since, null as due, ${missing} as missing
-          from c
-          join unit_version v on v.unit_id = c.unit_id and v.superseded_at is null and v.valid @> ${day}::date
-          join member_record r on r.member_id = c.member_id and r.superseded_at is null and r.valid @> ${day}::date
-          order by r.full_name, c.member_id
-          limit ${limit}`;
+          select page.member_id as "memberId", page.full_name as "fullName", page.unit_id as "unitId",
+            v.code as "unitCode", 'missing_fields' as kind, null as since, null as due, page.missing
+          from page
+          join unit_version v on v.unit_id = page.unit_id and v.superseded_at is null and v.valid @> ${day}::date
+          order by page.full_name, page.member_id`;
       return sql`
       select s.member_id as "memberId", r.full_name as "fullName", s.unit_id as "unitId", v.code as "unitCode",
         'missing_fields' as kind, null as since, null as due, ${missing} as missing
