@@ -817,10 +817,8 @@ export async function generateMembers(
     );
   // The member lists' periods (0021), which the disabled triggers would have derived batch by batch.
   await sql`insert into member_period (member_id, valid, unit_id, status, sex, name, incomplete)
-    select s.member_id, s.valid * r.valid, s.unit_id, s.status, r.sex, r.search_text, rb_record_incomplete(r)
-    from member_span s
-    join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid
-    where s.member_id between ${memberId - o.members + 1} and ${memberId}`.execute(db);
+    select member_id, valid, unit_id, status, sex, name, incomplete from member_period_derived
+    where member_id between ${memberId - o.members + 1} and ${memberId}`.execute(db);
   await setDerivingTriggers(db, true);
   const insertMs = performance.now() - t;
   o.log(

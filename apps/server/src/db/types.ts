@@ -77,6 +77,8 @@ export interface MemberPeriodTable {
   sex: string | null;
   /** The record's search_text (names folded), in collation "C". */
   name: string;
+  /** The record lacks a built-in field the work list asks for. */
+  incomplete: boolean;
 }
 
 /** A timestamptz the database fills in (now()) unless given. */

@@ -28,20 +28,23 @@ create function rb_record_incomplete(r member_record) returns boolean language s
     or r.residence is null or r.education is null
 $$;
 
--- One member's periods, or many members' (an import's): spans cut by the record versions in force.
+-- Each span cut by the record versions in force over it: what member_period holds, derived.
+create view member_period_derived as
+select s.member_id, s.valid * r.valid as valid, s.unit_id, s.status, r.sex, r.search_text as name,
+  rb_record_incomplete(r) as incomplete
+from member_span s
+join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid;
+
+-- One member's periods, or many members' (an import's), derived again.
 create function rb_member_periods_refresh(members bigint[]) returns void language sql as $$
   delete from member_period where member_id = any(members);
   insert into member_period (member_id, valid, unit_id, status, sex, name, incomplete)
-  select s.member_id, s.valid * r.valid, s.unit_id, s.status, r.sex, r.search_text, rb_record_incomplete(r)
-  from member_span s
-  join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid
-  where s.member_id = any(members);
+  select member_id, valid, unit_id, status, sex, name, incomplete from member_period_derived
+  where member_id = any(members);
 $$;
 
 insert into member_period (member_id, valid, unit_id, status, sex, name, incomplete)
-select s.member_id, s.valid * r.valid, s.unit_id, s.status, r.sex, r.search_text, rb_record_incomplete(r)
-from member_span s
-join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid;
+select member_id, valid, unit_id, status, sex, name, incomplete from member_period_derived;
 
 -- The walk of a large subtree, and of the whole organization: names in order, index only.
 create index member_period_by_name on member_period (name, member_id) include (valid, unit_id, status);
@@ -60,38 +63,32 @@ drop index member_record_by_name;
 analyze member_period;
 
 -- Once per statement, with the rows it changed: an import writes 100 k members' spans in one.
--- Transition tables allow one event per trigger, hence one function per kind of change.
-create function rb_member_period_inserted() returns trigger language plpgsql as $$
+-- A statement has the transition tables of its kind of change only.
+create function rb_member_period_changed() returns trigger language plpgsql as $$
 begin
-  perform rb_member_periods_refresh(array(select distinct member_id from new_rows));
-  return null;
-end
-$$;
-create function rb_member_period_deleted() returns trigger language plpgsql as $$
-begin
-  perform rb_member_periods_refresh(array(select distinct member_id from old_rows));
-  return null;
-end
-$$;
-create function rb_member_period_updated() returns trigger language plpgsql as $$
-begin
-  perform rb_member_periods_refresh(array(
-    select member_id from old_rows union select member_id from new_rows));
+  if tg_op = 'INSERT' then
+    perform rb_member_periods_refresh(array(select distinct member_id from new_rows));
+  elsif tg_op = 'DELETE' then
+    perform rb_member_periods_refresh(array(select distinct member_id from old_rows));
+  else
+    perform rb_member_periods_refresh(array(select member_id from old_rows union select member_id from new_rows));
+  end if;
   return null;
 end
 $$;
 
+-- Transition tables allow one event per trigger.
 create trigger member_span_period_insert after insert on member_span
-  referencing new table as new_rows for each statement execute function rb_member_period_inserted();
+  referencing new table as new_rows for each statement execute function rb_member_period_changed();
 create trigger member_span_period_update after update on member_span
   referencing old table as old_rows new table as new_rows
-  for each statement execute function rb_member_period_updated();
+  for each statement execute function rb_member_period_changed();
 create trigger member_span_period_delete after delete on member_span
-  referencing old table as old_rows for each statement execute function rb_member_period_deleted();
+  referencing old table as old_rows for each statement execute function rb_member_period_changed();
 create trigger member_record_period_insert after insert on member_record
-  referencing new table as new_rows for each statement execute function rb_member_period_inserted();
+  referencing new table as new_rows for each statement execute function rb_member_period_changed();
 create trigger member_record_period_update after update on member_record
   referencing old table as old_rows new table as new_rows
-  for each statement execute function rb_member_period_updated();
+  for each statement execute function rb_member_period_changed();
 create trigger member_record_period_delete after delete on member_record
-  referencing old table as old_rows for each statement execute function rb_member_period_deleted();
+  referencing old table as old_rows for each statement execute function rb_member_period_changed();

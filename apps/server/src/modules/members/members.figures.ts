@@ -680,11 +680,7 @@ export async function workList(
     scope,
     ...(args.unitId !== undefined && { unitId: args.unitId }),
   });
-  const periods = await periodInSubtree(ctx.db, {
-    date: day,
-    scope,
-    ...(args.unitId !== undefined && { underUnitId: args.unitId }),
-  });
+  const periods = await periodInSubtree(ctx.db, day, args.unitId === undefined && scope.all ? null : within);
   const horizon = addDays(day, args.horizonDays);
   const required = ctx.rules.members.pack.customFields.filter((f) => f.required).map((f) => f.code);
   // The items in their order — dated deadlines by due day, then transfers waiting, then records

@@ -706,23 +706,22 @@ async function findMembersPage(
 const LISTED_UNITS_MAX = 5000;
 
 /**
- * SQL (`p` being a member_period): the period's unit stands in the tree on the day, within the
- * subtree asked for and the reader's scope — tested against the list of those units when there are
- * few enough of them (`listed`), by a probe of its tree row otherwise. Null when no unit stands there.
+ * SQL (`p` being a member_period): the period's unit stands in the tree on the day and meets
+ * `within` (a condition on its path `t.path`, from withinSubtreeOn: the subtree asked for and the
+ * reader's scope; null for the whole organization) — tested against the list of those units when
+ * there are few enough of them (`listed`), by a probe of its tree row otherwise. Null when no unit
+ * stands there.
  */
 export async function periodInSubtree(
   db: Db,
-  q: Pick<MemberQuery, 'date' | 'scope' | 'underUnitId' | 'listedUnitsMax'>,
+  day: IsoDate,
+  within: RawBuilder<boolean> | null,
+  listedMax = LISTED_UNITS_MAX,
 ): Promise<{ test: RawBuilder<boolean>; listed: boolean } | null> {
-  const paths: string[][] = [];
-  if (q.underUnitId !== undefined) paths.push(await pathsOn(db, [q.underUnitId], q.date));
-  if (!q.scope.all) paths.push(await pathsOn(db, q.scope.roots, q.date));
-  const within = paths.map((p) => sql<boolean>`t.path <@ any(${p}::ltree[])`);
-  const onTheDay = sql<boolean>`t.valid @> ${q.date}::date`;
-  const listedMax = q.listedUnitsMax ?? LISTED_UNITS_MAX;
-  if (within.length > 0) {
+  const inTree = sql<boolean>`t.valid @> ${day}::date and ${within ?? sql<boolean>`true`}`;
+  if (within) {
     const units = await sql<{ id: number }>`select t.unit_id as id from unit_tree t
-      where ${onTheDay} and ${sql.join(within, sql` and `)} limit ${listedMax + 1}`.execute(db);
+      where ${inTree} limit ${listedMax + 1}`.execute(db);
     if (units.rows.length === 0) return null;
     if (units.rows.length <= listedMax)
       return {
@@ -731,10 +730,7 @@ export async function periodInSubtree(
       };
   }
   return {
-    test: sql<boolean>`exists (select 1 from unit_tree t where t.unit_id = p.unit_id and ${sql.join(
-      [onTheDay, ...within],
-      sql` and `,
-    )})`,
+    test: sql<boolean>`exists (select 1 from unit_tree t where t.unit_id = p.unit_id and ${inTree})`,
     listed: false,
   };
 }
@@ -752,7 +748,14 @@ async function findMembersByPeriod(
   q: MemberQuery,
   startsWith: string | null,
 ): Promise<MemberListRow[]> {
-  const subtree = await periodInSubtree(db, q);
+  const within =
+    q.underUnitId === undefined && q.scope.all
+      ? null
+      : await withinSubtreeOn(db, sql`t.path`, q.date, {
+          scope: q.scope,
+          ...(q.underUnitId !== undefined && { unitId: q.underUnitId }),
+        });
+  const subtree = await periodInSubtree(db, q.date, within, q.listedUnitsMax);
   // No unit stands in the subtree on the day.
   if (!subtree) return [];
   const starts =
