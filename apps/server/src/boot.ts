@@ -23,7 +23,14 @@ export async function boot(config: Config): Promise<{ ctx: AppContext; handle: D
     throw error;
   }
   return {
-    ctx: createContext({ db: handle.db, engine: handle.engine, bulk: handle.bulk, rules, config }),
+    ctx: createContext({
+      db: handle.db,
+      engine: handle.engine,
+      bulk: handle.bulk,
+      copyOut: handle.copyOut,
+      rules,
+      config,
+    }),
     handle,
   };
 }

@@ -417,6 +417,7 @@ async function runEngine(engine: EngineName, options: Options): Promise<EngineRe
       db,
       engine,
       bulk: handle.bulk,
+      copyOut: handle.copyOut,
       rules: new KindRules(DEFAULT_RULE_PACK),
       config: { ...loadConfig({}), timeZone: 'UTC' },
     });

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
-import { Kysely, PostgresDialect } from 'kysely';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { type CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from './types.js';
 
 /**
@@ -62,31 +62,150 @@ export function serverCopy(client: pg.PoolClient): CopyIn {
   };
 }
 
-/** COPY on PGlite: the worker runs it on the one session, which the caller holds. */
-export function pgliteCopy(worker: Worker): CopyIn {
+/** What the PGlite worker answers to a COPY request (pglite-worker.js). */
+interface WorkerAnswer {
+  type: string;
+  id?: number;
+  rows?: number;
+  bytes?: Uint8Array;
+  message?: string;
+  code?: string;
+}
+
+/** Sends the worker one COPY request and waits for the answer with the same id. */
+function workerRequests(worker: Worker) {
   let next = 0;
-  return async (table, columns, rows) => {
-    if (rows.length === 0) return 0;
+  return (request: Record<string, unknown>, transfer: ArrayBuffer[] = []) => {
     const id = (next += 1);
-    const bytes = new TextEncoder().encode(copyCsv(rows));
-    return new Promise<number>((resolve, reject) => {
-      const onMessage = (m: {
-        type: string;
-        id?: number;
-        rows?: number;
-        message?: string;
-        code?: string;
-      }) => {
+    return new Promise<WorkerAnswer>((resolve, reject) => {
+      const onMessage = (m: WorkerAnswer) => {
         if (m.id !== id) return;
         worker.off('message', onMessage);
-        if (m.type === 'copied') resolve(m.rows ?? rows.length);
-        else reject(Object.assign(new Error(m.message ?? 'COPY failed'), { code: m.code }));
+        if (m.type === 'copy_failed')
+          reject(Object.assign(new Error(m.message ?? 'COPY failed'), { code: m.code }));
+        else resolve(m);
       };
       worker.on('message', onMessage);
-      worker.postMessage({ type: 'copy', id, sql: copyStatement(table, columns, `'/dev/blob'`), bytes }, [
-        bytes.buffer,
-      ]);
+      worker.postMessage({ ...request, id }, transfer);
     });
+  };
+}
+
+/** COPY on PGlite: the worker runs it on the one session, which the caller holds. */
+export function pgliteCopy(worker: Worker): CopyIn {
+  const ask = workerRequests(worker);
+  return async (table, columns, rows) => {
+    if (rows.length === 0) return 0;
+    const bytes = new TextEncoder().encode(copyCsv(rows));
+    const answer = await ask({ type: 'copy', sql: copyStatement(table, columns, `'/dev/blob'`), bytes }, [
+      bytes.buffer as ArrayBuffer,
+    ]);
+    return answer.rows ?? rows.length;
+  };
+}
+
+/**
+ * Reads a query's rows as CSV text (`COPY (query) TO …`, RFC 4180 quoting, `\n` line ends, null
+ * as an empty field), in chunks as the engine writes them. The database formats the values, so no
+ * row is ever parsed into an object: a national export spends its time in the query alone.
+ */
+export type CopyOut = (query: CompiledQuery, options?: CopyOutOptions) => AsyncGenerator<Uint8Array>;
+
+export interface CopyOutOptions {
+  /** Planner settings for this one statement (`SET LOCAL`, in a transaction of its own). */
+  settings?: Record<string, string>;
+}
+
+/** `SET LOCAL` statements for the settings asked, their names checked. */
+function settingStatements(settings: Record<string, string> | undefined): string[] {
+  return Object.entries(settings ?? {}).map(([name, value]) => {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`not a setting: ${name}`);
+    return `set local ${name} = ${pg.escapeLiteral(value)}`;
+  });
+}
+
+/** A parameter's text as pg sends it: arrays as PostgreSQL array literals, objects as JSON. */
+function parameterText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value))
+    return `{${value
+      .map((item) => {
+        const text = parameterText(item);
+        return text === null ? 'NULL' : `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+      })
+      .join(',')}}`;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * The query with its parameters written in as literals: COPY takes no parameters. Each value is
+ * written as the driver would send it (pg's own text form, quoted), so `$1::date`, `$2::bigint[]`
+ * and an untyped `$3` read exactly as they did as parameters. Quoted literals and identifiers and
+ * comments in the query's text are passed over: a `$1` inside them is not a parameter.
+ */
+export function inlineParameters(query: CompiledQuery): string {
+  const literal = (value: unknown) => {
+    const text = parameterText(value);
+    return text === null ? 'null' : pg.escapeLiteral(text);
+  };
+  return query.sql.replace(
+    /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\$(\d+)/g,
+    (match, index: string | undefined) => {
+      if (index === undefined) return match;
+      const position = Number(index) - 1;
+      if (position >= query.parameters.length) throw new Error(`no parameter $${index}`);
+      return literal(query.parameters[position]);
+    },
+  );
+}
+
+/**
+ * COPY … TO STDOUT on a PostgreSQL server, on a connection of its own (pg-copy-streams): the bytes
+ * come as the server sends them, so memory holds a chunk, not the file. A reader that stops early
+ * leaves the connection in the middle of a COPY: it is closed, not handed back to the pool.
+ */
+export function serverCopyOut(pool: pg.Pool): CopyOut {
+  return async function* (query, options) {
+    const client = await pool.connect();
+    let finished = false;
+    try {
+      const settings = settingStatements(options?.settings);
+      if (settings.length) {
+        await client.query('begin');
+        for (const statement of settings) await client.query(statement);
+      }
+      const stream = client.query(copyTo(`copy (${inlineParameters(query)}) to stdout with (format csv)`));
+      for await (const chunk of stream) yield chunk as Uint8Array;
+      if (settings.length) await client.query('commit');
+      finished = true;
+    } finally {
+      client.release(finished ? undefined : new Error('COPY TO stopped before its end'));
+    }
+  };
+}
+
+/**
+ * `COPY … TO '/dev/blob'` on PGlite, run by the worker, while the caller holds the one connection
+ * (so no other request's transaction is open in the session meanwhile). PGlite hands the whole
+ * result over at once: callers keep each query to a bounded number of rows (a batch).
+ */
+export function pgliteCopyOut(pool: pg.Pool, worker: Worker): CopyOut {
+  const ask = workerRequests(worker);
+  return async function* (query, options) {
+    const client = await pool.connect();
+    let answer: WorkerAnswer;
+    try {
+      answer = await ask({
+        type: 'copy_out',
+        sql: `copy (${inlineParameters(query)}) to '/dev/blob' with (format csv)`,
+        settings: settingStatements(options?.settings),
+      });
+    } finally {
+      client.release();
+    }
+    if (answer.bytes?.length) yield answer.bytes;
   };
 }
 

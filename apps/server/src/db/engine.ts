@@ -5,7 +5,15 @@ import { Worker } from 'node:worker_threads';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { type BulkSession, pgliteCopy, serverCopy, withBulkSession } from './copy.js';
+import {
+  type BulkSession,
+  type CopyOut,
+  pgliteCopy,
+  pgliteCopyOut,
+  serverCopy,
+  serverCopyOut,
+  withBulkSession,
+} from './copy.js';
 import { DataDirLock } from './data-dir-lock.js';
 import type { Database } from './types.js';
 
@@ -17,6 +25,8 @@ export interface DatabaseHandle {
   engine: EngineName;
   /** A connection held alone, with COPY (db/copy.ts): bulk imports write through it. */
   bulk<T>(work: (session: BulkSession) => Promise<T>): Promise<T>;
+  /** A query's rows as CSV, formatted by the database (db/copy.ts): the member export reads through it. */
+  copyOut: CopyOut;
   close(): Promise<void>;
 }
 
@@ -66,6 +76,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       db,
       engine: 'postgres',
       bulk: (work) => withBulkSession(pool, serverCopy, work),
+      copyOut: serverCopyOut(pool),
       close: () => db.destroy(),
     };
   }
@@ -107,6 +118,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
     db,
     engine: 'pglite',
     bulk: (work) => withBulkSession(pool, () => copy, work),
+    copyOut: pgliteCopyOut(pool, worker),
     async close() {
       if (closed) return;
       closed = true;

@@ -43,6 +43,29 @@ parentPort.on('message', async (message) => {
     }
     return;
   }
+  if (message?.type === 'copy_out') {
+    // Rows read out as CSV for db/copy.ts (COPY … TO '/dev/blob'), with planner settings for this
+    // statement alone when asked (SET LOCAL, in a transaction of its own: the caller holds the
+    // socket connection, idle, so no other transaction is open in the session).
+    try {
+      const run = async (tx) => {
+        for (const statement of message.settings) await tx.exec(statement);
+        return tx.query(message.sql);
+      };
+      const result = message.settings.length ? await db.transaction(run) : await db.query(message.sql);
+      // No blob when the query found no rows.
+      const bytes = result.blob ? new Uint8Array(await result.blob.arrayBuffer()) : new Uint8Array(0);
+      parentPort.postMessage({ type: 'copied_out', id: message.id, bytes }, [bytes.buffer]);
+    } catch (error) {
+      parentPort.postMessage({
+        type: 'copy_failed',
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+        code: error?.code,
+      });
+    }
+    return;
+  }
   if (message?.type !== 'stop') return;
   try {
     await server?.stop();

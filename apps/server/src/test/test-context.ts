@@ -20,6 +20,7 @@ export async function createTestContext(
     db: handle.db,
     engine: handle.engine,
     bulk: handle.bulk,
+    copyOut: handle.copyOut,
     rules: new KindRules(DEFAULT_RULE_PACK),
     // A folder of its own: imports keep uploaded files there, named by job id, and test files run
     // in parallel, each with its own database and so its own job 1.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
 import type { DatabaseHandle } from '../../db/engine.js';
 import { memberVersion } from '../members/members.repository.js';
-import { recordEvent } from '../members/members.service.js';
+import { createMember, recordEvent } from '../members/members.service.js';
 import { buildMember, buildSmallTree, createTestContext, TEST_OPERATOR } from '../../test/test-context.js';
 import { exportMembers, exportRows, type MemberExportQuery, memberSelection } from './members-export.js';
 
@@ -34,15 +34,20 @@ afterAll(async () => handle?.close());
 
 async function text(q: Omit<MemberExportQuery, 'format' | 'asOf'>): Promise<string> {
   const file = await exportMembers(ctx, TEST_OPERATOR, { asOf: '2026-11-25', format: 'csv', ...q }, 'en');
-  let out = '';
-  for await (const chunk of file.body) out += String(chunk);
-  return out;
+  return await read(file.body);
+}
+
+/** The whole file as text: decoded once, as a chunk may end inside a character. */
+async function read(body: AsyncIterable<Buffer | string>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 describe('the member export’s batches (PGlite) and cursor chunks (server)', () => {
   it('gives the same file however many rows one query or one chunk may answer', async () => {
     const whole = await text({ columns: ['id', 'fullName', 'unit', 'status', 'admissionDate'] });
-    const lines = whole.trimEnd().split('\r\n');
+    const lines = whole.trimEnd().split('\n');
     expect(lines).toHaveLength(1 + 13);
     // Two of the name in one cell (a page may end between them), one in another.
     expect(lines.slice(1).filter((l) => l.includes('Phạm Văn An'))).toHaveLength(3);
@@ -55,8 +60,8 @@ describe('the member export’s batches (PGlite) and cursor chunks (server)', ()
 
   it('writes only the columns asked for', async () => {
     const narrow = await text({ columns: ['fullName'], batchRows: 4 });
-    expect(narrow.trimEnd().split('\r\n')[0]).toBe('\uFEFFFull name');
-    expect(narrow.trimEnd().split('\r\n')).toHaveLength(14);
+    expect(narrow.trimEnd().split('\n')[0]).toBe('\uFEFFFull name');
+    expect(narrow.trimEnd().split('\n')).toHaveLength(14);
   });
 
   it('lets go of its reads when the reader stops early, again and again', async () => {
@@ -75,7 +80,7 @@ describe('the member export’s batches (PGlite) and cursor chunks (server)', ()
       }
       expect(read).toBe(3);
     }
-    expect((await text({ columns: ['fullName'] })).trimEnd().split('\r\n')).toHaveLength(14);
+    expect((await text({ columns: ['fullName'] })).trimEnd().split('\n')).toHaveLength(14);
   });
 
   it('dates the membership from the start of each status, across the spans an exemption splits', async () => {
@@ -99,13 +104,44 @@ describe('the member export’s batches (PGlite) and cursor chunks (server)', ()
         { asOf, format: 'csv', columns, batchRows: 2 },
         'en',
       );
-      let out = '';
-      for await (const chunk of file.body) out += String(chunk);
-      return out.split('\r\n').find((line) => line.startsWith(`${id},`));
+      return (await read(file.body)).split('\n').find((line) => line.startsWith(`${id},`));
     };
     expect(await row('2026-11-25')).toBe(`${id},2019-03-10,2019-03-10,2020-03-10`);
     expect(await row('2022-03-31')).toBe(`${id},2019-03-10,2019-03-10,2020-03-10`);
     // Still probationary: no official date yet.
     expect(await row('2019-12-31')).toBe(`${id},2019-03-10,2019-03-10,`);
+  });
+
+  it('writes what a spreadsheet would run as a formula behind a quote, and codes by their names', async () => {
+    const { memberId } = await createMember(ctx, TEST_OPERATOR, {
+      record: {
+        fullName: 'Lê Thị Công Thức',
+        birthDate: '1991-02-03',
+        sex: 'female',
+        profession: '=HYPERLINK("http://example.invalid","x")',
+        residence: '+84 Hà Nội',
+        homeTown: '@Huế',
+        birthPlace: '-1',
+      },
+      event: {
+        type: 'admission',
+        date: '2021-04-05',
+        unitId: tree.cellB,
+        details: { ceremonyDate: '2021-04-05' },
+      },
+    });
+    const columns = ['id', 'profession', 'residence', 'homeTown', 'birthPlace', 'sex', 'status'];
+    for (const batchRows of [undefined, 1]) {
+      const file = await exportMembers(
+        ctx,
+        TEST_OPERATOR,
+        { asOf: '2026-11-25', format: 'csv', columns, ...(batchRows && { batchRows }) },
+        'vi',
+      );
+      const line = (await read(file.body)).split('\n').find((l) => l.startsWith(`${memberId},`));
+      expect(line).toBe(
+        `${memberId},"'=HYPERLINK(""http://example.invalid"",""x"")",'+84 Hà Nội,'@Huế,'-1,Nữ,dự bị`,
+      );
+    }
   });
 });
