@@ -15,9 +15,10 @@ describe('database engine', () => {
     expect(await migrationLevel(handle.db)).toBe(await latestMigration());
   });
 
-  it('opens sessions without Memoize (its cache was sized for millions of rows on a page of 51)', async () => {
-    const rows = await sql<{ v: string }>`select current_setting('enable_memoize') as v`.execute(handle.db);
-    expect(rows.rows[0]!.v).toBe('off');
+  it('opens sessions without Memoize (its cache was sized for millions of rows on a page of 51) and without JIT', async () => {
+    const rows = await sql<{ memoize: string; jit: string }>`
+      select current_setting('enable_memoize') as memoize, current_setting('jit') as jit`.execute(handle.db);
+    expect(rows.rows[0]).toEqual({ memoize: 'off', jit: 'off' });
   });
 
   it('folds names for search the way each script needs', async () => {

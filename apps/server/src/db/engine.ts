@@ -49,16 +49,22 @@ pg.types.setTypeParser(1016 as never, (v: string) => parseBigintArray(v).map(Num
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 /**
- * Settings of every session the product opens. Memoize is off: the planner sizes its cache by the
- * number of distinct keys it expects, and for a page of a national list (a LIMIT over millions of
- * rows) it expected millions — setting up that cache took 135 ms for a 51-row page that otherwise
- * takes 4 ms (6 M members, work_mem 64 MB; measured with EXPLAIN ANALYZE). The lists and counts here
- * look up few rows by index, where a cache gains little.
+ * Settings of every session the product opens.
+ * - Memoize is off: the planner sizes its cache by the number of distinct keys it expects, and for
+ *   a page of a national list (a LIMIT over millions of rows) it expected millions — setting up
+ *   that cache took 135 ms for a 51-row page that otherwise takes 4 ms (6 M members, work_mem
+ *   64 MB; measured with EXPLAIN ANALYZE). The lists and counts here look up few rows by index,
+ *   where a cache gains little.
+ * - JIT compilation is off (a server's; PGlite has none): it starts on the planner's estimate of a
+ *   query's cost, and a few estimates here are far off. The work list's transfers in transit, say,
+ *   estimated at 64 k spans on a day that had none, took 11 ms to compile for 0.06 ms of work
+ *   (6.3 M members, PostgreSQL 15); a province's work list went from 65 to 37 ms.
  */
 function configureSessions(pool: pg.Pool): pg.Pool {
   pool.on('connect', (client) => {
     // Queued on the client before any query the pool hands it out for.
     client.query('set enable_memoize = off').catch(() => undefined);
+    client.query('set jit = off').catch(() => undefined);
   });
   return pool;
 }
