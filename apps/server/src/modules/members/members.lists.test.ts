@@ -4,6 +4,7 @@ import { createTestApp } from '../../test/test-app.js';
 import { buildMember, buildSmallTree, buildUnit } from '../../test/test-context.js';
 import { TEST_OPERATOR } from '../../test/test-context.js';
 import { refreshRollupUnits } from './member-rollup.js';
+import { workList } from './members.figures.js';
 import { EVERYWHERE } from '../access/actor.js';
 import { findMembers, type MemberQuery, memberVersion } from './members.repository.js';
 import { changeRecord } from './members.service.js';
@@ -101,6 +102,16 @@ describe('the work list', () => {
       });
       expect(res.statusCode, res.body).toBe(200);
       const items = res.json().items as Array<{ memberId: number; kind: string; missing: string[] | null }>;
+      // A subtree's deadlines are found from its members' periods when it is small, from the
+      // nation's deadlines due when it is large: the same items either way.
+      const asLarge = await workList(t.ctx, TEST_OPERATOR, {
+        asOf,
+        horizonDays: 0,
+        limit: 1000,
+        smallSubtreeUnits: 0,
+        ...(unit !== undefined && { unitId: unit }),
+      });
+      expect(asLarge, `${asOf} read as a large subtree`).toEqual(items);
       const mine = items.filter((i) => [vu, an, completed].includes(i.memberId));
       expect(
         [...new Set(items.filter((i) => i.memberId === outside).map((i) => i.kind))].sort(),

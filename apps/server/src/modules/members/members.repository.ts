@@ -709,15 +709,15 @@ const LISTED_UNITS_MAX = 5000;
  * SQL (`p` being a member_period): the period's unit stands in the tree on the day and meets
  * `within` (a condition on its path `t.path`, from withinSubtreeOn: the subtree asked for and the
  * reader's scope; null for the whole organization) — tested against the list of those units when
- * there are few enough of them (`listed`), by a probe of its tree row otherwise. Null when no unit
- * stands there.
+ * there are few enough of them (`listed`, with their number in `units`), by a probe of its tree row
+ * otherwise. Null when no unit stands there.
  */
 export async function periodInSubtree(
   db: Db,
   day: IsoDate,
   within: RawBuilder<boolean> | null,
   listedMax = LISTED_UNITS_MAX,
-): Promise<{ test: RawBuilder<boolean>; listed: boolean } | null> {
+): Promise<{ test: RawBuilder<boolean>; listed: boolean; units: number } | null> {
   const inTree = sql<boolean>`t.valid @> ${day}::date and ${within ?? sql<boolean>`true`}`;
   if (within) {
     const units = await sql<{ id: number }>`select t.unit_id as id from unit_tree t
@@ -727,11 +727,13 @@ export async function periodInSubtree(
       return {
         test: sql<boolean>`p.unit_id = any(${units.rows.map((r) => Number(r.id))}::bigint[])`,
         listed: true,
+        units: units.rows.length,
       };
   }
   return {
     test: sql<boolean>`exists (select 1 from unit_tree t where t.unit_id = p.unit_id and ${inTree})`,
     listed: false,
+    units: Infinity,
   };
 }
 
