@@ -14,7 +14,13 @@ import {
   TEST_OPERATOR,
   uniqueCode,
 } from '../../test/test-context.js';
-import { extendHorizon, refreshRollupUnits } from './member-rollup.js';
+import {
+  extendHorizon,
+  FLOW_EVENT_TYPES,
+  FLOW_KINDS,
+  flowKind,
+  refreshRollupUnits,
+} from './member-rollup.js';
 import {
   countFlowsDirectly,
   countStockDirectly,
@@ -195,6 +201,12 @@ async function provinceWithCell(name: string): Promise<{ p: number; c: number; c
   return { p, c, cell };
 }
 describe('member roll-ups (ADR 0006)', () => {
+  it('name every kind of flow the events make, so that reads of the flows by key miss none', async () => {
+    const kinds = await sql<{ kind: string }>`select distinct ${flowKind(sql`t`)} as kind
+      from unnest(${FLOW_EVENT_TYPES}) t`.execute(ctx.db);
+    expect(kinds.rows.map((r) => r.kind).sort()).toEqual([...FLOW_KINDS].sort());
+  });
+
   it('equal counting the spans, for every unit and day, through events, corrections, record changes and reorganizations', async () => {
     const cellC = await buildUnit(
       ctx,

@@ -2,10 +2,10 @@ import { addDays, addMonths, AppError, completeMonthsBetween, type IsoDate } fro
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { type Actor, requireScope, scopeFor, type Scope } from '../access/actor.js';
-import { isUnitVisible, pathInScope, predecessorsOf, unitsEverInScope } from '../access/scope.js';
+import { isUnitVisible, pathInScope, predecessorsOf } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Db } from '../units/units.repository.js';
-import { FLOW_EVENT_TYPES, flowKind, hasRollup, rollupCounts } from './member-rollup.js';
+import { FLOW_EVENT_TYPES, flowKind, hasRollup, rollupCounts, rollupCountsOn } from './member-rollup.js';
 import { pathsOn, periodInSubtree, withinSubtreeOn } from './members.repository.js';
 
 /** Age bands of the statistical forms, in completed years on the day asked. */
@@ -55,21 +55,47 @@ export interface MemberFigures {
   period?: { current: MemberFlows; previous: MemberFlows; lastYear: MemberFlows };
 }
 
-/** SQL: the unit's subtree on a day (its predecessors' when it was not yet made), inside the scope. */
-function inSubtree(unitId: number, scope: Scope, path: ReturnType<typeof sql>, day: ReturnType<typeof sql>) {
-  return sql<boolean>`${path} <@ any(rb_scope_paths(array[${unitId}]::bigint[], ${day}))
+/**
+ * SQL: the unit's subtree on a day (its predecessors' when it was not yet made), inside the scope;
+ * `subtree` names a relation of the unit's tree rows (`level` 0) and its predecessors' (`level` 1)
+ * with their paths and days (`subtreeRows`). The same paths as `rb_scope_paths(array[unit], day)`:
+ * the unit's on the day, or, on a day it did not stand, those of the units its lineage leads back
+ * to. Worked out from the rows rather than by calling it for each event placed: a call was
+ * 0.2–0.9 ms, most of a commune's placing (~75 calls, 20–25 ms at 6.3 M members).
+ */
+function inSubtree(
+  subtree: ReturnType<typeof sql>,
+  scope: Scope,
+  path: ReturnType<typeof sql>,
+  day: ReturnType<typeof sql>,
+) {
+  return sql<boolean>`(exists (select 1 from ${subtree} u where u.level = 0 and u.valid @> ${day} and ${path} <@ u.path)
+      or not exists (select 1 from ${subtree} u where u.level = 0 and u.valid @> ${day})
+        and exists (select 1 from ${subtree} u where u.level = 1 and u.valid @> ${day} and ${path} <@ u.path))
     and ${pathInScope(scope, path, day as never)}`;
+}
+
+/** SQL: the unit's tree rows (`level` 0) and its predecessors' (`level` 1), for `inSubtree`. */
+function subtreeRows(unitId: number) {
+  return sql`select t.path, t.valid, 0 as level from unit_tree t where t.unit_id = ${unitId}
+    union all
+    select t.path, t.valid, 1 from unit_tree t where t.unit_id in ${predecessorsOf([unitId])}`;
 }
 
 /**
  * The units that ever stood in a unit's subtree (or its predecessors'), looked up on their own: as
  * a subquery the planner guessed thousands of units for a cell and set up parallel workers to read
- * its few spans (20–40 ms of a 64 ms count at 6 M members).
+ * its few spans (20–40 ms of a 64 ms count at 6 M members). The unit and its predecessors are
+ * matched as one array (as `unitsEverInScope` has it, `unit_id = any(…) or unit_id in (…)`, no
+ * index served the OR and all of unit_tree was read: 7–9 ms warm, ~50 ms cold at 60 k units).
  */
 async function unitsEver(db: Db, unitId: number): Promise<number[]> {
-  const rows = await sql<{
-    ids: number[];
-  }>`select ${unitsEverInScope({ all: false, roots: [unitId] })} as ids`.execute(db);
+  const rows = await sql<{ ids: number[] }>`select array(
+    select distinct t.unit_id from unit_tree t
+    where t.path <@ any(array(select r.path from unit_tree r
+      where r.unit_id = any(array[${unitId}]::bigint[] || array${predecessorsOf([unitId])})))) as ids`.execute(
+    db,
+  );
   return rows.rows[0]!.ids.map(Number);
 }
 
@@ -90,7 +116,18 @@ export async function memberFigures(
     throw new AppError('unit_not_found', { params: { unit: `#${unitId}` } });
   const sensitiveScope = scopeFor(actor, 'members.sensitive');
   const sensitive = sensitiveScope !== null && (await isUnitVisible(ctx.db, sensitiveScope, unitId, asOf));
-  const stock = await stockOn(ctx.db, unitId, asOf, scope, sensitive);
+  // The stock and the period's flows are read side by side (one waited for the other: ~40 ms of a
+  // merged province's figures, 10–15 ms of a commune's, at 6.3 M members). Both settle before
+  // either's failure is thrown, in the order the reads had: the stock's, then the audit, then the
+  // period's.
+  const periods =
+    period && period.from <= period.to ? [period, previousPeriod(period), lastYearOf(period)] : null;
+  const [stockRead, flowsRead] = await Promise.allSettled([
+    stockOn(ctx.db, unitId, asOf, scope, sensitive),
+    periods ? flowsInPeriods(ctx.db, unitId, periods, scope) : null,
+  ]);
+  if (stockRead.status === 'rejected') throw stockRead.reason;
+  const stock = stockRead.value;
   if (sensitive)
     await ctx.db.transaction().execute((trx) =>
       recordAudit(trx, actor, {
@@ -103,14 +140,8 @@ export async function memberFigures(
   if (!period) return { unitId, stock };
   if (period.to < period.from)
     throw new AppError('validation_failed', { field: 'to', params: { reason: 'reason:minimum' } });
-  const previous = previousPeriod(period);
-  const lastYear = { from: shiftYear(period.from), to: shiftYear(period.to) };
-  const [current, before, yearBefore] = await flowsInPeriods(
-    ctx.db,
-    unitId,
-    [period, previous, lastYear],
-    scope,
-  );
+  if (flowsRead.status === 'rejected') throw flowsRead.reason;
+  const [current, before, yearBefore] = flowsRead.value!;
   return { unitId, stock, period: { current: current!, previous: before!, lastYear: yearBefore! } };
 }
 
@@ -126,6 +157,11 @@ function previousPeriod(period: { from: IsoDate; to: IsoDate }): { from: IsoDate
   }
   const days = Math.round((Date.parse(period.to) - Date.parse(period.from)) / 86_400_000) + 1;
   return { from: addDays(period.from, -days), to: addDays(period.from, -1) };
+}
+
+/** The same period a year earlier. */
+function lastYearOf(period: { from: IsoDate; to: IsoDate }): { from: IsoDate; to: IsoDate } {
+  return { from: shiftYear(period.from), to: shiftYear(period.to) };
 }
 
 function shiftYear(date: IsoDate): IsoDate {
@@ -157,8 +193,8 @@ export async function stockOn(
     const parts = await rollupPredecessors(db, unitId, day, day, scope);
     if (parts) {
       const sum = new Map<string, { measure: string; value: string; count: number }>();
-      for (const part of parts)
-        for (const c of await rollupCounts(db, part, day)) {
+      for (const counts of await Promise.all(parts.map((part) => rollupCounts(db, part, day))))
+        for (const c of counts) {
           const key = `${c.measure}|${c.value}`;
           const entry = sum.get(key) ?? { ...c, count: 0 };
           entry.count += c.count;
@@ -373,58 +409,131 @@ async function flowsInPeriods(
     string,
     { within: string[]; items: Array<{ index: number; counts: Map<string, number> }> }
   >();
-  for (const [index, period] of periods.entries()) {
-    const day = addDays(period.from, -1);
-    if (rollup && (await heldWholeThrough(db, unitId, day, period.to, scope))) {
-      answers.push(await flowsFromRollupOf(db, unitId, period));
-      continue;
-    }
+  // The periods the unit's own roll-up answers, and each predecessor's periods, are read together
+  // (one query per unit for all their days).
+  const fromRollup: number[] = [];
+  const partPeriods = new Map<number, number[]>();
+  // How each period is counted, the periods looked at side by side (a dozen small queries).
+  const ways = await Promise.all(
+    periods.map(async (period) => {
+      const day = addDays(period.from, -1);
+      if (rollup && (await heldWholeThrough(db, unitId, day, period.to, scope))) return 'rollup' as const;
+      // A unit made by a merger, asked about a period before it: its predecessors' roll-ups add
+      // up, but for transfers between them (inside the unit, not across its border): a transfer
+      // out to another predecessor is taken back, and transfers in are counted.
+      const parts = await rollupPredecessors(db, unitId, day, period.to, scope);
+      if (!parts) return 'counted' as const;
+      return { parts, within: await pathsOn(db, parts, period.to) };
+    }),
+  );
+  for (const [index, way] of ways.entries()) {
     answers.push(null);
-    // A unit made by a merger, asked about a period before it: its predecessors' roll-ups add up,
-    // but for transfers between them (inside the unit, not across its border): a transfer out to
-    // another predecessor is taken back, and transfers in are counted.
-    const parts = await rollupPredecessors(db, unitId, day, period.to, scope);
-    if (!parts) {
-      counted.push(period);
-      continue;
+    if (way === 'rollup') fromRollup.push(index);
+    else if (way === 'counted') counted.push(periods[index]!);
+    else {
+      for (const part of way.parts) partPeriods.set(part, [...(partPeriods.get(part) ?? []), index]);
+      const key = [...way.within].sort().join(' ');
+      const group = merged.get(key) ?? { within: way.within, items: [] };
+      group.items.push({ index, counts: new Map() });
+      merged.set(key, group);
     }
-    const counts = new Map<string, number>();
-    for (const part of parts)
-      for (const [kind, n] of await flowTotalsOf(db, part, period))
-        if (kind !== 'transfer_in') counts.set(kind, (counts.get(kind) ?? 0) + n);
-    const within = await pathsOn(db, parts, period.to);
-    const key = [...within].sort().join(' ');
-    const group = merged.get(key) ?? { within, items: [] };
-    group.items.push({ index, counts });
-    merged.set(key, group);
   }
-  for (const { within, items } of merged.values()) {
-    const units = await unitsUnder(db, within, span.from, span.to);
-    const these = items.map((i) => periods[i.index]!);
-    const internal = await transfersOutBetween(db, these, within, units);
-    const transfers = await countFlowsDirectlyIn(db, unitId, these, scope, {
-      transfersIn: { within, units },
-    });
-    for (const [k, { index, counts }] of items.entries()) {
-      counts.set('transfer_out', (counts.get('transfer_out') ?? 0) - internal[k]!);
-      counts.set('transfer_in', transfers[k]!.transfersIn);
+  // The reads below are independent of each other and mostly waits on random reads (a merged
+  // province's transfers in and out: ~100 ms each at 6.3 M members), so they run side by side, on
+  // connections of their own where the pool has them.
+  const reads: Array<Promise<void>> = [];
+  if (fromRollup.length)
+    reads.push(
+      flowTotalsIn(
+        db,
+        unitId,
+        fromRollup.map((i) => periods[i]!),
+      ).then((totals) => {
+        for (const [k, index] of fromRollup.entries())
+          answers[index] = flowsOf(
+            periods[index]!,
+            [...totals[k]!].map(([kind, n]) => ({ kind, n })),
+          );
+      }),
+    );
+  const countsOf = new Map(
+    [...merged.values()].flatMap((g) => g.items.map((i) => [i.index, i.counts] as const)),
+  );
+  for (const [part, indexes] of partPeriods)
+    reads.push(
+      flowTotalsIn(
+        db,
+        part,
+        indexes.map((i) => periods[i]!),
+      ).then((totals) => {
+        for (const [k, index] of indexes.entries()) {
+          const counts = countsOf.get(index)!;
+          for (const [kind, n] of totals[k]!)
+            if (kind !== 'transfer_in') counts.set(kind, (counts.get(kind) ?? 0) + n);
+        }
+      }),
+    );
+  const transfers = new Map<number, { out: number; in: number }>();
+  for (const { within, items } of merged.values())
+    reads.push(
+      treesUnder(db, within, span.from, span.to).then(async (trees) => {
+        const these = items.map((i) => periods[i.index]!);
+        const [internal, transfersIn] = await Promise.all([
+          transfersOutBetween(db, these, trees),
+          transfersInto(db, these, trees, span),
+        ]);
+        for (const [k, { index }] of items.entries())
+          transfers.set(index, { out: internal[k]!, in: transfersIn[k]! });
+      }),
+    );
+  await Promise.all(reads);
+  for (const { items } of merged.values())
+    for (const { index, counts } of items) {
+      // Transfers out to another predecessor are taken back; transfers in are those counted.
+      const { out, in: transfersIn } = transfers.get(index)!;
+      counts.set('transfer_out', (counts.get('transfer_out') ?? 0) - out);
+      counts.set('transfer_in', transfersIn);
       answers[index] = flowsOf(
         periods[index]!,
         [...counts].map(([kind, n]) => ({ kind, n })),
       );
     }
-  }
   const direct = counted.length ? await countFlowsDirectlyIn(db, unitId, counted, scope) : [];
   return answers.map((a) => a ?? direct.shift()!);
 }
 
-/** The units that stood under these paths on some day from `from` to `to`, looked up on their own. */
-async function unitsUnder(db: Db, paths: readonly string[], from: IsoDate, to: IsoDate): Promise<number[]> {
-  const rows = await sql<{ ids: number[] }>`select array(select distinct unit_id from unit_tree
-    where path <@ any(${[...paths]}::ltree[]) and valid && daterange(${from}::date, ${to}::date, '[]')) as ids`.execute(
-    db,
-  );
-  return rows.rows[0]!.ids.map(Number);
+/**
+ * The tree rows under these paths on some day from `from` to `to`, each with the paths (their
+ * places in `within`, from 1) it lies under: the units that stood in a merged unit's predecessors
+ * meanwhile, and which predecessor each stood in on which days. Looked up once and handed to both
+ * counts of transfers as values (`treesSql`): each working them out again cost 15–20 ms at 6.3 M
+ * members, on the way of the reads that follow.
+ */
+interface TreeRows {
+  units: number[];
+  unitIds: number[];
+  valids: string[];
+  ws: string[];
+}
+
+async function treesUnder(db: Db, within: readonly string[], from: IsoDate, to: IsoDate): Promise<TreeRows> {
+  const rows = await sql<{ unitId: number; valid: string; ws: string }>`
+    select t.unit_id as "unitId", t.valid::text as valid, array_agg(w.i)::text as ws from unit_tree t
+    join unnest(${[...within]}::ltree[]) with ordinality w (path, i) on t.path <@ w.path
+    where t.valid && daterange(${from}::date, ${to}::date, '[]')
+    group by 1, 2`.execute(db);
+  return {
+    units: [...new Set(rows.rows.map((r) => Number(r.unitId)))],
+    unitIds: rows.rows.map((r) => r.unitId),
+    valids: rows.rows.map((r) => r.valid),
+    ws: rows.rows.map((r) => r.ws),
+  };
+}
+
+/** SQL: `TreeRows` as a relation (unit_id, valid, ws). */
+function treesSql(trees: TreeRows) {
+  return sql`select t.unit_id, t.valid, t.ws::int[] as ws
+    from unnest(${trees.unitIds}::bigint[], ${trees.valids}::daterange[], ${trees.ws}::text[]) as t (unit_id, valid, ws)`;
 }
 
 /**
@@ -432,32 +541,87 @@ async function unitsUnder(db: Db, paths: readonly string[], from: IsoDate, to: I
  * predecessor's roll-up counts them (their target is outside it), their merged successor must not.
  * Only transfers addressed to a unit under the paths can be such, found among the periods' events
  * by their target before any is read: a quarter has thousands of transfers at national scale, and
- * placing each took 0.2 s of a merged province's figures.
+ * placing each took 0.2 s of a merged province's figures. Both ends are placed by the tree rows
+ * under the paths, hashed (looked up per transfer, each was two more probes of unit_tree), and
+ * only the transfers found crossing are read whole (~500 addressed in three quarters at 6.3 M
+ * members, a handful crossing): what is left per transfer is its member's span on its day.
  */
 async function transfersOutBetween(
   db: Db,
   periods: ReadonlyArray<{ from: IsoDate; to: IsoDate }>,
-  within: readonly string[],
-  units: readonly number[],
+  trees: TreeRows,
 ): Promise<number[]> {
   const ranges = periods.map(
-    (p, i) => sql`select e.id, ${sql.lit(i + 1)} as n from member_event e
+    (p, i) => sql`select e.id, e.member_id, e.event_date as day, e.unit_id as target, ${sql.lit(i + 1)} as n
+      from member_event e
       where e.type = 'transfer_out' and e.event_date between ${p.from}::date and ${p.to}::date
-        and e.corrected_at is null and e.unit_id = any(${[...units]}::bigint[])`,
+        and e.corrected_at is null and e.unit_id = any(${trees.units}::bigint[])`,
   );
   const rows = await sql<{ n: number; count: number }>`
-    with hits as materialized (${sql.join(ranges, sql` union all `)})
-    select h.n, count(*)::int as count
-    from hits h
-    join member_event e on e.id = h.id
-    join member_span s on s.member_id = e.member_id and s.valid @> e.event_date
-    join unit_tree here on here.unit_id = s.unit_id and here.valid @> e.event_date
-    join unit_tree target on target.unit_id = e.unit_id and target.valid @> e.event_date
+    with trees as materialized (${treesSql(trees)}),
+    sent as materialized (
+      select x.id, x.member_id, x.day, x.n, tt.ws
+      from (${sql.join(ranges, sql` union all `)}) x
+      join trees tt on tt.unit_id = x.target and tt.valid @> x.day
+    ),
+    crossing as materialized (
+      select x.id, x.n from sent x
+      join member_span s on s.member_id = x.member_id and s.valid @> x.day
+      join trees th on th.unit_id = s.unit_id and th.valid @> x.day
+      where not th.ws && x.ws
+    )
+    select c.n, count(*)::int as count
+    from crossing c
+    join member_event e on e.id = c.id
     where e.details ->> 'transferKind' <> 'temporary'
-      and exists (select 1 from unnest(${[...within]}::ltree[]) w (path) where here.path <@ w.path)
-      and exists (select 1 from unnest(${[...within]}::ltree[]) w (path) where target.path <@ w.path)
-      and not exists (select 1 from unnest(${[...within]}::ltree[]) w (path)
-        where here.path <@ w.path and target.path <@ w.path)
+    group by 1`.execute(db);
+  return periods.map((_, i) => rows.rows.find((r) => Number(r.n) === i + 1)?.count ?? 0);
+}
+
+/**
+ * Transfers in, in each period, into a unit under these paths from outside them all: a merged
+ * unit's before it was made, which its predecessors' roll-ups cannot give (a transfer between two
+ * of them is internal to it). As the direct count places them: the member stands under the paths on
+ * the day, and did not the day before, in another unit. A transfer in that counts moves its member
+ * to another unit that day, so a span starts that day in a unit that stood under the paths: the
+ * periods' transfers in are matched to those spans' (member, first day), hashed, and only the
+ * arrivals found are placed. Matched by member alone, every transfer in of every member whose span
+ * started in a period (twice as many) was read whole and its span looked up again (~100 ms of a
+ * merged province's figures at 6.3 M members); the spans are read in one range per unit for all
+ * periods (each period a range of its own read each unit's index three times).
+ */
+async function transfersInto(
+  db: Db,
+  periods: ReadonlyArray<{ from: IsoDate; to: IsoDate }>,
+  trees: TreeRows,
+  span: { from: IsoDate; to: IsoDate },
+): Promise<number[]> {
+  const ranges = periods.map(
+    (p, i) => sql`select e.member_id, e.event_date as day, ${sql.lit(i + 1)} as n from member_event e
+      where e.type = 'transfer_in' and e.event_date between ${p.from}::date and ${p.to}::date
+        and e.corrected_at is null`,
+  );
+  const first = periods.map((p) => p.from).reduce((a, b) => (a < b ? a : b));
+  const arrivals = await sql<{ memberId: number; day: string; unitId: number; n: number }>`
+    with landed as materialized (
+      select s.member_id, lower(s.valid) as day, s.unit_id from member_span s
+      where s.unit_id = any(${trees.units}::bigint[]) and lower(s.valid) between ${first}::date and ${span.to}::date
+    )
+    select x.member_id as "memberId", to_char(x.day, 'YYYY-MM-DD') as day, l.unit_id as "unitId", x.n
+    from (${sql.join(ranges, sql` union all `)}) x
+    join landed l on l.member_id = x.member_id and l.day = x.day`.execute(db);
+  if (arrivals.rows.length === 0) return periods.map(() => 0);
+  const a = arrivals.rows;
+  const rows = await sql<{ n: number; count: number }>`
+    with trees as materialized (${treesSql(trees)})
+    select x.n, count(*)::int as count
+    from unnest(${a.map((r) => r.memberId)}::bigint[], ${a.map((r) => r.day)}::date[],
+      ${a.map((r) => r.unitId)}::bigint[], ${a.map((r) => r.n)}::int[]) as x (member_id, day, unit_id, n)
+    left join lateral (select p.unit_id from member_span p
+      where p.member_id = x.member_id and p.valid @> x.day - 1) before on true
+    where exists (select 1 from trees t where t.unit_id = x.unit_id and t.valid @> x.day)
+      and x.unit_id is distinct from before.unit_id
+      and not exists (select 1 from trees t where t.unit_id = before.unit_id and t.valid @> x.day - 1)
     group by 1`.execute(db);
   return periods.map((_, i) => rows.rows.find((r) => Number(r.n) === i + 1)?.count ?? 0);
 }
@@ -491,24 +655,32 @@ export async function flowsFromRollupOf(
   unitId: number,
   period: { from: IsoDate; to: IsoDate },
 ): Promise<MemberFlows> {
+  const [totals] = await flowTotalsIn(db, unitId, [period]);
   return flowsOf(
     period,
-    [...(await flowTotalsOf(db, unitId, period))].map(([kind, n]) => ({ kind, n })),
+    [...totals!].map(([kind, n]) => ({ kind, n })),
   );
 }
 
-/** A period's events by kind under a rollup unit: the running totals at its end less the day before. */
-async function flowTotalsOf(
+/**
+ * Periods' events by kind under a rollup unit: for each, the running totals at its end less those
+ * the day before it began, all read in one query.
+ */
+async function flowTotalsIn(
   db: Db,
   unitId: number,
-  period: { from: IsoDate; to: IsoDate },
-): Promise<Map<string, number>> {
-  const totals = async (day: IsoDate) =>
-    new Map((await rollupCounts(db, unitId, day, 'flow')).map((c) => [c.value, c.count] as const));
-  const [end, start] = [await totals(period.to), await totals(addDays(period.from, -1))];
-  return new Map(
-    [...end].map(([kind, n]) => [kind, n - (start.get(kind) ?? 0)] as const).filter(([, n]) => n),
+  periods: ReadonlyArray<{ from: IsoDate; to: IsoDate }>,
+): Promise<Array<Map<string, number>>> {
+  const days = periods.flatMap((p) => [p.to, addDays(p.from, -1)]);
+  const totals = (await rollupCountsOn(db, unitId, days, 'flow')).map(
+    (counts) => new Map(counts.map((c) => [c.value, c.count] as const)),
   );
+  return periods.map((_, i) => {
+    const [end, start] = [totals[2 * i]!, totals[2 * i + 1]!];
+    return new Map(
+      [...end].map(([kind, n]) => [kind, n - (start.get(kind) ?? 0)] as const).filter(([, n]) => n),
+    );
+  });
 }
 
 /** The figures of a period from counts by event kind ('admission', 'exit:deceased', …). */
@@ -552,69 +724,77 @@ async function countFlowsDirectlyIn(
   unitId: number,
   periods: ReadonlyArray<{ from: IsoDate; to: IsoDate }>,
   scope: Scope,
-  options: {
-    /**
-     * Transfers in alone, into a merged unit's predecessors (checked by rollupPredecessors: the
-     * same paths on every day of the period, held whole by the reader), whose other flows their
-     * roll-ups give: `within` their paths, compared as they are instead of the subtree and the
-     * scope looked up for each event's day, and `units` those that stood under them meanwhile.
-     */
-    transfersIn?: { within: readonly string[]; units: readonly number[] };
-  } = {},
 ): Promise<MemberFlows[]> {
   // Every event counted here is a member's who stood in the subtree on its day or the day before:
   // the members with a span, in a period or the day before it, in a unit that ever stood in the
-  // subtree (or its predecessors') are the only ones whose events need reading. A transfer in that
-  // counts moves its member to another unit on its day, so a span starts that day in the unit it
-  // lands in: a merged unit's transfers in are among its members' whose span started in the period
-  // (hundreds, where every member of a province is hundreds of thousands).
-  const only = options.transfersIn;
+  // subtree (or its predecessors') are the only ones whose events need reading. Those spans also
+  // place the events: an event's unit (or the day before's) that is none of theirs is outside the
+  // subtree that day.
   const froms = periods.map((p) => p.from);
   const tos = periods.map((p) => p.to);
-  // Each period's days given as values, so that they bound the scan of each unit's spans by their
-  // first day (member_span_counted).
-  const candidates = only
-    ? sql.join(
-        periods.map(
-          (p) => sql`select s.member_id from member_span s
-            where s.unit_id = any(${[...only.units]}::bigint[])
-              and lower(s.valid) between ${p.from}::date and ${p.to}::date`,
-        ),
-        sql` union `,
-      )
-    : sql`select distinct s.member_id from member_span s
-        where s.unit_id = any(${await unitsEver(db, unitId)}::bigint[])
-          and s.valid && any(array(select daterange(f - 1, t, '[]') from unnest(${froms}::date[], ${tos}::date[]) as p (f, t)))`;
-  const inside = (day: ReturnType<typeof sql>) =>
-    only
-      ? sql<boolean>`t.path <@ any(${[...only.within]}::ltree[])`
-      : inSubtree(unitId, scope, sql`t.path`, day);
+  const spans = sql`select s.member_id, s.unit_id, s.valid from member_span s
+    where s.unit_id = any(${await unitsEver(db, unitId)}::bigint[])
+      and s.valid && any(array(select daterange(f - 1, t, '[]') from unnest(${froms}::date[], ${tos}::date[]) as p (f, t)))`;
+  const inside = (day: ReturnType<typeof sql>) => inSubtree(sql`subtree`, scope, sql`t.path`, day);
   // The candidates' events are found among the periods' flow events (member_event_flows: by type
-  // and day, with their member), hashed, rather than member by member: a commune's 2–3 k members
-  // were as many random reads of member_event_by_member (1.2 s for a commune at 6 M members,
-  // against one pass over the 73 k flow events of a quarter). Each period is a range of its own,
-  // its days given as values, so the planner sizes it; OFFSET 0 keeps it a whole (joined to the
-  // candidates, it would be those member-by-member reads again). The few events found are then
-  // read whole by id, in a query of their own: joined in, the planner guessed every flow event of
-  // the periods would be, costed the rest in the millions and had a server compile it first (JIT).
-  const types = only ? sql`array['transfer_in']::text[]` : FLOW_EVENT_TYPES;
+  // and day, with their member, target and id), hashed, rather than member by member: a commune's
+  // 2–3 k members were as many random reads of member_event_by_member (1.2 s for a commune at 6 M
+  // members, against one pass over the 73 k flow events of a quarter). Each period is a range of
+  // its own, its days given as values, so the planner sizes it; OFFSET 0 keeps it a whole (joined
+  // to the candidates, it would be those member-by-member reads again). Each event found takes its
+  // member's unit that day and the day before from the candidates' spans, so that only what the
+  // index does not hold is then read, in a query of its own: the details of transfers out and
+  // disciplines, and the span of an exit whose member's day is none of those spans. Read whole and
+  // placed through member_span by member, each event was two random reads (60 hits: 60 ms cold).
+  // Joined in, the planner guessed every flow event of the periods would be found, costed the rest
+  // in the millions and had a server compile it first (JIT).
   const ranges = periods.map(
-    (p, i) => sql`select e.id, e.member_id, ${sql.lit(i + 1)} as n from member_event e
-      where e.type = any(${types}) and e.event_date between ${p.from}::date and ${p.to}::date
+    (
+      p,
+      i,
+    ) => sql`select e.id, e.member_id, e.type, e.event_date as day, e.unit_id as target, ${sql.lit(i + 1)} as n
+      from member_event e
+      where e.type = any(${FLOW_EVENT_TYPES}) and e.event_date between ${p.from}::date and ${p.to}::date
         and e.corrected_at is null`,
   );
-  const hits = await sql<{ id: number; n: number }>`
-    with candidates as (${candidates})
-    select f.id, f.n from (select * from (${sql.join(ranges, sql` union all `)}) u offset 0) f
-    where f.member_id in (select member_id from candidates)`.execute(db);
-  if (hits.rows.length === 0) return periods.map((p) => flowsOf(p, []));
+  const hits = await sql<{
+    id: number;
+    memberId: number;
+    type: string;
+    day: string;
+    target: number | null;
+    n: number;
+    unitAt: number | null;
+    unitBefore: number | null;
+  }>`
+    with spans as materialized (${spans})
+    select f.id, f.member_id as "memberId", f.type, to_char(f.day, 'YYYY-MM-DD') as day, f.target, f.n,
+      at_day.unit_id as "unitAt", before.unit_id as "unitBefore"
+    from (select * from (${sql.join(ranges, sql` union all `)}) u offset 0) f
+    left join spans at_day on at_day.member_id = f.member_id and at_day.valid @> f.day
+    left join spans before on before.member_id = f.member_id and before.valid @> f.day - 1
+    where f.member_id in (select member_id from spans)`.execute(db);
+  // What can count: an entry or a transfer where the member stood in one of the spans that day, an
+  // exit where they did the day before (else outside the subtree: not counted).
+  const exits = ['non_recognition', 'removal', 'resignation', 'death', 'discipline'];
+  const found = hits.rows.filter((h) => (exits.includes(h.type) ? h.unitBefore !== null : h.unitAt !== null));
+  if (found.length === 0) return periods.map((p) => flowsOf(p, []));
+  const column = <T>(pick: (h: (typeof found)[number]) => T) => found.map(pick);
   const rows = await sql<{ n: number; kind: string; count: number }>`
-    with ev as (
-      select h.n, e.type, e.event_date as day, e.details, e.unit_id as target, s.unit_id as unit_at,
-        (select p.unit_id from member_span p where p.member_id = e.member_id and p.valid @> (e.event_date - 1)) as unit_before
-      from unnest(${hits.rows.map((r) => r.id)}::bigint[], ${hits.rows.map((r) => r.n)}::int[]) as h (id, n)
-      join member_event e on e.id = h.id
-      join member_span s on s.member_id = e.member_id and s.valid @> e.event_date
+    with subtree as materialized (${subtreeRows(unitId)}),
+    ev as (
+      select x.*,
+        -- Read only for the types whose details count (a lateral join read every event).
+        case when x.type in ('transfer_out', 'discipline')
+          then (select e.details from member_event e where e.id = x.id) end as details
+      from unnest(${column((h) => h.id)}::bigint[], ${column((h) => h.memberId)}::bigint[],
+        ${column((h) => h.type)}::text[], ${column((h) => h.day)}::date[], ${column((h) => h.target)}::bigint[],
+        ${column((h) => h.n)}::int[], ${column((h) => h.unitAt)}::bigint[], ${column((h) => h.unitBefore)}::bigint[])
+        as x (id, member_id, type, day, target, n, unit_at, unit_before)
+      -- The event counts only if its member has a span that day (as the count always had it):
+      -- known when it is one of the candidates' spans, else looked up.
+      where x.unit_at is not null
+        or exists (select 1 from member_span p where p.member_id = x.member_id and p.valid @> x.day)
     ),
     placed as (
       select ev.*, exists (select 1 from unit_tree t where t.unit_id = ev.unit_at and t.valid @> ev.day
