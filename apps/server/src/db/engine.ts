@@ -63,8 +63,8 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 function configureSessions(pool: pg.Pool): pg.Pool {
   pool.on('connect', (client) => {
     // Queued on the client before any query the pool hands it out for.
-    client.query('set enable_memoize = off').catch(() => undefined);
-    client.query('set jit = off').catch(() => undefined);
+    // One statement list: a second query queued on a client while one runs is deprecated in pg.
+    client.query('set enable_memoize = off; set jit = off').catch(() => undefined);
   });
   return pool;
 }
