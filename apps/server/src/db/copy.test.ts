@@ -33,6 +33,9 @@ describe('COPY … TO, on both engines', () => {
     const asLiterals = (await sql.raw(inlined).execute(handle.db)).rows[0];
     expect(asLiterals).toEqual(asParameters);
     expect(asLiterals).toEqual({ a: "O'Brien", b: texts, c: 42, d: null, e: '$1 stays', f: '2026-12-05' });
+    // A value pg would send in a form of its own is refused, not guessed.
+    for (const odd of [new Date('2026-12-05T00:00:00Z'), Buffer.from('x'), [[1, 2]], { a: 1 }])
+      expect(() => inlineParameters(sql`select ${odd}`.compile(handle.db))).toThrow(/COPY parameter/);
   });
 
   it('answers rows as CSV: quoted where needed, null as an empty field, every line ended', async () => {

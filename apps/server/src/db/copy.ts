@@ -78,14 +78,24 @@ function workerRequests(worker: Worker) {
   return (request: Record<string, unknown>, transfer: ArrayBuffer[] = []) => {
     const id = (next += 1);
     return new Promise<WorkerAnswer>((resolve, reject) => {
+      const done = () => {
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+      };
       const onMessage = (m: WorkerAnswer) => {
         if (m.id !== id) return;
-        worker.off('message', onMessage);
+        done();
         if (m.type === 'copy_failed')
           reject(Object.assign(new Error(m.message ?? 'COPY failed'), { code: m.code }));
         else resolve(m);
       };
+      // A worker gone mid-COPY answers nothing: the caller must not hold PGlite's one connection forever.
+      const onExit = (code: number) => {
+        done();
+        reject(new Error(`the PGlite worker stopped (exit code ${code}) during a COPY`));
+      };
       worker.on('message', onMessage);
+      worker.on('exit', onExit);
       worker.postMessage({ ...request, id }, transfer);
     });
   };
@@ -124,19 +134,22 @@ function settingStatements(settings: Record<string, string> | undefined): string
   });
 }
 
-/** A parameter's text as pg sends it: arrays as PostgreSQL array literals, objects as JSON. */
-function parameterText(value: unknown): string | null {
+/**
+ * A parameter's text as pg sends it, for the values the exports pass: text, numbers, booleans and
+ * one-dimensional arrays of them (as PostgreSQL array literals). Anything else (a Date, a Buffer, a
+ * nested array, an object) pg would send in a form of its own: refused rather than guessed.
+ */
+function parameterText(value: unknown, inArray = false): string | null {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value))
+  if (Array.isArray(value) && !inArray)
     return `{${value
       .map((item) => {
-        const text = parameterText(item);
+        const text = parameterText(item, true);
         return text === null ? 'NULL' : `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
       })
       .join(',')}}`;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (['string', 'number', 'bigint', 'boolean'].includes(typeof value)) return String(value);
+  throw new Error(`a COPY parameter must be text, a number, a boolean or an array of them: ${typeof value}`);
 }
 
 /**
@@ -144,6 +157,7 @@ function parameterText(value: unknown): string | null {
  * written as the driver would send it (pg's own text form, quoted), so `$1::date`, `$2::bigint[]`
  * and an untyped `$3` read exactly as they did as parameters. Quoted literals and identifiers and
  * comments in the query's text are passed over: a `$1` inside them is not a parameter.
+ * (Escape strings `E'…'` and dollar quotes are not recognized: the queries given here use none.)
  */
 export function inlineParameters(query: CompiledQuery): string {
   const literal = (value: unknown) => {
@@ -197,6 +211,9 @@ export function pgliteCopyOut(pool: pg.Pool, worker: Worker): CopyOut {
     const client = await pool.connect();
     let answer: WorkerAnswer;
     try {
+      // A new connection may still be running its session settings (configureSessions): waited for,
+      // so that they never land inside the worker's own transaction.
+      await client.query('select 1');
       answer = await ask({
         type: 'copy_out',
         sql: `copy (${inlineParameters(query)}) to '/dev/blob' with (format csv)`,

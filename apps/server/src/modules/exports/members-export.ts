@@ -230,7 +230,8 @@ function cellSql(key: string, value: RawBuilder<unknown>, names: CellNames): Raw
   const text = coded
     ? sql`coalesce(${JSON.stringify(Object.fromEntries(coded))}::jsonb ->> (${value})::text, (${value})::text)`
     : sql`(${value})::text`;
-  return sql`case when left(${text}, 1) in ('=', '+', '-', '@', ${'\t'}, ${'\r'}) then '''' || ${text} else ${text} end`;
+  // An empty text as an empty field, as csvCell writes it (COPY would write "").
+  return sql`nullif(case when left(${text}, 1) in ('=', '+', '-', '@', ${'\t'}, ${'\r'}) then '''' || ${text} else ${text} end, '')`;
 }
 
 export function memberSelection(
