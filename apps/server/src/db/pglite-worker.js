@@ -26,6 +26,16 @@ try {
   parentPort.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
 }
 
+/** A COPY request's failure, answered to the request (db/copy.ts) with the database's message and code. */
+function copyFailed(id, error) {
+  parentPort.postMessage({
+    type: 'copy_failed',
+    id,
+    message: error instanceof Error ? error.message : String(error),
+    code: error?.code,
+  });
+}
+
 parentPort.on('message', async (message) => {
   if (message?.type === 'copy') {
     // Bulk rows for db/copy.ts, run on the one session: inside the transaction the main thread's
@@ -34,12 +44,7 @@ parentPort.on('message', async (message) => {
       const result = await db.query(message.sql, [], { blob: new Blob([message.bytes]) });
       parentPort.postMessage({ type: 'copied', id: message.id, rows: result.affectedRows });
     } catch (error) {
-      parentPort.postMessage({
-        type: 'copy_failed',
-        id: message.id,
-        message: error instanceof Error ? error.message : String(error),
-        code: error?.code,
-      });
+      copyFailed(message.id, error);
     }
     return;
   }
@@ -57,12 +62,7 @@ parentPort.on('message', async (message) => {
       const bytes = result.blob ? new Uint8Array(await result.blob.arrayBuffer()) : new Uint8Array(0);
       parentPort.postMessage({ type: 'copied_out', id: message.id, bytes }, [bytes.buffer]);
     } catch (error) {
-      parentPort.postMessage({
-        type: 'copy_failed',
-        id: message.id,
-        message: error instanceof Error ? error.message : String(error),
-        code: error?.code,
-      });
+      copyFailed(message.id, error);
     }
     return;
   }
