@@ -73,7 +73,16 @@ function configureSessions(pool: pg.Pool): pg.Pool {
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = configureSessions(
-      new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 }),
+      new pg.Pool({
+        connectionString: options.databaseUrl,
+        max: options.poolSize ?? 10,
+        // Two connections stay open however quiet the server (the rest close after 10 s idle, the
+        // default). A new server process first reads the catalog and maps the shared buffers it
+        // touches: a province's first page planned in 10 ms in a new connection against 2 ms in a
+        // used one (6 M members). Idle, they do not keep a CLI command's process alive.
+        min: 2,
+        allowExitOnIdle: true,
+      }),
     );
     // The cursor lets a query stream its rows (Kysely's stream()): a server export reads a whole
     // subtree in one ordered query, a chunk at a time, on a connection of its own.
