@@ -328,19 +328,30 @@ async function applyChanges(trx: Transaction<Database>, input: RawBuilder<unknow
   // applies only one of several matching source rows). Each change is placed on the first
   // checkpoint it reaches and the checkpoints of each count take a running sum: joining every
   // change to every later month instead made a bulk import's 1 k changes × 300 months a 20 s update.
+  // The checkpoints before the first one any change reaches keep their counts, so they are not read,
+  // and when that one is past the horizon there is nothing to update: a province merged today moves
+  // whole series whose first checkpoint is next month's, and every month of its counts back to 1970
+  // (250 k checkpoints, then the table hashed to update none) took 1.7 s of the merger's 2.7 s at
+  // 6 M members. The bound is sent as a value, so that the planner knows how few months it leaves.
+  const firstMonth = sql`case when d.day = date_trunc('month', d.day)::date then d.day
+    else (date_trunc('month', d.day) + interval '1 month')::date end`;
+  const reached = await sql<{ first: string | null }>`
+    select to_char(min(${firstMonth}), 'YYYY-MM-DD') as first from ${input}
+    having min(${firstMonth}) <= (select horizon from member_rollup_state)`.execute(trx);
+  const first = reached.rows[0]?.first;
+  if (!first) return;
   await sql`update member_rollup_month m set count = m.count + x.delta
     from (
       select c.unit_id, c.month, c.measure, c.value,
         sum(coalesce(f.delta, 0)) over (partition by c.unit_id, c.measure, c.value order by c.month)::int as delta
       from member_rollup_month c
       left join (
-        select d.unit_id, d.measure, d.value, sum(d.delta)::int as delta,
-          case when d.day = date_trunc('month', d.day)::date then d.day
-            else (date_trunc('month', d.day) + interval '1 month')::date end as first_month
+        select d.unit_id, d.measure, d.value, sum(d.delta)::int as delta, ${firstMonth} as first_month
         from ${input}
         group by 1, 2, 3, 5
       ) f on f.unit_id = c.unit_id and f.measure = c.measure and f.value = c.value and f.first_month = c.month
       where (c.unit_id, c.measure, c.value) in (select d.unit_id, d.measure, d.value from ${input})
+        and c.month >= ${first}::date
     ) x
     where m.unit_id = x.unit_id and m.month = x.month and m.measure = x.measure and m.value = x.value
       and x.delta <> 0`.execute(trx);
