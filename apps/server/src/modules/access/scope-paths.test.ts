@@ -25,15 +25,19 @@ beforeAll(async () => {
     kind: 'province',
   });
   // A and B make N (2024); C is merged into N (2025); N and D make M (2026).
-  [units.n] = await applyOps(ctx, '2024-01-01', [
-    { type: 'merge', unitIds: [units.a!, units.b!], into: newProvince('N') },
-  ]);
+  units.n = (
+    await applyOps(ctx, '2024-01-01', [
+      { type: 'merge', unitIds: [units.a!, units.b!], into: newProvince('N') },
+    ])
+  )[0]!;
   await applyOps(ctx, '2025-01-01', [
     { type: 'merge', unitIds: [units.n!, units.c!], into: { unitId: units.n! } },
   ]);
-  [units.m] = await applyOps(ctx, '2026-01-01', [
-    { type: 'merge', unitIds: [units.n!, units.d!], into: newProvince('M') },
-  ]);
+  units.m = (
+    await applyOps(ctx, '2026-01-01', [
+      { type: 'merge', unitIds: [units.n!, units.d!], into: newProvince('M') },
+    ])
+  )[0]!;
   for (const [name, id] of Object.entries(units)) paths[name] = `${units.central}.${id}`;
   paths.central = `${units.central}`;
 });
