@@ -307,14 +307,26 @@ async function applyChanges(trx: Transaction<Database>, input: RawBuilder<unknow
       select * from unnest(${z.map((r) => r.unitId)}::bigint[], ${z.map((r) => r.measure)}::text[],
         ${z.map((r) => r.value)}::text[], ${z.map((r) => r.day)}::date[]))`.execute(trx);
   }
+  // The checkpoint a change first reaches: the first day of its month, or of the next. Checkpoints
+  // before the first one any change reaches keep their counts, so they are not read, and when that
+  // one is past the horizon no checkpoint changes at all: a province merged today moves whole series
+  // whose first checkpoint is next month's, and every month of its counts back to 1970 (250 k
+  // checkpoints, then the table hashed to update none) took 1.7 s of the merger's 2.7 s at 6 M
+  // members. The bound is sent as a value, so that the planner knows how few months it leaves.
+  const firstMonth = sql`case when d.day = date_trunc('month', d.day)::date then d.day
+    else (date_trunc('month', d.day) + interval '1 month')::date end`;
+  const reached = await sql<{ first: string | null }>`
+    select to_char(min(${firstMonth}), 'YYYY-MM-DD') as first from ${input}
+    having min(${firstMonth}) <= (select horizon from member_rollup_state)`.execute(trx);
+  const first = reached.rows[0]?.first;
+  if (!first) return;
   // A count's checkpoints run from the month of its first change to the horizon, so only the months
   // before its first checkpoint can be missing. Taken per count, not per change: a series per
   // change was 46 M generated months for 290 k changes (22 s).
   await sql`insert into member_rollup_month (unit_id, month, measure, value, count)
     select k.unit_id, g::date, k.measure, k.value, 0
     from (
-      select unit_id, measure, value, min(case when day = date_trunc('month', day)::date then day
-        else (date_trunc('month', day) + interval '1 month')::date end) as first
+      select d.unit_id, d.measure, d.value, min(${firstMonth}) as first
       from ${input} group by 1, 2, 3
     ) k
     cross join member_rollup_state st
@@ -328,18 +340,6 @@ async function applyChanges(trx: Transaction<Database>, input: RawBuilder<unknow
   // applies only one of several matching source rows). Each change is placed on the first
   // checkpoint it reaches and the checkpoints of each count take a running sum: joining every
   // change to every later month instead made a bulk import's 1 k changes × 300 months a 20 s update.
-  // The checkpoints before the first one any change reaches keep their counts, so they are not read,
-  // and when that one is past the horizon there is nothing to update: a province merged today moves
-  // whole series whose first checkpoint is next month's, and every month of its counts back to 1970
-  // (250 k checkpoints, then the table hashed to update none) took 1.7 s of the merger's 2.7 s at
-  // 6 M members. The bound is sent as a value, so that the planner knows how few months it leaves.
-  const firstMonth = sql`case when d.day = date_trunc('month', d.day)::date then d.day
-    else (date_trunc('month', d.day) + interval '1 month')::date end`;
-  const reached = await sql<{ first: string | null }>`
-    select to_char(min(${firstMonth}), 'YYYY-MM-DD') as first from ${input}
-    having min(${firstMonth}) <= (select horizon from member_rollup_state)`.execute(trx);
-  const first = reached.rows[0]?.first;
-  if (!first) return;
   await sql`update member_rollup_month m set count = m.count + x.delta
     from (
       select c.unit_id, c.month, c.measure, c.value,
