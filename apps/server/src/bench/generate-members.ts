@@ -815,9 +815,9 @@ export async function generateMembers(
     await sql`select setval(pg_get_serial_sequence(${table}, 'id'), greatest(1, (select max(id) from ${sql.table(table)})))`.execute(
       db,
     );
-  // The member lists' periods (0021), which the disabled triggers would have derived batch by batch.
-  await sql`insert into member_period (member_id, valid, unit_id, status, sex, name, incomplete)
-    select member_id, valid, unit_id, status, sex, name, incomplete from member_period_derived
+  // The member lists' periods (0021, 0024), which the disabled triggers would have derived batch by
+  // batch. The view's columns are the table's, in order.
+  await sql`insert into member_period select * from member_period_derived
     where member_id between ${memberId - o.members + 1} and ${memberId}`.execute(db);
   await setDerivingTriggers(db, true);
   const insertMs = performance.now() - t;

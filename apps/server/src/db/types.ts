@@ -68,7 +68,7 @@ export interface MemberSpanTable {
   religion: Generated<string | null>;
 }
 
-/** A member's span cut by their record versions, kept by triggers (0021_member_period.sql); read only. */
+/** A member's span cut by their record versions, kept by triggers (0021_member_period.sql, 0024); read only. */
 export interface MemberPeriodTable {
   member_id: number;
   valid: string;
@@ -79,6 +79,14 @@ export interface MemberPeriodTable {
   name: string;
   /** The record lacks a built-in field the work list asks for. */
   incomplete: boolean;
+  /** What a list row shows, copied from the span, the record and the member (0024_member_period_shown.sql). */
+  full_name: string;
+  birth_date: string | null;
+  exit_reason: string | null;
+  exempted: boolean;
+  suspended: boolean;
+  transfer_to_unit_id: number | null;
+  version: number;
 }
 
 /** A timestamptz the database fills in (now()) unless given. */

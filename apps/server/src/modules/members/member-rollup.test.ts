@@ -124,16 +124,20 @@ async function expectSpansCarryTheirRecords() {
 }
 
 /**
- * The member lists' periods (0021) are exactly the spans cut by the record versions in force over
- * them, whatever wrote the spans and records.
+ * The member lists' periods (0021, 0024) are exactly the spans cut by the record versions in force
+ * over them, with what a list row shows and the member's version, whatever wrote the spans, records
+ * and members.
  */
 async function expectPeriodsFollowSpansAndRecords() {
   const derived = sql`select s.member_id, s.valid * r.valid as valid, s.unit_id, s.status, r.sex,
       r.search_text collate "C" as name, (r.birth_date is null or r.sex is null or r.birth_place is null
-        or r.home_town is null or r.residence is null or r.education is null) as incomplete
+        or r.home_town is null or r.residence is null or r.education is null) as incomplete,
+      r.full_name, r.birth_date, s.exit_reason, s.exempted, s.suspended, s.transfer_to_unit_id, m.version
     from member_span s
-    join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid`;
-  const kept = sql`select member_id, valid, unit_id, status, sex, name, incomplete from member_period`;
+    join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid
+    join member m on m.id = s.member_id`;
+  const kept = sql`select member_id, valid, unit_id, status, sex, name, incomplete, full_name, birth_date,
+    exit_reason, exempted, suspended, transfer_to_unit_id, version from member_period`;
   const differ = await sql<{ member_id: number }>`
     (${kept} except all ${derived}) union all (${derived} except all ${kept}) limit 5`.execute(ctx.db);
   expect(differ.rows).toEqual([]);

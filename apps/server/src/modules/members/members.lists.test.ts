@@ -7,7 +7,8 @@ import { refreshRollupUnits } from './member-rollup.js';
 import { workList } from './members.figures.js';
 import { EVERYWHERE } from '../access/actor.js';
 import { findMembers, type MemberQuery, memberVersion } from './members.repository.js';
-import { changeRecord } from './members.service.js';
+import { cardAction } from './cards.service.js';
+import { changeRecord, recordEvent } from './members.service.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let tree: Awaited<ReturnType<typeof buildSmallTree>>;
@@ -264,5 +265,64 @@ describe('a page of members in name order', () => {
     await check();
     await t.ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, t.ctx.today(), 1));
     await check();
+  });
+});
+
+describe('a list row read from the periods', () => {
+  it('shows what the span, the record and the member row say — after a card, a new name, an exemption, a transfer and an exit', async () => {
+    const commune = await buildUnit(t.ctx, { kind: 'commune', parentId: tree.province, name: 'Xã Hàng' });
+    const [from, to] = [
+      await buildUnit(t.ctx, { kind: 'grassroots_cell', parentId: commune, name: 'Chi bộ Hàng 1' }),
+      await buildUnit(t.ctx, { kind: 'grassroots_cell', parentId: commune, name: 'Chi bộ Hàng 2' }),
+    ];
+    const member = (fullName: string) =>
+      buildMember(t.ctx, { unitId: from, fullName, admitted: '2019-04-01', official: true });
+    const record = async (id: number, input: Parameters<typeof recordEvent>[4]) =>
+      recordEvent(t.ctx, TEST_OPERATOR, id, (await memberVersion(t.ctx.db, id))!, input);
+    const carded = await member('Phạm Văn Thẻ');
+    const renamed = await member('Võ Thị Tên');
+    const exempted = await member('Đỗ Văn Miễn');
+    const moving = await member('Hồ Thị Chuyển');
+    const gone = await member('Lý Văn Đi');
+    // A card changes the member's version and neither their spans nor their record.
+    await cardAction(t.ctx, TEST_OPERATOR, carded, (await memberVersion(t.ctx.db, carded))!, {
+      action: 'issue',
+      date: '2021-04-01',
+      number: 'HANG-0001',
+    });
+    await changeRecord(t.ctx, TEST_OPERATOR, renamed, (await memberVersion(t.ctx.db, renamed))!, {
+      effectiveFrom: '2023-01-01',
+      fields: { fullName: 'Võ Thị Tân', birthDate: '1988-02-29' },
+    });
+    await record(exempted, { type: 'exemption', date: '2024-02-01', details: { exemptionReason: 'health' } });
+    await record(moving, {
+      type: 'transfer_out',
+      date: '2024-03-01',
+      unitId: to,
+      details: { transferKind: 'official', slipNumber: 'GT-HANG' },
+    });
+    await record(gone, { type: 'death', date: '2024-05-01' });
+    const statuses = ['probationary', 'official', 'left'];
+    for (const date of ['2022-06-01', '2024-04-01', t.ctx.today()]) {
+      const q = { date, scope: EVERYWHERE, underUnitId: commune, statuses, limit: 50 };
+      // The periods (no filter) against spans, records and members joined (a second scope asked).
+      const fromPeriods = await findMembers(t.ctx.db, q);
+      const joined = await findMembers(t.ctx.db, { ...q, alsoWithin: EVERYWHERE });
+      expect(fromPeriods.length, date).toBeGreaterThan(0);
+      expect(fromPeriods, date).toEqual(joined);
+    }
+    const today = await findMembers(t.ctx.db, {
+      date: t.ctx.today(),
+      scope: EVERYWHERE,
+      underUnitId: commune,
+      statuses,
+      limit: 50,
+    });
+    const row = (id: number) => today.find((r) => r.id === id);
+    expect(row(carded)?.version).toBe(await memberVersion(t.ctx.db, carded));
+    expect(row(renamed)).toMatchObject({ fullName: 'Võ Thị Tân', birthDate: '1988-02-29' });
+    expect(row(exempted)?.exempted).toBe(true);
+    expect(row(moving)).toMatchObject({ status: 'official', transferToUnitId: to });
+    expect(row(gone)).toMatchObject({ status: 'left', exitReason: 'deceased' });
   });
 });

@@ -741,9 +741,9 @@ export async function periodInSubtree(
  * A page of members in name order, unfiltered or by the start of their name, read from
  * member_period (0021, ADR 0008): the page's members are chosen from that table alone — its name
  * index walked in order for a large subtree, testing each entry's unit against the subtree
- * (periodInSubtree), or its unit index for a small one — and only they are then joined to their span,
- * record and unit for the columns shown. The same rows, in the same order, as findMembersPage's
- * join of spans, records and tree rows.
+ * (periodInSubtree), or its unit index for a small one — and only their rows are then read for the
+ * columns shown (0024), with their unit's name. The same rows, in the same order, as
+ * findMembersPage's join of spans, records and tree rows.
  */
 async function findMembersByPeriod(
   db: Db,
@@ -765,9 +765,12 @@ async function findMembersByPeriod(
   const cursorKey = q.after && (startsWith === null ? q.after.sortKey : q.after.sortKey.slice(1));
   const after = q.after ? sql`(p.name, p.member_id) > (${cursorKey} collate "C", ${q.after.id})` : sql`true`;
   const sortKey = startsWith === null ? sql`page.name` : sql`'0' || page.name`;
+  // The page's rows are taken back by the key the walk read (member, days): one probe of
+  // member_period_by_member and one heap row each, where the span, the record and the member row
+  // cost three probes (0024).
   const rows = await sql<MemberListRow>`
     with page as materialized (
-      select p.member_id, p.name
+      select p.member_id, p.valid, p.name
       from member_period p
       where p.valid @> ${q.date}::date
         and p.status = any(${[...q.statuses]}::text[])
@@ -778,14 +781,12 @@ async function findMembersByPeriod(
       order by p.name, p.member_id
       limit ${q.limit}
     )
-    select m.id, m.version, r.full_name as "fullName", r.sex, to_char(r.birth_date, 'YYYY-MM-DD') as "birthDate",
-      s.status, s.exit_reason as "exitReason", s.unit_id as "unitId", v.code as "unitCode", v.name as "unitName",
-      s.exempted, s.suspended, s.transfer_to_unit_id as "transferToUnitId", ${sortKey} as "sortKey"
+    select p.member_id as id, p.version, p.full_name as "fullName", p.sex, to_char(p.birth_date, 'YYYY-MM-DD') as "birthDate",
+      p.status, p.exit_reason as "exitReason", p.unit_id as "unitId", v.code as "unitCode", v.name as "unitName",
+      p.exempted, p.suspended, p.transfer_to_unit_id as "transferToUnitId", ${sortKey} as "sortKey"
     from page
-    join member m on m.id = page.member_id
-    join member_span s on s.member_id = page.member_id and s.valid @> ${q.date}::date
-    join unit_version v on v.unit_id = s.unit_id and v.superseded_at is null and v.valid @> ${q.date}::date
-    join member_record r on r.member_id = page.member_id and r.superseded_at is null and r.valid @> ${q.date}::date
+    join member_period p on p.member_id = page.member_id and p.valid = page.valid
+    join unit_version v on v.unit_id = p.unit_id and v.superseded_at is null and v.valid @> ${q.date}::date
     order by page.name, page.member_id`.execute(db);
   return rows.rows;
 }
