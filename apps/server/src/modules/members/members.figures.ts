@@ -883,32 +883,34 @@ export async function workList(
   // (4.4 s at 6 M members); deadlines are walked in order of their due day.
   const kinds: Array<(limit: number) => ReturnType<typeof sql<Omit<WorkItem, 'overdue'>>>> = [
     // A subtree of listed units: each deadline due is placed by its member's period of the day,
-    // which holds the unit, tested in the list, and the name shown (0024): one probe. Through the
-    // span, the tree row and the record, each of the 3.3 k deadlines due nationally within 30 days
-    // cost three probes (69 ms for a province at 6.3 M members). A small subtree (a commune, a cell)
-    // starts from its own members' periods instead: probing the nation's deadlines took 18–27 ms of
-    // a commune's or a cell's work list.
+    // whose unit is tested in the list — one probe of member_period_by_member, which holds the
+    // unit (0024) — and only those in the subtree read the name shown from the period's row.
+    // Through the span, the tree row and the record, each of the 3.3 k deadlines due nationally
+    // within 30 days cost three probes (69 ms for a province at 6.3 M members). A small subtree
+    // (a commune, a cell) starts from its own members' periods instead: probing the nation's
+    // deadlines took 18–27 ms of a commune's or a cell's work list.
     (limit) =>
       periods?.listed
         ? sql`
       with d as materialized (
         ${
           periods.units <= (args.smallSubtreeUnits ?? SMALL_SUBTREE_UNITS)
-            ? sql`select d.member_id, d.kind, d.since, d.due, p.unit_id, p.full_name
+            ? sql`select d.member_id, d.kind, d.since, d.due, p.unit_id, p.valid
         from member_period p
         join member_deadline d on d.member_id = p.member_id
         where p.valid @> ${day}::date and ${periods.test} and d.due <= ${horizon}::date`
-            : sql`select d.member_id, d.kind, d.since, d.due, p.unit_id, p.full_name
+            : sql`select d.member_id, d.kind, d.since, d.due, p.unit_id, p.valid
         from member_deadline d
         -- A probe per deadline: joined, the planner read every period of the province's units instead.
-        cross join lateral (select p.unit_id, p.full_name from member_period p
+        cross join lateral (select p.unit_id, p.valid from member_period p
           where p.member_id = d.member_id and p.valid @> ${day}::date limit 1) p
         where d.due <= ${horizon}::date and ${periods.test}`
         }
       ),
       page as (
-        select * from d
-        order by d.due, d.kind, d.full_name, d.member_id
+        select d.*, p.full_name from d
+        join member_period p on p.member_id = d.member_id and p.valid = d.valid
+        order by d.due, d.kind, p.full_name, d.member_id
         limit ${limit}
       )
       -- The unit's code for the page's rows only: joined before, every unit was hashed (32 ms).
