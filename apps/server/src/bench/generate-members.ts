@@ -816,9 +816,10 @@ export async function generateMembers(
       db,
     );
   // The member lists' periods (0021, 0024), which the disabled triggers would have derived batch by
-  // batch. The view's columns are the table's, in order.
-  await sql`insert into member_period select * from member_period_derived
-    where member_id between ${memberId - o.members + 1} and ${memberId}`.execute(db);
+  // batch: the view's columns, then the member's version, joined (the tables have no index yet).
+  await sql`insert into member_period select d.*, m.version from member_period_derived d
+    join member m on m.id = d.member_id
+    where d.member_id between ${memberId - o.members + 1} and ${memberId}`.execute(db);
   await setDerivingTriggers(db, true);
   const insertMs = performance.now() - t;
   o.log(

@@ -36,26 +36,27 @@ create table member_period (
   version integer not null
 );
 
--- Each span cut by the record versions in force over it, with its member's version: what
--- member_period holds, derived, its columns in the table's order (the bench's generator inserts it
--- as it is).
+-- Each span cut by the record versions in force over it: what member_period holds, derived, its
+-- columns in the table's order but for the member's version, which comes last. Each writer adds
+-- the version as its plan needs: a refresh probes the member's key (joined, with no statistics on
+-- member — PGlite keeps none unless asked — the planner read every member for one); the bench's
+-- generator, whose tables have no index while it loads them, joins.
 create view member_period_derived as
 select s.member_id, s.valid * r.valid as valid, s.unit_id, s.status, r.sex, r.search_text as name,
   rb_record_incomplete(r) as incomplete, r.full_name, r.birth_date, s.exit_reason, s.exempted, s.suspended,
-  s.transfer_to_unit_id,
-  -- A probe of the member's key, whatever the planner knows of the table (PGlite keeps no
-  -- statistics unless asked): joined, a refresh of one member could read every member.
-  (select m.version from member m where m.id = s.member_id) as version
+  s.transfer_to_unit_id
 from member_span s
 join member_record r on r.member_id = s.member_id and r.superseded_at is null and r.valid && s.valid;
 
 -- One member's periods, or many members' (an import's), derived again.
 create function rb_member_periods_refresh(members bigint[]) returns void language sql as $$
   delete from member_period where member_id = any(members);
-  insert into member_period select * from member_period_derived where member_id = any(members);
+  insert into member_period
+  select d.*, (select m.version from member m where m.id = d.member_id) from member_period_derived d
+  where d.member_id = any(members);
 $$;
 
-insert into member_period select * from member_period_derived;
+insert into member_period select d.*, m.version from member_period_derived d join member m on m.id = d.member_id;
 
 -- The walk of a large subtree, and of the whole organization: names in order, index only.
 create index member_period_by_name on member_period (name, member_id) include (valid, unit_id, status);
