@@ -8,7 +8,7 @@ import { workList } from './members.figures.js';
 import { EVERYWHERE } from '../access/actor.js';
 import { findMembers, type MemberQuery, memberVersion } from './members.repository.js';
 import { cardAction } from './cards.service.js';
-import { changeRecord, recordEvent } from './members.service.js';
+import { changeRecord, isLargeSubtree, listMembers, recordEvent } from './members.service.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let tree: Awaited<ReturnType<typeof buildSmallTree>>;
@@ -260,10 +260,29 @@ describe('a page of members in name order', () => {
         'Nguyễn Thị Mai',
       ]);
     }
+    // A subtree walks the names in order when it keeps roll-ups or has many units (a province made
+    // by a merger into a new unit keeps none until they are chosen again): both answer as sorting.
+    const units = 3; // the province, its commune and two cells: four units
+    expect(await isLargeSubtree(t.ctx.db, province, t.ctx.today(), units)).toBe(true);
+    expect(await isLargeSubtree(t.ctx.db, province, t.ctx.today(), 100)).toBe(false);
+    expect(await isLargeSubtree(t.ctx.db, x, t.ctx.today(), units)).toBe(false);
+    const walked = async (query: string, asOf: string) =>
+      (
+        await listMembers(t.ctx, TEST_OPERATOR, {
+          asOf,
+          unitId: province,
+          query,
+          limit: 2,
+          largeSubtreeUnits: units,
+        })
+      ).map((m) => m.fullName);
+    expect(await walked('nguyen thi', t.ctx.today())).toEqual(['Nguyễn Thị Lan', 'Nguyễn Thị Mai']);
+    expect(await walked('', '2020-06-01')).toEqual(before.slice(0, 2));
     // A small subtree's search finds its matches first and sorts them; a large one (keeping
     // roll-ups) walks the names in order: both answer the same.
     await check();
     await t.ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, t.ctx.today(), 1));
+    expect(await isLargeSubtree(t.ctx.db, province, t.ctx.today(), 100)).toBe(true);
     await check();
   });
 });
