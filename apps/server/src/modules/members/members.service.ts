@@ -1099,10 +1099,11 @@ export async function listMembers(
     const seen = new Set(byCard.map((m) => m.id));
     return [...byCard, ...byId.filter((m) => !seen.has(m.id))].slice(0, q.limit);
   } else if (text) search.name = text;
-  // A page of a large subtree (everywhere, or one that keeps roll-ups or has many units), unfiltered
-  // or searched by name, is found by walking the names in order; anything narrower is found first
-  // and sorted (see MemberQuery.walkNames and findMembers).
-  const byNameOnly = (!text || search.name !== undefined) && q.sex === undefined;
+  // A name search in a large subtree (everywhere, or one that keeps roll-ups or has many units)
+  // walks the names in order; anything narrower is found first and sorted (see
+  // MemberQuery.walkNames and findMembers).
+  // (A page without a text is chosen from member_period whatever its size: nothing to decide.)
+  const byNameOnly = search.name !== undefined && q.sex === undefined;
   const largeUnits = q.largeSubtreeUnits ?? LARGE_SUBTREE_UNITS;
   const large =
     byNameOnly &&
@@ -1230,6 +1231,11 @@ export async function followReorganization(
       },
     });
   }
+  // The moving members are locked first, in one order, as every other writer of a member locks
+  // its row before its spans and periods: re-derived first, a member whose card was being issued
+  // at the same moment (locked, then its periods' version written) deadlocked with the order.
+  await sql`select id from member where id = any(${moving.map((m) => m.memberId)}::bigint[])
+    order by id for update`.execute(trx);
   const ruleSet = ctx.rules.members.ruleSetOn(day).version;
   await insertEvents(
     trx,
