@@ -14,6 +14,7 @@ import type { AppContext } from '../../context.js';
 import type { CopyValue } from '../../db/copy.js';
 import type { Database } from '../../db/types.js';
 import type { Actor, Scope } from '../access/actor.js';
+import { lockMembers } from '../members/members.repository.js';
 import { findingParams } from '../members/members.service.js';
 import type { Db } from '../units/units.repository.js';
 import { memberNamedBy } from './events-import.js';
@@ -424,7 +425,7 @@ export async function writeStagedCards(
   batchSize = 5000,
 ): Promise<{ members: number; cards: number }> {
   const memberIds = [...new Set(plan.map((p) => p.memberId))].sort((a, b) => a - b);
-  await sql`select id from member where id = any(${memberIds}::bigint[]) order by id for update`.execute(trx);
+  await lockMembers(trx, memberIds);
   const ids = (
     await sql<{ id: number }>`select nextval(pg_get_serial_sequence('member_card', 'id')) as id
       from generate_series(1, ${plan.length}::int)`.execute(trx)

@@ -27,6 +27,7 @@ import {
   findLatestRecords,
   insertEvents,
   isUnitWithin,
+  lockMembers,
   type MemberEventRow,
   type MemberRecordRow,
   type NewEvent,
@@ -457,7 +458,7 @@ export async function writeStagedEvents(
   batchSize = 1000,
 ): Promise<{ members: number; events: number }> {
   const memberIds = plan.map((p) => p.memberId).sort((a, b) => a - b);
-  await sql`select id from member where id = any(${memberIds}::bigint[]) order by id for update`.execute(trx);
+  await lockMembers(trx, memberIds);
   const before = await contributions(trx, { memberIds });
   let events = 0;
   for (let i = 0; i < plan.length; i += batchSize) {

@@ -80,6 +80,16 @@ export async function lockMember(trx: Transaction<Database>, memberId: number): 
   return row.rows[0]?.version;
 }
 
+/**
+ * Locks several members' rows in id order, as a writer of many members does before their spans and
+ * periods: in any other order, two such writers (or one and a single member's write) could deadlock.
+ */
+export async function lockMembers(trx: Transaction<Database>, memberIds: readonly number[]): Promise<void> {
+  await sql`select id from member where id = any(${[...memberIds]}::bigint[]) order by id for update`.execute(
+    trx,
+  );
+}
+
 export async function insertMember(trx: Transaction<Database>): Promise<number> {
   const row = await sql<{ id: number }>`insert into member default values returning id`.execute(trx);
   return row.rows[0]!.id;

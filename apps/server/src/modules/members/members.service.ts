@@ -49,6 +49,7 @@ import {
   isMemberVisible,
   isUnitWithin,
   lockMember,
+  lockMembers,
   markEventCorrected,
   memberVersion,
   pathsOn,
@@ -1101,8 +1102,8 @@ export async function listMembers(
   } else if (text) search.name = text;
   // A name search in a large subtree (everywhere, or one that keeps roll-ups or has many units)
   // walks the names in order; anything narrower is found first and sorted (see
-  // MemberQuery.walkNames and findMembers).
-  // (A page without a text is chosen from member_period whatever its size: nothing to decide.)
+  // MemberQuery.walkNames and findMembers). A page without a text is read from member_period
+  // whatever the subtree's size: nothing to decide.
   const byNameOnly = search.name !== undefined && q.sex === undefined;
   const largeUnits = q.largeSubtreeUnits ?? LARGE_SUBTREE_UNITS;
   const large =
@@ -1231,11 +1232,13 @@ export async function followReorganization(
       },
     });
   }
-  // The moving members are locked first, in one order, as every other writer of a member locks
-  // its row before its spans and periods: re-derived first, a member whose card was being issued
-  // at the same moment (locked, then its periods' version written) deadlocked with the order.
-  await sql`select id from member where id = any(${moving.map((m) => m.memberId)}::bigint[])
-    order by id for update`.execute(trx);
+  // The moving members are locked first, as every other writer of a member locks its row before
+  // its spans and periods: re-derived first, a member whose card was being issued at the same
+  // moment (locked, then its periods' version written) deadlocked with the order.
+  await lockMembers(
+    trx,
+    moving.map((m) => m.memberId),
+  );
   const ruleSet = ctx.rules.members.ruleSetOn(day).version;
   await insertEvents(
     trx,
