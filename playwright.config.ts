@@ -8,8 +8,12 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 // Every run starts from an empty database: the first-run test needs one, and no run sees another's data.
 // The runner and its workers each evaluate this file; only the runner's folder is used by the server.
-const dataDir = process.env.ROLLBOOK_E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rollbook-e2e-'));
+const givenDataDir = process.env.ROLLBOOK_E2E_DATA_DIR;
+const dataDir = givenDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rollbook-e2e-'));
 process.env.ROLLBOOK_E2E_DATA_DIR = dataDir;
+// The runner made the folder, so the runner removes it when it exits (after the server has stopped);
+// a folder named by the caller is theirs to keep.
+if (!givenDataDir) process.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 export default defineConfig({
   testDir: 'apps/web/e2e',

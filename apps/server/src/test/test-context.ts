@@ -15,7 +15,16 @@ import { createTestDatabase } from './test-database.js';
 export async function createTestContext(
   today = '2026-11-25',
 ): Promise<{ ctx: AppContext; handle: DatabaseHandle }> {
-  const handle = await createTestDatabase();
+  const database = await createTestDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollbook-test-data-'));
+  // Closing the database also removes the folder, so test runs leave nothing behind in /tmp.
+  const handle: DatabaseHandle = {
+    ...database,
+    async close() {
+      await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
   const ctx = createContext({
     db: handle.db,
     engine: handle.engine,
@@ -27,7 +36,7 @@ export async function createTestContext(
     config: {
       ...loadConfig({}),
       timeZone: 'UTC',
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rollbook-test-data-')),
+      dataDir,
     },
   });
   return { ctx: { ...ctx, today: () => today }, handle };
