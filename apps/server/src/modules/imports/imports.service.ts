@@ -819,11 +819,15 @@ const ROLLUP_REFRESH_MIN_ROWS = 1000;
  */
 async function refreshRollupsAfterLoad(ctx: AppContext, jobId: number): Promise<void> {
   try {
+    const started = performance.now();
     const refreshed = await ctx.db
       .transaction()
       .execute((trx) => refreshRollupUnits(trx, ctx.today(), ctx.config.rollupMinMembers));
     if (refreshed.chosen.length || refreshed.dropped.length)
-      console.info(`import #${jobId}: member roll-ups refreshed`, refreshed);
+      console.info(
+        `import #${jobId}: member roll-ups refreshed in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        refreshed,
+      );
   } catch (error) {
     console.error(`import #${jobId}: refreshing the member roll-ups failed`, error);
   }

@@ -15,6 +15,7 @@ import {
   uniqueCode,
 } from '../../test/test-context.js';
 import {
+  contributions,
   extendHorizon,
   FLOW_EVENT_TYPES,
   FLOW_KINDS,
@@ -591,5 +592,27 @@ describe('member roll-ups (ADR 0006)', () => {
     expect((await flowsFromRollupOf(ctx.db, one.p, may)).transfersOut).toBe(2);
     expect((await flowsFromRollupOf(ctx.db, two.p, may)).transfersIn).toBe(1);
     await expectRollupsMatchCounting([tree.central, one.p, two.p, three.p, merged!]);
+  });
+
+  // Last: it reads every unit and member the tests above made (mergers, transfers, exits, imports).
+  it('build a few units from their own members exactly as from everyone’s', async () => {
+    const units = (
+      await sql<{ id: number }>`select distinct unit_id as id from unit_tree order by 1`.execute(ctx.db)
+    ).rows.map((r) => Number(r.id));
+    expect(units.length).toBeGreaterThan(30);
+    const sorted = (rows: Awaited<ReturnType<typeof contributions>>) =>
+      rows
+        .map((d) => `${d.unitId} ${d.measure} ${d.value} ${d.day} ${d.delta}`)
+        .sort((a, b) => a.localeCompare(b));
+    let compared = 0;
+    // Each unit alone (ended ones too: a merger's predecessors), then two provinces and their successor.
+    const sets = [...units.map((id) => [id]), units.slice(-3)];
+    for (const set of sets) {
+      const everyone = sorted(await contributions(ctx.db, { everyMemberUnder: set }));
+      const own = sorted(await contributions(ctx.db, { everyMemberUnder: set, narrow: true }));
+      expect(own, `units ${set.join(', ')}`).toEqual(everyone);
+      compared += everyone.length;
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 });
