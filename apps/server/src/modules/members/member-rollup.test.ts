@@ -594,6 +594,41 @@ describe('member roll-ups (ADR 0006)', () => {
     await expectRollupsMatchCounting([tree.central, one.p, two.p, three.p, merged!]);
   });
 
+  it('are built for a merger’s new province as its order applies, and not for units too small', async () => {
+    // A threshold this register passes, for the reorganizations of this test only.
+    const few = { ...ctx, config: { ...ctx.config, rollupMinMembers: 4 } };
+    const [east, west] = [await provinceWithCell('Đông'), await provinceWithCell('Đoài')];
+    const [a, b] = [
+      await buildMember(ctx, { unitId: east.cell, admitted: '2013-03-10', official: true }),
+      await buildMember(ctx, { unitId: east.cell, admitted: '2014-05-10', official: true }),
+    ];
+    await buildMember(ctx, { unitId: east.cell, admitted: '2018-04-10', official: true });
+    for (const admitted of ['2015-01-10', '2016-02-10', '2017-03-10'])
+      await buildMember(ctx, { unitId: west.cell, admitted, official: true });
+    // A past around the merger: a transfer between the two, an exit the week before.
+    await transferOut(a, '2026-03-02', west.cell);
+    await event(a, { type: 'transfer_in', date: '2026-03-20' });
+    await event(b, { type: 'death', date: '2026-06-24' });
+    // Chosen as at a start: the two provinces keep roll-ups.
+    await ctx.db.transaction().execute((trx) => refreshRollupUnits(trx, ctx.today(), 1));
+    const kept = async () =>
+      (await sql<{ id: number }>`select unit_id as id from member_rollup_unit`.execute(ctx.db)).rows.map(
+        (r) => Number(r.id),
+      );
+    const [merged] = await applyOps(few, '2026-07-01', [
+      {
+        type: 'merge',
+        unitIds: [east.p, west.p],
+        into: { code: uniqueCode(), name: 'Tỉnh Đông Đoài', kind: 'province', parentId: tree.central },
+      },
+    ]);
+    expect(await kept()).toContain(merged);
+    // A new cell with nobody in it keeps none.
+    const empty = await buildUnit(few, { kind: 'grassroots_cell', parentId: east.c }, '2026-07-01');
+    expect(await kept()).not.toContain(empty);
+    await expectRollupsMatchCounting([tree.central, east.p, west.p, merged!]);
+  });
+
   // Last: it reads every unit and member the tests above made (mergers, transfers, exits, imports).
   it('build a few units from their own members exactly as from everyone’s', async () => {
     const units = (

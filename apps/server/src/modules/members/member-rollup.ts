@@ -513,24 +513,46 @@ export async function vacuumRollups(db: Db): Promise<void> {
 
 /**
  * Chooses the units that keep roll-ups — those whose subtree holds at least `minMembers` members
- * today, and the units that ended into them as large on their last day — builds the roll-ups of units newly chosen from the whole history, and drops those of units
- * that fell below half the threshold (not of units that ended: a merged unit's past adds them up). Run at start-up and after bulk loads; a unit not (yet) chosen
- * is counted directly, which is correct, only slower.
+ * today, and the units that ended into them as large on their last day — builds the roll-ups of
+ * units newly chosen from the whole history, and drops those of units that fell below half the
+ * threshold (not of units that ended: a merged unit's past adds them up). Run at start-up, after
+ * bulk loads, and (`among` the units it made) after a reorganization; a unit not (yet) chosen is
+ * counted directly, which is correct, only slower.
  */
 export async function refreshRollupUnits(
   trx: Transaction<Database>,
   today: IsoDate,
   minMembers: number,
+  options: {
+    /** Consider only these units (and what ended into them); drop none. Answers at once if none is large enough. */
+    among?: readonly number[];
+  } = {},
 ): Promise<{ chosen: number[]; dropped: number[] }> {
+  const among = options.among ? [...options.among] : null;
+  const countSizes = () =>
+    among
+      ? sql<{ unitId: number; members: number }>`
+          select a.id as "unitId", count(*)::int as members
+          from unit_tree t
+          join member_span s on s.unit_id = t.unit_id and s.valid @> ${today}::date
+            and s.status in ('probationary', 'official')
+          cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
+          where t.valid @> ${today}::date and a.id = any(${among}::bigint[])
+            and t.path ? array(select ('*.' || id || '.*')::lquery from unnest(${among}::bigint[]) as u (id))
+          group by a.id`.execute(trx)
+      : sql<{ unitId: number; members: number }>`
+          select a.id as "unitId", count(*)::int as members
+          from member_span s
+          join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${today}::date
+          cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
+          where s.valid @> ${today}::date and s.status in ('probationary', 'official')
+          group by a.id`.execute(trx);
+  // Most reorganizations make small units or none: that is known before taking any lock.
+  const early = among ? await countSizes() : null;
+  if (early && !early.rows.some((r) => r.members >= minMembers)) return { chosen: [], dropped: [] };
   await sql`lock table member_rollup_unit in exclusive mode`.execute(trx);
   await extendHorizon(trx, today);
-  const sizes = await sql<{ unitId: number; members: number }>`
-    select a.id as "unitId", count(*)::int as members
-    from member_span s
-    join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${today}::date
-    cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
-    where s.valid @> ${today}::date and s.status in ('probationary', 'official')
-    group by a.id`.execute(trx);
+  const sizes = early ?? (await countSizes());
   const current = new Set(
     (await sql<{ id: number }>`select unit_id as id from member_rollup_unit`.execute(trx)).rows.map(
       (r) => r.id,
@@ -566,7 +588,9 @@ export async function refreshRollupUnits(
         where unit_id = any(${[...current]}::bigint[]) and valid @> ${today}::date`.execute(trx)
     ).rows.map((r) => Number(r.id)),
   );
-  const dropped = [...current].filter((id) => standing.has(id) && (size.get(id) ?? 0) < minMembers / 2);
+  const dropped = among
+    ? []
+    : [...current].filter((id) => standing.has(id) && (size.get(id) ?? 0) < minMembers / 2);
   if (dropped.length)
     await sql`delete from member_rollup_unit where unit_id = any(${dropped}::bigint[])`.execute(trx);
   if (chosen.length === 0) return { chosen, dropped };
@@ -577,7 +601,8 @@ export async function refreshRollupUnits(
   // A few units (a merger's new province, a subtree an import filled) are built from their own
   // members; many, or the root, from one pass over the whole register (the first choice).
   const everyone = sizes.rows.reduce((n, r) => Math.max(n, r.members), 0);
-  const narrow = chosen.reduce((n, id) => n + size.get(id)!, 0) * NARROW_BUILD_SHARE < everyone;
+  const narrow =
+    among !== null || chosen.reduce((n, id) => n + size.get(id)!, 0) * NARROW_BUILD_SHARE < everyone;
   await insertHistory(trx, chosen, narrow);
   return { chosen, dropped };
 }
