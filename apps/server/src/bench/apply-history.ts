@@ -1,7 +1,11 @@
 import { localOperator } from '../modules/access/actor.js';
 import type { IsoDate, ReorgOperation } from '@rollbook/domain';
 import type { AppContext } from '../context.js';
-import { createAndApplyOrder } from '../modules/reorg/reorg.service.js';
+import {
+  buildRollupsOfNewUnits,
+  createAndApplyOrder,
+  createAndApplyOrderIn,
+} from '../modules/reorg/reorg.service.js';
 import { type GeneratedTree, PROVINCES_BEFORE_MERGER } from './generate-tree.js';
 import { provinceName } from './names.js';
 import { Prng } from './prng.js';
@@ -150,14 +154,18 @@ export async function applyMergersWithMembers(
   const rng = new Prng(seed ^ 0x3e7);
   const id = (index: number) => unitIds[index]!;
   const timings: OrderTiming[] = [];
+  // What createAndApplyOrder does, in two timed steps: the order (the merger target), then the
+  // roll-ups of a new unit large enough to keep them, built after the order has committed.
   const apply = async (kind: string, title: string, operations: ReorgOperation[]) => {
-    const started = performance.now();
-    await createAndApplyOrder(ctx, localOperator('bench'), {
-      effectiveDate: day,
-      title,
-      operations,
-      decision: { number: `${timings.length + 1}-QĐ/BENCH-M` },
-    });
+    let started = performance.now();
+    const order = await ctx.db.transaction().execute((trx) =>
+      createAndApplyOrderIn(trx, ctx, localOperator('bench'), {
+        effectiveDate: day,
+        title,
+        operations,
+        decision: { number: `${timings.length + 1}-QĐ/BENCH-M` },
+      }),
+    );
     timings.push({
       kind,
       title,
@@ -165,6 +173,16 @@ export async function applyMergersWithMembers(
       operations: operations.length,
       ms: performance.now() - started,
     });
+    started = performance.now();
+    const chosen = await buildRollupsOfNewUnits(ctx, order);
+    if (chosen.length)
+      timings.push({
+        kind: 'roll-ups of a new province, after its order',
+        title: `${title}: roll-ups of unit ${chosen.join(', ')}`,
+        effectiveDate: day,
+        operations: 0,
+        ms: performance.now() - started,
+      });
   };
   const pairs = rng
     .shuffle(tree.committees.filter((c) => c.cells.length >= 2))

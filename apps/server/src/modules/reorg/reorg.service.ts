@@ -400,11 +400,11 @@ export async function applyOrder(
  * province) keeps roll-ups from now on, rather than from the next start, so that its figures are
  * read and not counted (ADR 0006). Its own members only are read (at 1 M members on PGlite, a
  * province of 60 k: see the ADR). In a transaction of its own: the order stands whatever happens
- * here, and the next start tries again.
+ * here, and the next start tries again. Answers the units chosen.
  */
-async function buildRollupsOfNewUnits(ctx: AppContext, order: OrderRow): Promise<void> {
+export async function buildRollupsOfNewUnits(ctx: AppContext, order: OrderRow): Promise<number[]> {
   const created = Object.values(order.result?.createdUnitIds ?? {}).flat();
-  if (created.length === 0) return;
+  if (created.length === 0) return [];
   try {
     const started = performance.now();
     const { chosen } = await ctx.db
@@ -416,8 +416,10 @@ async function buildRollupsOfNewUnits(ctx: AppContext, order: OrderRow): Promise
       console.info(
         `order #${order.id}: member roll-ups built for units ${chosen.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
+    return chosen;
   } catch (error) {
     console.error(`order #${order.id}: building the member roll-ups of its new units failed`, error);
+    return [];
   }
 }
 
