@@ -1,7 +1,14 @@
 import type { IsoDate } from '@rollbook/domain';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/types.js';
-import { applyRollup, contributions, difference, type RollupDelta, rollupCounts } from './member-rollup.js';
+import {
+  applyRollup,
+  contributions,
+  difference,
+  holdRollupUnits,
+  type RollupDelta,
+  rollupCounts,
+} from './member-rollup.js';
 
 /**
  * How a reorganization keeps the member roll-ups in step (ADR 0006, "Reorganizations").
@@ -226,6 +233,7 @@ export async function followWithRollups<T>(
   tryTree: () => Promise<unknown>,
   apply: () => Promise<T>,
 ): Promise<T> {
+  await holdRollupUnits(trx);
   const any = await sql<{ n: number }>`select count(*)::int as n from member_rollup_unit`.execute(trx);
   if (any.rows[0]!.n === 0 || reshaped.length === 0) return apply();
   const units = await unitsUnder(trx, reshaped, from);

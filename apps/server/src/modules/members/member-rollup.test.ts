@@ -629,6 +629,49 @@ describe('member roll-ups (ADR 0006)', () => {
     await expectRollupsMatchCounting([tree.central, east.p, west.p, merged!]);
   });
 
+  // PGlite runs one transaction at a time; on a server, two run at once.
+  it.skipIf(!process.env.DATABASE_URL)(
+    'count a member write made while a unit’s roll-ups are being built (the write waits)',
+    async () => {
+      const mid = await provinceWithCell('Giữa');
+      const [first] = [
+        await buildMember(ctx, { unitId: mid.cell, admitted: '2015-03-10', official: true }),
+        await buildMember(ctx, { unitId: mid.cell, admitted: '2016-03-10', official: true }),
+      ];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const build = ctx.db.transaction().execute(async (trx) => {
+        const built = await refreshRollupUnits(trx, ctx.today(), 1, { among: [mid.p] });
+        await gate;
+        return built;
+      });
+      const buildHoldsTheUnits = async () =>
+        (
+          await sql<{ n: number }>`select count(*)::int as n from pg_locks
+            where relation = 'member_rollup_unit'::regclass and mode = 'ExclusiveLock' and granted`.execute(
+            ctx.db,
+          )
+        ).rows[0]!.n > 0;
+      for (let i = 0; i < 200 && !(await buildHoldsTheUnits()); i++)
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      let written = false;
+      const write = event(first!, { type: 'death', date: '2026-11-20' }).then(() => (written = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(written, 'the write waits for the build').toBe(false);
+      release();
+      expect((await build).chosen).toEqual([mid.p]);
+      await write;
+      for (const day of ['2026-11-19', '2026-11-20', '2026-11-25'] as const)
+        expect(normalized(await stockFromRollupOf(ctx.db, mid.p, day)), day).toEqual(
+          normalized(await countStockDirectly(ctx.db, mid.p, day, EVERYWHERE, true)),
+        );
+      const november = { from: '2026-11-01', to: '2026-11-30' } as const;
+      expect(await flowsFromRollupOf(ctx.db, mid.p, november)).toEqual(
+        await countFlowsDirectly(ctx.db, mid.p, november, EVERYWHERE),
+      );
+    },
+  );
+
   // Last: it reads every unit and member the tests above made (mergers, transfers, exits, imports).
   it('build a few units from their own members exactly as from everyone’s', async () => {
     const units = (

@@ -252,7 +252,19 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
     group by unit_id, measure, value, day having sum(delta) <> 0`;
 }
 
+/**
+ * Taken by every write before it first reads roll-up contributions, and held until it commits. A
+ * build of newly chosen units (`refreshRollupUnits`, EXCLUSIVE) then waits for the writes under way
+ * and they for it. Otherwise, on a server, a write that read the roll-up units before a build
+ * committed, and committed after the build had read the spans, would be missing from the built
+ * units for good. Writes do not wait for each other.
+ */
+export async function holdRollupUnits(trx: Db): Promise<void> {
+  await sql`lock table member_rollup_unit in row share mode`.execute(trx);
+}
+
 export async function contributions(db: Db, filter: ContributionFilter): Promise<RollupDelta[]> {
+  if (db.isTransaction) await holdRollupUnits(db);
   if ('memberIds' in filter && filter.memberIds.length === 0 && !filter.memberQuery) return [];
   if ('everyMemberUnder' in filter && filter.everyMemberUnder.length === 0) return [];
   return (await contributionsQuery(filter).execute(db)).rows;
@@ -303,6 +315,7 @@ export async function applyContributions(
   trx: Transaction<Database>,
   filter: ContributionFilter,
 ): Promise<void> {
+  await holdRollupUnits(trx);
   await sql`drop table if exists pending_rollup_change`.execute(trx);
   await sql`create temporary table pending_rollup_change on commit drop as
     select "unitId" as unit_id, measure, value, day::date as day, delta from (${contributionsQuery(filter)}) c`.execute(
@@ -511,6 +524,25 @@ export async function vacuumRollups(db: Db): Promise<void> {
   await sql`vacuum (analyze) member_rollup, member_rollup_month`.execute(db);
 }
 
+/** Probationary and official members under each of some units on a day (units with none left out). */
+export async function membersUnder(
+  db: Db,
+  day: IsoDate,
+  unitIds: readonly number[],
+): Promise<Array<{ unitId: number; members: number }>> {
+  if (unitIds.length === 0) return [];
+  const rows = await sql<{ unitId: number; members: number }>`
+    select a.id as "unitId", count(*)::int as members
+    from unit_tree t
+    join member_span s on s.unit_id = t.unit_id and s.valid @> ${day}::date
+      and s.status in ('probationary', 'official')
+    cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
+    where t.valid @> ${day}::date and a.id = any(${[...unitIds]}::bigint[])
+      and t.path ? array(select ('*.' || id || '.*')::lquery from unnest(${[...unitIds]}::bigint[]) as u (id))
+    group by a.id`.execute(db);
+  return rows.rows;
+}
+
 /**
  * Chooses the units that keep roll-ups — those whose subtree holds at least `minMembers` members
  * today, and the units that ended into them as large on their last day — builds the roll-ups of
@@ -529,18 +561,10 @@ export async function refreshRollupUnits(
   } = {},
 ): Promise<{ chosen: number[]; dropped: number[] }> {
   const among = options.among ? [...options.among] : null;
-  const countSizes = () =>
+  const countSizes = async () =>
     among
-      ? sql<{ unitId: number; members: number }>`
-          select a.id as "unitId", count(*)::int as members
-          from unit_tree t
-          join member_span s on s.unit_id = t.unit_id and s.valid @> ${today}::date
-            and s.status in ('probationary', 'official')
-          cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
-          where t.valid @> ${today}::date and a.id = any(${among}::bigint[])
-            and t.path ? array(select ('*.' || id || '.*')::lquery from unnest(${among}::bigint[]) as u (id))
-          group by a.id`.execute(trx)
-      : sql<{ unitId: number; members: number }>`
+      ? { rows: await membersUnder(trx, today, among) }
+      : await sql<{ unitId: number; members: number }>`
           select a.id as "unitId", count(*)::int as members
           from member_span s
           join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${today}::date

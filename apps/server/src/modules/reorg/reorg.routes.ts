@@ -207,7 +207,14 @@ export function reorgRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const order = await applyOrder(ctx, actorOf(request), request.params.id, requireIfMatch(request));
+        // The answer does not wait for the roll-ups of a large new unit (a merger's new province).
+        const order = await applyOrder(
+          ctx,
+          actorOf(request),
+          request.params.id,
+          requireIfMatch(request),
+          'background',
+        );
         reply.header('etag', etag(order.version));
         return presentOrder(order, ctx.today());
       },

@@ -26,7 +26,7 @@ import { type EndedGrant, endGrantsOnEndedUnits } from '../access/access.reposit
 import { type Actor, requireScope, type Scope } from '../access/actor.js';
 import { keepInScope, visibleUnits } from '../access/scope.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { refreshRollupUnits } from '../members/member-rollup.js';
+import { membersUnder, refreshRollupUnits } from '../members/member-rollup.js';
 import { followWithRollups } from '../members/member-rollup-reorg.js';
 import {
   followReorganization,
@@ -380,6 +380,7 @@ export async function applyOrder(
   actor: Actor,
   id: number,
   expectedVersion: number,
+  rollups: NewUnitRollups = 'wait',
 ): Promise<OrderRow> {
   const applied = await ctx.db.transaction().execute(async (trx) => {
     await lockTree(trx);
@@ -391,34 +392,58 @@ export async function applyOrder(
     }
     return applyLocked(ctx, trx, actor, order);
   });
-  await buildRollupsOfNewUnits(ctx, applied);
+  await buildRollupsOfNewUnits(ctx, applied, rollups);
   return applied;
 }
 
 /**
+ * Whether an order's caller waits for the roll-ups of the units it made: the CLI (which closes the
+ * database when done) and tests wait; the web answers once the order has committed.
+ */
+export type NewUnitRollups = 'wait' | 'background';
+
+/**
  * After an order has committed: a unit it made that holds enough members (a merger's new
  * province) keeps roll-ups from now on, rather than from the next start, so that its figures are
- * read and not counted (ADR 0006). Its own members only are read (at 1 M members on PGlite, a
- * province of 60 k: see the ADR). In a transaction of its own: the order stands whatever happens
- * here, and the next start tries again. Answers the units chosen.
+ * read and not counted (ADR 0006, "Building a few units"): only its own members are read, in a
+ * transaction of its own. The order stands whatever happens here; the next start tries again.
+ * Answers the units chosen (with 'background', those being built).
  */
-export async function buildRollupsOfNewUnits(ctx: AppContext, order: OrderRow): Promise<number[]> {
+export async function buildRollupsOfNewUnits(
+  ctx: AppContext,
+  order: OrderRow,
+  mode: NewUnitRollups = 'wait',
+): Promise<number[]> {
   const created = Object.values(order.result?.createdUnitIds ?? {}).flat();
-  if (created.length === 0) return [];
   try {
-    const started = performance.now();
-    const { chosen } = await ctx.db
-      .transaction()
-      .execute((trx) =>
-        refreshRollupUnits(trx, ctx.today(), ctx.config.rollupMinMembers, { among: created }),
-      );
-    if (chosen.length)
-      console.info(
-        `order #${order.id}: member roll-ups built for units ${chosen.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-    return chosen;
+    // Most orders make no unit, or small ones: known at once, and nothing is left running.
+    const large = (await membersUnder(ctx.db, ctx.today(), created))
+      .filter((u) => u.members >= ctx.config.rollupMinMembers)
+      .map((u) => Number(u.unitId));
+    if (large.length === 0) return [];
+    const build = (async () => {
+      try {
+        const started = performance.now();
+        const { chosen } = await ctx.db
+          .transaction()
+          .execute((trx) =>
+            refreshRollupUnits(trx, ctx.today(), ctx.config.rollupMinMembers, { among: large }),
+          );
+        if (chosen.length)
+          console.info(
+            `order #${order.id}: member roll-ups built for units ${chosen.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+          );
+        return chosen;
+      } catch (error) {
+        console.error(`order #${order.id}: building the member roll-ups of its new units failed`, error);
+        return [];
+      }
+    })();
+    if (mode === 'wait') return await build;
+    void build;
+    return large;
   } catch (error) {
-    console.error(`order #${order.id}: building the member roll-ups of its new units failed`, error);
+    console.error(`order #${order.id}: sizing its new units for member roll-ups failed`, error);
     return [];
   }
 }
@@ -493,9 +518,10 @@ export async function createAndApplyOrder(
   ctx: AppContext,
   actor: Actor,
   input: OrderInput,
+  rollups: NewUnitRollups = 'wait',
 ): Promise<OrderRow> {
   const applied = await ctx.db.transaction().execute((trx) => createAndApplyOrderIn(trx, ctx, actor, input));
-  await buildRollupsOfNewUnits(ctx, applied);
+  await buildRollupsOfNewUnits(ctx, applied, rollups);
   return applied;
 }
 
