@@ -17,6 +17,7 @@ import {
 import {
   contributions,
   extendHorizon,
+  firstDayOfAny,
   FLOW_EVENT_TYPES,
   FLOW_KINDS,
   flowKind,
@@ -687,7 +688,8 @@ describe('member roll-ups (ADR 0006)', () => {
     const sets = [...units.map((id) => [id]), units.slice(-3)];
     for (const set of sets) {
       const everyone = sorted(await contributions(ctx.db, { everyMemberUnder: set }));
-      const own = sorted(await contributions(ctx.db, { everyMemberUnder: set, narrow: true }));
+      const from = (await firstDayOfAny(ctx.db, set)) ?? undefined;
+      const own = sorted(await contributions(ctx.db, { everyMemberUnder: set, narrow: true, from }));
       expect(own, `units ${set.join(', ')}`).toEqual(everyone);
       compared += everyone.length;
     }

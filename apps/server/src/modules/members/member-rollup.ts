@@ -50,6 +50,12 @@ export type ContributionFilter =
        * few units; for many (the root among them) a single pass over everything is cheaper.
        */
       narrow?: boolean;
+      /**
+       * With `narrow`: the first day any of the units stood (`firstDayOfAny`). Nothing is counted
+       * under them before it, so their members' spans and events are read from it on: a merger's
+       * new province has a few days of its own, and its members decades.
+       */
+      from?: IsoDate;
     };
 
 /** The event types a period's flows count (ADR 0006), for both the roll-ups and the direct count. */
@@ -90,9 +96,9 @@ export function flowKind(type: RawBuilder<unknown>): RawBuilder<string> {
  * rows, nested-looped over it and spent 45 s on 20 k members (the bench found it).
  */
 export function contributionsQuery(filter: ContributionFilter): RawBuilder<RollupDelta> {
-  const from = 'memberIds' in filter ? (filter.from ?? null) : null;
-  const excluded = 'memberIds' in filter && filter.excludeUnits?.length ? [...filter.excludeUnits] : null;
   const narrowed = 'everyMemberUnder' in filter && filter.narrow ? [...filter.everyMemberUnder] : null;
+  const from = 'memberIds' in filter || narrowed ? (filter.from ?? null) : null;
+  const excluded = 'memberIds' in filter && filter.excludeUnits?.length ? [...filter.excludeUnits] : null;
   const members = 'memberIds' in filter ? sql`${[...filter.memberIds]}::bigint[]` : null;
   // A narrow build's members (kept once, below): every member with a span, of any status so that
   // exits and transfers out are placed too, in a unit whose path ever held a unit being built.
@@ -101,7 +107,8 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
     ? sql`narrowed_members as materialized (
         select distinct s.member_id from member_span s where s.unit_id in (
           select t.unit_id from unit_tree t
-          where t.path ? array(select ('*.' || id || '.*')::lquery from unnest(${narrowed}::bigint[]) as u (id)))),`
+          where t.path ? array(select ('*.' || id || '.*')::lquery from unnest(${narrowed}::bigint[]) as u (id)))
+          ${from ? sql`and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)` : sql``}),`
     : sql``;
   const memberQuery =
     'memberIds' in filter
@@ -524,6 +531,13 @@ export async function vacuumRollups(db: Db): Promise<void> {
   await sql`vacuum (analyze) member_rollup, member_rollup_month`.execute(db);
 }
 
+/** The first day any of some units stood (null for none): nothing is counted under them before it. */
+export async function firstDayOfAny(db: Db, unitIds: readonly number[]): Promise<IsoDate | null> {
+  const row = await sql<{ day: string | null }>`select to_char(min(lower(valid)), 'YYYY-MM-DD') as day
+    from unit_tree where unit_id = any(${[...unitIds]}::bigint[])`.execute(db);
+  return (row.rows[0]?.day as IsoDate | null) ?? null;
+}
+
 /** Probationary and official members under each of some units on a day (units with none left out). */
 export async function membersUnder(
   db: Db,
@@ -627,7 +641,7 @@ export async function refreshRollupUnits(
   const everyone = sizes.rows.reduce((n, r) => Math.max(n, r.members), 0);
   const narrow =
     among !== null || chosen.reduce((n, id) => n + size.get(id)!, 0) * NARROW_BUILD_SHARE < everyone;
-  await insertHistory(trx, chosen, narrow);
+  await insertHistory(trx, chosen, narrow ? { from: (await firstDayOfAny(trx, chosen)) ?? undefined } : null);
   return { chosen, dropped };
 }
 
@@ -645,11 +659,14 @@ const NARROW_BUILD_SHARE = 4;
 async function insertHistory(
   trx: Transaction<Database>,
   unitIds: readonly number[],
-  narrow: boolean,
+  /** Read only their own members (from the first day any of them stood), or everyone's. */
+  narrow: { from?: IsoDate } | null,
 ): Promise<void> {
   await sql`insert into member_rollup (unit_id, measure, value, day, delta)
     select "unitId", measure, value, day::date, delta
-    from (${contributionsQuery({ everyMemberUnder: unitIds, narrow })}) c`.execute(trx);
+    from (${contributionsQuery({ everyMemberUnder: unitIds, narrow: narrow !== null, ...narrow })}) c`.execute(
+    trx,
+  );
   await sql`
     with d as (
       select unit_id, measure, value,
