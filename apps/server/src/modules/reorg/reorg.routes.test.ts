@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/test-app.js';
-import { buildSmallTree, uniqueCode } from '../../test/test-context.js';
+import { buildMember, buildSmallTree, buildUnit, uniqueCode } from '../../test/test-context.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let tree: Awaited<ReturnType<typeof buildSmallTree>>;
@@ -249,5 +250,51 @@ describe('orders over HTTP', () => {
     const res = await t.inject({ method: 'GET', url: '/api/v1/orders/987654' });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('order_not_found');
+  });
+
+  it('answers a merger before its new unit’s member roll-ups are built, and builds them', async () => {
+    const threshold = t.ctx.config.rollupMinMembers;
+    // This register is small: a threshold it passes, for this test only.
+    t.ctx.config.rollupMinMembers = 3;
+    try {
+      const cells = [
+        await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ Văn' }),
+        await buildUnit(t.ctx, { kind: 'cell', parentId: tree.committee, name: 'Chi bộ Toán' }),
+      ];
+      for (const unitId of [...cells, ...cells]) await buildMember(t.ctx, { unitId, admitted: '2015-03-02' });
+      const created = await t.inject({
+        method: 'POST',
+        url: '/api/v1/orders',
+        ...json({
+          effectiveDate: '2026-11-01',
+          title: 'Merge the literature and mathematics cells',
+          operations: [
+            {
+              type: 'merge',
+              unitIds: cells,
+              into: { parentId: tree.committee, code: uniqueCode(), name: 'Chi bộ Văn Toán', kind: 'cell' },
+            },
+          ],
+        }),
+      });
+      expect(created.statusCode).toBe(201);
+      const applied = await t.inject({
+        method: 'POST',
+        url: `/api/v1/orders/${created.json().id}/apply`,
+        headers: { 'if-match': created.headers.etag as string },
+      });
+      expect(applied.statusCode).toBe(200);
+      const merged = applied.json().createdUnitIds['0'][0] as number;
+      const kept = async () =>
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from member_rollup_unit where unit_id = ${merged}`.execute(t.ctx.db)
+        ).rows[0]!.n;
+      for (let i = 0; i < 200 && (await kept()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await kept()).toBe(1);
+    } finally {
+      t.ctx.config.rollupMinMembers = threshold;
+    }
   });
 });
