@@ -21,8 +21,11 @@ export async function createTestContext(
   const handle: DatabaseHandle = {
     ...database,
     async close() {
-      await database.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await database.close();
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
   const ctx = createContext({

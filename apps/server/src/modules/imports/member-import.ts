@@ -16,7 +16,7 @@ import type { CopyValue } from '../../db/copy.js';
 import type { Database } from '../../db/types.js';
 import type { Scope } from '../access/actor.js';
 import { unitInScope } from '../access/scope.js';
-import { applyContributions } from '../members/member-rollup.js';
+import { applyContributions, holdRollupUnits } from '../members/member-rollup.js';
 import { RECORD_FIELDS } from '../members/members.repository.js';
 import { findingParams } from '../members/members.service.js';
 import type { Db } from '../units/units.repository.js';
@@ -461,6 +461,8 @@ export async function writeStagedMembers(
 
 /** Adds the new members to the roll-ups (ADR 0006), all of the file's members in one pass. */
 async function keepRollupsOf(trx: Transaction<Database>, jobId: number): Promise<void> {
+  // Before reading which units keep roll-ups: a build committing in between would miss the file.
+  await holdRollupUnits(trx);
   const kept = await sql<{ n: number }>`select count(*)::int as n from member_rollup_unit`.execute(trx);
   if (!kept.rows[0]?.n) return;
   await applyContributions(trx, {

@@ -646,22 +646,34 @@ describe('member roll-ups (ADR 0006)', () => {
         await gate;
         return built;
       });
-      const buildHoldsTheUnits = async () =>
+      /** Locks on member_rollup_unit in a mode, granted or waiting. */
+      const locks = async (mode: string, granted: boolean) =>
         (
           await sql<{ n: number }>`select count(*)::int as n from pg_locks
-            where relation = 'member_rollup_unit'::regclass and mode = 'ExclusiveLock' and granted`.execute(
+            where relation = 'member_rollup_unit'::regclass and mode = ${mode} and granted = ${granted}`.execute(
             ctx.db,
           )
-        ).rows[0]!.n > 0;
-      for (let i = 0; i < 200 && !(await buildHoldsTheUnits()); i++)
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      let written = false;
-      const write = event(first!, { type: 'death', date: '2026-11-20' }).then(() => (written = true));
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(written, 'the write waits for the build').toBe(false);
-      release();
-      expect((await build).chosen).toEqual([mid.p]);
-      await write;
+        ).rows[0]!.n;
+      const until = async (what: () => Promise<boolean>) => {
+        for (let i = 0; i < 400 && !(await what()); i++) await new Promise((r) => setTimeout(r, 25));
+        return what();
+      };
+      try {
+        expect(await until(async () => (await locks('ExclusiveLock', true)) > 0), 'the build holds').toBe(
+          true,
+        );
+        let written = false;
+        const write = event(first!, { type: 'death', date: '2026-11-20' }).then(() => (written = true));
+        expect(await until(async () => (await locks('RowShareLock', false)) > 0), 'the write waits').toBe(
+          true,
+        );
+        expect(written).toBe(false);
+        release();
+        expect((await build).chosen).toEqual([mid.p]);
+        await write;
+      } finally {
+        release();
+      }
       for (const day of ['2026-11-19', '2026-11-20', '2026-11-25'] as const)
         expect(normalized(await stockFromRollupOf(ctx.db, mid.p, day)), day).toEqual(
           normalized(await countStockDirectly(ctx.db, mid.p, day, EVERYWHERE, true)),
@@ -684,7 +696,7 @@ describe('member roll-ups (ADR 0006)', () => {
         .map((d) => `${d.unitId} ${d.measure} ${d.value} ${d.day} ${d.delta}`)
         .sort((a, b) => a.localeCompare(b));
     let compared = 0;
-    // Each unit alone (ended ones too: a merger's predecessors), then two provinces and their successor.
+    // Each unit alone (ended ones too: a merger's predecessors), then the last three units made together.
     const sets = [...units.map((id) => [id]), units.slice(-3)];
     for (const set of sets) {
       const everyone = sorted(await contributions(ctx.db, { everyMemberUnder: set }));

@@ -585,12 +585,12 @@ export async function refreshRollupUnits(
           cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
           where s.valid @> ${today}::date and s.status in ('probationary', 'official')
           group by a.id`.execute(trx);
-  // Most reorganizations make small units or none: that is known before taking any lock.
-  const early = among ? await countSizes() : null;
-  if (early && !early.rows.some((r) => r.members >= minMembers)) return { chosen: [], dropped: [] };
+  // Counted before the lock, which member writes wait for (`holdRollupUnits`): a whole register's
+  // sizes take seconds. Most reorganizations make small units or none: then nothing more is done.
+  const sizes = await countSizes();
+  if (among && !sizes.rows.some((r) => r.members >= minMembers)) return { chosen: [], dropped: [] };
   await sql`lock table member_rollup_unit in exclusive mode`.execute(trx);
   await extendHorizon(trx, today);
-  const sizes = early ?? (await countSizes());
   const current = new Set(
     (await sql<{ id: number }>`select unit_id as id from member_rollup_unit`.execute(trx)).rows.map(
       (r) => r.id,
@@ -600,10 +600,11 @@ export async function refreshRollupUnits(
   const chosen = sizes.rows
     .filter((r) => r.members >= minMembers && !current.has(r.unitId))
     .map((r) => r.unitId);
+  if (among && chosen.length === 0) return { chosen, dropped: [] };
   // Units that ended into a chosen one (a province merged away) are chosen too when they were as
   // large on their last day: asked about its past, the successor adds up their roll-ups.
   const predecessors = await sql<{ unitId: number; members: number }>`
-    with up as (select id from ${predecessorsOf([...new Set([...current, ...chosen])])} p),
+    with up as (select id from ${predecessorsOf(among ? chosen : [...new Set([...current, ...chosen])])} p),
     ended as (
       select up.id, max(upper(t.valid)) - 1 as last_day from up join unit_tree t on t.unit_id = up.id
       where up.id not in (select unit_id from member_rollup_unit)

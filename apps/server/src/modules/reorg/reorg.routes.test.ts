@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/test-app.js';
 import { buildMember, buildSmallTree, buildUnit, uniqueCode } from '../../test/test-context.js';
+import { EVERYWHERE } from '../access/actor.js';
+import { countStockDirectly, stockFromRollupOf } from '../members/members.figures.js';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let tree: Awaited<ReturnType<typeof buildSmallTree>>;
@@ -293,6 +295,11 @@ describe('orders over HTTP', () => {
         ).rows[0]!.n;
       for (let i = 0; i < 200 && (await kept()) === 0; i++) await new Promise((r) => setTimeout(r, 25));
       expect(await kept()).toBe(1);
+      // And they count what counting counts.
+      for (const day of ['2026-11-01', '2026-11-25'] as const)
+        expect(await stockFromRollupOf(t.ctx.db, merged, day), day).toEqual(
+          await countStockDirectly(t.ctx.db, merged, day, EVERYWHERE, true),
+        );
     } finally {
       t.ctx.config.rollupMinMembers = threshold;
     }
