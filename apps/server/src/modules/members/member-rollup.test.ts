@@ -21,6 +21,7 @@ import {
   FLOW_EVENT_TYPES,
   FLOW_KINDS,
   flowKind,
+  membersUnder,
   refreshRollupUnits,
 } from './member-rollup.js';
 import {
@@ -642,7 +643,9 @@ describe('member roll-ups (ADR 0006)', () => {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const build = ctx.db.transaction().execute(async (trx) => {
-        const built = await refreshRollupUnits(trx, ctx.today(), 1, { among: [mid.p] });
+        const built = await refreshRollupUnits(trx, ctx.today(), 1, {
+          only: await membersUnder(trx, ctx.today(), [mid.p]),
+        });
         await gate;
         return built;
       });

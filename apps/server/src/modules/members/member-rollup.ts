@@ -106,8 +106,7 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
   const narrowedMembers = narrowed
     ? sql`narrowed_members as materialized (
         select distinct s.member_id from member_span s where s.unit_id in (
-          select t.unit_id from unit_tree t
-          where t.path ? array(select ('*.' || id || '.*')::lquery from unnest(${narrowed}::bigint[]) as u (id)))
+          select t.unit_id from unit_tree t where ${pathUnderAny(sql`t.path`, narrowed)})
           ${from ? sql`and (upper_inf(s.valid) or upper(s.valid) > ${from}::date)` : sql``}),`
     : sql``;
   const memberQuery =
@@ -257,6 +256,14 @@ export function contributionsQuery(filter: ContributionFilter): RawBuilder<Rollu
     select unit_id as "unitId", measure, value, to_char(day, 'YYYY-MM-DD') as day, sum(delta)::int as delta
     from (select unit_id, measure, value, day, delta from changes union all select * from flows) c
     group by unit_id, measure, value, day having sum(delta) <> 0`;
+}
+
+/**
+ * SQL: a tree path lies under (or is) some path one of the units ever had. Through the GiST index
+ * on paths, as `unitsEverInScope` does: an lquery pattern per unit ('*.id.*') reads every path.
+ */
+function pathUnderAny(path: RawBuilder<unknown>, unitIds: readonly number[]): RawBuilder<boolean> {
+  return sql<boolean>`${path} <@ any(array(select r.path from unit_tree r where r.unit_id = any(${[...unitIds]}::bigint[])))`;
 }
 
 /**
@@ -552,7 +559,7 @@ export async function membersUnder(
       and s.status in ('probationary', 'official')
     cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
     where t.valid @> ${day}::date and a.id = any(${[...unitIds]}::bigint[])
-      and t.path ? array(select ('*.' || id || '.*')::lquery from unnest(${[...unitIds]}::bigint[]) as u (id))
+      and ${pathUnderAny(sql`t.path`, unitIds)}
     group by a.id`.execute(db);
   return rows.rows;
 }
@@ -562,7 +569,7 @@ export async function membersUnder(
  * today, and the units that ended into them as large on their last day — builds the roll-ups of
  * units newly chosen from the whole history, and drops those of units that fell below half the
  * threshold (not of units that ended: a merged unit's past adds them up). Run at start-up, after
- * bulk loads, and (`among` the units it made) after a reorganization; a unit not (yet) chosen is
+ * bulk loads, and (`only` for the units it made) after a reorganization; a unit not (yet) chosen is
  * counted directly, which is correct, only slower.
  */
 export async function refreshRollupUnits(
@@ -570,25 +577,27 @@ export async function refreshRollupUnits(
   today: IsoDate,
   minMembers: number,
   options: {
-    /** Consider only these units (and what ended into them); drop none. Answers at once if none is large enough. */
-    among?: readonly number[];
+    /**
+     * Consider only these units, as `membersUnder` counted them (and what ended into them); drop
+     * none. Answers at once if none is large enough.
+     */
+    only?: ReadonlyArray<{ unitId: number; members: number }>;
   } = {},
 ): Promise<{ chosen: number[]; dropped: number[] }> {
-  const among = options.among ? [...options.among] : null;
-  const countSizes = async () =>
-    among
-      ? { rows: await membersUnder(trx, today, among) }
-      : await sql<{ unitId: number; members: number }>`
-          select a.id as "unitId", count(*)::int as members
-          from member_span s
-          join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${today}::date
-          cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
-          where s.valid @> ${today}::date and s.status in ('probationary', 'official')
-          group by a.id`.execute(trx);
+  /** Only the units given (a reorganization's), not every unit. */
+  const only = options.only !== undefined;
   // Counted before the lock, which member writes wait for (`holdRollupUnits`): a whole register's
-  // sizes take seconds. Most reorganizations make small units or none: then nothing more is done.
-  const sizes = await countSizes();
-  if (among && !sizes.rows.some((r) => r.members >= minMembers)) return { chosen: [], dropped: [] };
+  // sizes take seconds.
+  const sizes = options.only
+    ? { rows: [...options.only] }
+    : await sql<{ unitId: number; members: number }>`
+        select a.id as "unitId", count(*)::int as members
+        from member_span s
+        join unit_tree t on t.unit_id = s.unit_id and t.valid @> ${today}::date
+        cross join lateral unnest(string_to_array(ltree2text(t.path), '.')::bigint[]) as a (id)
+        where s.valid @> ${today}::date and s.status in ('probationary', 'official')
+        group by a.id`.execute(trx);
+  if (only && !sizes.rows.some((r) => r.members >= minMembers)) return { chosen: [], dropped: [] };
   await sql`lock table member_rollup_unit in exclusive mode`.execute(trx);
   await extendHorizon(trx, today);
   const current = new Set(
@@ -600,11 +609,11 @@ export async function refreshRollupUnits(
   const chosen = sizes.rows
     .filter((r) => r.members >= minMembers && !current.has(r.unitId))
     .map((r) => r.unitId);
-  if (among && chosen.length === 0) return { chosen, dropped: [] };
+  if (only && chosen.length === 0) return { chosen, dropped: [] };
   // Units that ended into a chosen one (a province merged away) are chosen too when they were as
   // large on their last day: asked about its past, the successor adds up their roll-ups.
   const predecessors = await sql<{ unitId: number; members: number }>`
-    with up as (select id from ${predecessorsOf(among ? chosen : [...new Set([...current, ...chosen])])} p),
+    with up as (select id from ${predecessorsOf(only ? chosen : [...new Set([...current, ...chosen])])} p),
     ended as (
       select up.id, max(upper(t.valid)) - 1 as last_day from up join unit_tree t on t.unit_id = up.id
       where up.id not in (select unit_id from member_rollup_unit)
@@ -627,7 +636,7 @@ export async function refreshRollupUnits(
         where unit_id = any(${[...current]}::bigint[]) and valid @> ${today}::date`.execute(trx)
     ).rows.map((r) => Number(r.id)),
   );
-  const dropped = among
+  const dropped = only
     ? []
     : [...current].filter((id) => standing.has(id) && (size.get(id) ?? 0) < minMembers / 2);
   if (dropped.length)
@@ -640,8 +649,7 @@ export async function refreshRollupUnits(
   // A few units (a merger's new province, a subtree an import filled) are built from their own
   // members; many, or the root, from one pass over the whole register (the first choice).
   const everyone = sizes.rows.reduce((n, r) => Math.max(n, r.members), 0);
-  const narrow =
-    among !== null || chosen.reduce((n, id) => n + size.get(id)!, 0) * NARROW_BUILD_SHARE < everyone;
+  const narrow = only || chosen.reduce((n, id) => n + size.get(id)!, 0) * NARROW_BUILD_SHARE < everyone;
   await insertHistory(trx, chosen, narrow ? { from: (await firstDayOfAny(trx, chosen)) ?? undefined } : null);
   return { chosen, dropped };
 }

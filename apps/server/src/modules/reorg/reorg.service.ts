@@ -417,31 +417,28 @@ export async function buildRollupsOfNewUnits(
   const created = Object.values(order.result?.createdUnitIds ?? {}).flat();
   try {
     // Most orders make no unit, or small ones: known at once, and nothing is left running.
-    const large = (await membersUnder(ctx.db, ctx.today(), created))
-      .filter((u) => u.members >= ctx.config.rollupMinMembers)
-      .map((u) => Number(u.unitId));
+    const large = (await membersUnder(ctx.db, ctx.today(), created)).filter(
+      (u) => u.members >= ctx.config.rollupMinMembers,
+    );
     if (large.length === 0) return [];
-    const build = (async () => {
-      try {
-        const started = performance.now();
-        const { chosen } = await ctx.db
-          .transaction()
-          .execute((trx) =>
-            refreshRollupUnits(trx, ctx.today(), ctx.config.rollupMinMembers, { among: large }),
-          );
+    const started = performance.now();
+    const build = ctx.db
+      .transaction()
+      .execute((trx) => refreshRollupUnits(trx, ctx.today(), ctx.config.rollupMinMembers, { only: large }))
+      .then(({ chosen }) => {
         if (chosen.length)
           console.info(
             `order #${order.id}: member roll-ups built for units ${chosen.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
           );
         return chosen;
-      } catch (error) {
+      })
+      .catch((error: unknown) => {
         console.error(`order #${order.id}: building the member roll-ups of its new units failed`, error);
-        return [];
-      }
-    })();
+        return [] as number[];
+      });
     if (mode === 'wait') return await build;
     void build;
-    return large;
+    return large.map((u) => u.unitId);
   } catch (error) {
     console.error(`order #${order.id}: sizing its new units for member roll-ups failed`, error);
     return [];
